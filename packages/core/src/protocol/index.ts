@@ -1,0 +1,12 @@
+/**
+ * The Proctorkit wire protocol: message, token-claim and status schemas shared by browser and
+ * server. Safe to import in Node: nothing here touches the DOM.
+ * @module
+ */
+export * from './feeds.js';
+export * from './ids.js';
+export * from './claims.js';
+export * from './status.js';
+export * from './close-codes.js';
+export * from './messages.js';
+export * from './parse.js';

@@ -1,0 +1,85 @@
+import express, { type NextFunction, type Request, type Response, type Router } from 'express';
+import { GeneratedIdSchema, parse, supervises, type Claims } from '@proctorkit/core/protocol';
+import { KitError } from '../errors.js';
+import { toSummary, type SessionHub } from '../hub.js';
+import type { Logger } from '../logger.js';
+import type { SessionStore } from '../store/session-store.js';
+import type { TokenIssuer } from '../tokens.js';
+
+interface RouterDeps {
+  hub: SessionHub;
+  store: SessionStore;
+  tokens: TokenIssuer;
+  logger: Logger;
+}
+
+type Handler = (request: Request, response: Response, claims: Claims) => Promise<void>;
+
+/**
+ * The kit's REST API, for pages and host backends holding a token (`Authorization: Bearer …`).
+ * Errors answer `{ error: { code, message } }` with the matching status.
+ */
+export function createRouter({ hub, store, tokens, logger }: RouterDeps): Router {
+  const router = express.Router();
+
+  const authorized = (handler: Handler) => async (request: Request, response: Response, next: NextFunction) => {
+    try {
+      const header = request.get('authorization') ?? '';
+      const match = /^Bearer ([\w-]+\.[\w-]+\.[\w-]+)$/.exec(header);
+      if (!match) throw new KitError('unauthorized', 'Send the Proctorkit token as "Authorization: Bearer <token>".');
+      await handler(request, response, await tokens.verify(match[1]!));
+    } catch (error) {
+      next(error);
+    }
+  };
+
+  router.get('/health', (_request, response) => {
+    response.json({ ok: true, time: Date.now() });
+  });
+
+  router.get(
+    '/sessions',
+    authorized(async (_request, response, claims) => {
+      if (claims.role !== 'supervisor') throw new KitError('forbidden', 'Only supervisors may list sessions.');
+      response.json({ sessions: await hub.listFor(claims) });
+    }),
+  );
+
+  router.get(
+    '/sessions/:sessionId',
+    authorized(async (request, response, claims) => {
+      const id = parse(GeneratedIdSchema, request.params.sessionId);
+      if (!id.ok) throw new KitError('bad-message', `sessionId ${id.message}.`);
+      const record = await store.get(id.value);
+      const allowed =
+        record &&
+        (claims.role === 'candidate'
+          ? record.examId === claims.examId && record.candidateId === claims.candidateId
+          : supervises(claims, record.examId, record.candidateId));
+      if (!record || !allowed) throw new KitError('not-found', `No session ${id.value} that this token may read.`);
+      response.json({ session: toSummary(record) });
+    }),
+  );
+
+  router.use((request: Request) => {
+    throw new KitError('not-found', `No route ${request.method} ${request.baseUrl}${request.path}.`);
+  });
+
+  router.use((error: unknown, _request: Request, response: Response, _next: NextFunction) => {
+    const kitError = asKitError(error, logger);
+    if (kitError.code === 'unauthorized') response.set('WWW-Authenticate', 'Bearer');
+    response.status(kitError.status).json({ error: { code: kitError.code, message: kitError.message } });
+  });
+
+  return router;
+}
+
+function asKitError(error: unknown, logger: Logger): KitError {
+  if (error instanceof KitError) return error;
+  const status = (error as { status?: unknown }).status;
+  if (typeof status === 'number' && status >= 400 && status < 500) {
+    return new KitError('bad-message', (error as Error).message);
+  }
+  logger.error('request failed', error);
+  return new KitError('internal', 'The server failed to handle this request.');
+}

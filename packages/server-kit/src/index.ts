@@ -1,0 +1,17 @@
+/**
+ * The Proctorkit server kit: mount it in an Express app to issue tokens, run the live control
+ * channel and relay media signaling.
+ * @module
+ */
+export { createProctorKit } from './kit.js';
+export type { ProctorKit, ProctorKitOptions, AttachOptions, SessionsApi } from './kit.js';
+export { KitError } from './errors.js';
+export { consoleLogger } from './logger.js';
+export type { Logger, LogLevel } from './logger.js';
+export { localProvider } from './providers/local.js';
+export type { LocalProviderOptions } from './providers/local.js';
+export type { MediaProvider } from './providers/provider.js';
+export { MemorySessionStore } from './store/memory-store.js';
+export type { SessionRecord, SessionStore } from './store/session-store.js';
+export type { IssueOptions } from './tokens.js';
+export type { CandidateClaims, SupervisorClaims, Claims, SessionSummary } from '@proctorkit/core/protocol';

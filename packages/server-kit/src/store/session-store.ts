@@ -1,0 +1,26 @@
+import type { FeedStates } from '@proctorkit/core/protocol';
+
+/** What the kit keeps about one session. */
+export interface SessionRecord {
+  sessionId: string;
+  examId: string;
+  candidateId: string;
+  name: string;
+  /** Whether the candidate's page holds a control connection right now. */
+  connected: boolean;
+  feeds: FeedStates;
+  /** When the session was first joined (ms since epoch). */
+  joinedAt: number;
+}
+
+/**
+ * Where sessions are kept. The kit ships an in-memory store; a durable or shared store
+ * (SQLite, Redis) implements the same interface.
+ */
+export interface SessionStore {
+  get(sessionId: string): Promise<SessionRecord | undefined>;
+  findByCandidate(examId: string, candidateId: string): Promise<SessionRecord | undefined>;
+  listByExam(examId: string): Promise<SessionRecord[]>;
+  /** Stores a new session, or replaces the stored one with the same id. */
+  put(record: SessionRecord): Promise<void>;
+}

@@ -1,0 +1,50 @@
+import { randomUUID } from 'node:crypto';
+import { WebSocket } from 'ws';
+import {
+  PROTOCOL_VERSION,
+  type CandidateClaims,
+  type ErrorCode,
+  type ServerMessage,
+  type SupervisorClaims,
+  type Unversioned,
+} from '@proctorkit/core/protocol';
+
+/** One open control-channel socket, after or before its hello. */
+export class ClientConnection {
+  readonly id = randomUUID();
+  /** Set once the hello's token is verified. */
+  claims?: CandidateClaims | SupervisorClaims;
+  /** The candidate's session, once joined. */
+  sessionId?: string;
+  /** Sessions this supervisor subscribes to. */
+  readonly subscriptions = new Set<string>();
+  /** Whether a pong came back since the last ping. */
+  alive = true;
+  private work: Promise<void> = Promise.resolve();
+
+  constructor(readonly socket: WebSocket) {}
+
+  get open(): boolean {
+    return this.socket.readyState === WebSocket.OPEN;
+  }
+
+  send(message: Unversioned<ServerMessage>): void {
+    if (this.open) this.socket.send(JSON.stringify({ v: PROTOCOL_VERSION, ...message }));
+  }
+
+  sendError(code: ErrorCode, message: string, ref?: string): void {
+    this.send({ type: 'error', code, message, ...(ref === undefined ? {} : { ref }) });
+  }
+
+  close(code: number, reason: string): void {
+    if (this.socket.readyState === WebSocket.OPEN || this.socket.readyState === WebSocket.CONNECTING) {
+      this.socket.close(code, reason);
+    }
+  }
+
+  /** Runs `task` after every earlier task of this connection, so messages are handled in order. */
+  serially(task: () => Promise<void>): Promise<void> {
+    this.work = this.work.then(task, task);
+    return this.work;
+  }
+}

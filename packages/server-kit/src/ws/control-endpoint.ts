@@ -1,0 +1,152 @@
+import type { IncomingMessage, Server } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type RawData, type WebSocket } from 'ws';
+import {
+  CLIENT_MESSAGE_TYPES,
+  ClientMessageSchema,
+  CloseCode,
+  HelloSchema,
+  MAX_MESSAGE_BYTES,
+  parse,
+} from '@proctorkit/core/protocol';
+import { KitError } from '../errors.js';
+import type { SessionHub } from '../hub.js';
+import type { Logger } from '../logger.js';
+import type { TokenIssuer } from '../tokens.js';
+import { ClientConnection } from './client-connection.js';
+
+/** Timings of the control endpoint, shortened by tests. */
+export interface ControlEndpointTimings {
+  /** How long a new socket may take to say hello. */
+  helloTimeoutMs: number;
+  /** How often sockets are pinged; one missed pong closes the socket. */
+  heartbeatMs: number;
+}
+
+/** The control channel's WebSocket server, attached to the host's HTTP server at one path. */
+export class ControlEndpoint {
+  private readonly wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
+  private readonly heartbeat: NodeJS.Timeout;
+  private readonly connections = new Set<ClientConnection>();
+
+  constructor(
+    private readonly hub: SessionHub,
+    private readonly tokens: TokenIssuer,
+    private readonly logger: Logger,
+    private readonly timings: ControlEndpointTimings,
+  ) {
+    this.wss.on('connection', (socket) => this.accept(socket));
+    this.heartbeat = setInterval(() => this.ping(), timings.heartbeatMs);
+    this.heartbeat.unref();
+  }
+
+  /** Handles WebSocket upgrades of `server` at `path`, leaving other paths to other handlers. */
+  attach(server: Server, path: string): void {
+    server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+      const pathname = new URL(request.url ?? '/', 'http://localhost').pathname;
+      if (pathname !== path) return;
+      this.wss.handleUpgrade(request, socket, head, (ws) => this.wss.emit('connection', ws, request));
+    });
+  }
+
+  /** Closes every socket with 1001 (going away). */
+  close(): Promise<void> {
+    clearInterval(this.heartbeat);
+    for (const socket of this.wss.clients) socket.close(CloseCode.goingAway, 'Server is shutting down.');
+    return new Promise((resolve) => this.wss.close(() => resolve()));
+  }
+
+  private accept(socket: WebSocket): void {
+    const connection = new ClientConnection(socket);
+    this.connections.add(connection);
+    const helloTimer = setTimeout(
+      () => connection.close(CloseCode.helloTimeout, 'No session.hello in time.'),
+      this.timings.helloTimeoutMs,
+    );
+    socket.on('pong', () => (connection.alive = true));
+    socket.on('message', (data, isBinary) => {
+      void connection.serially(() =>
+        connection.claims ? this.receive(connection, data, isBinary) : this.hello(connection, data, isBinary, helloTimer),
+      );
+    });
+    socket.on('close', () => {
+      clearTimeout(helloTimer);
+      this.connections.delete(connection);
+      void connection.serially(() => this.hub.leave(connection)).catch((error) => this.logger.error('leave failed', error));
+    });
+    socket.on('error', (error) => this.logger.debug(`socket error: ${error.message}`));
+  }
+
+  private async hello(
+    connection: ClientConnection,
+    data: RawData,
+    isBinary: boolean,
+    helloTimer: NodeJS.Timeout,
+  ): Promise<void> {
+    if (!connection.open) return;
+    const json = decode(data, isBinary);
+    const hello = json.ok ? parse(HelloSchema, json.value) : json;
+    if (!hello.ok) {
+      connection.close(CloseCode.badHello, truncate(`Expected session.hello: ${hello.message}`));
+      return;
+    }
+    clearTimeout(helloTimer);
+    let claims;
+    try {
+      claims = await this.tokens.verify(hello.value.token);
+    } catch (error) {
+      connection.close(CloseCode.unauthorized, truncate(error instanceof Error ? error.message : 'Unauthorized.'));
+      return;
+    }
+    if (!connection.open) return;
+    if (claims.role === 'candidate') await this.hub.joinCandidate(connection, claims);
+    else await this.hub.joinSupervisor(connection, claims);
+  }
+
+  private async receive(connection: ClientConnection, data: RawData, isBinary: boolean): Promise<void> {
+    const json = decode(data, isBinary);
+    if (!json.ok) return connection.sendError('bad-message', json.message);
+    const type = (json.value as { type?: unknown } | null)?.type;
+    const ref = typeof type === 'string' ? type.slice(0, 64) : undefined;
+    if (typeof type !== 'string' || !CLIENT_MESSAGE_TYPES.has(type)) {
+      const what = type === 'session.hello' ? 'session.hello was already accepted' : `unknown message type ${JSON.stringify(ref ?? null)}`;
+      return connection.sendError(type === 'session.hello' ? 'bad-message' : 'unknown-type', what, ref);
+    }
+    const message = parse(ClientMessageSchema, json.value);
+    if (!message.ok) return connection.sendError('bad-message', `${type}: ${message.message}`, ref);
+    try {
+      await this.hub.handle(connection, message.value);
+    } catch (error) {
+      if (error instanceof KitError) return connection.sendError(error.code, error.message, ref);
+      this.logger.error(`handling ${type} failed`, error);
+      connection.sendError('internal', 'The server failed to handle this message.', ref);
+    }
+  }
+
+  private ping(): void {
+    for (const connection of this.connections) {
+      if (!connection.alive) {
+        connection.socket.terminate();
+        continue;
+      }
+      connection.alive = false;
+      connection.socket.ping();
+    }
+  }
+}
+
+type Decoded = { ok: true; value: unknown } | { ok: false; message: string };
+
+function decode(data: RawData, isBinary: boolean): Decoded {
+  if (isBinary) return { ok: false, message: 'Messages must be JSON text, not binary.' };
+  try {
+    return { ok: true, value: JSON.parse(data.toString()) };
+  } catch {
+    return { ok: false, message: 'Message is not valid JSON.' };
+  }
+}
+
+/** Close reasons are limited to 123 bytes by the WebSocket protocol. */
+function truncate(reason: string): string {
+  return Buffer.byteLength(reason) <= 123 ? reason : `${Buffer.from(reason).subarray(0, 119).toString()}...`;
+}
