@@ -141,6 +141,10 @@ export const WelcomeSchema = v.object({
   /** The candidate's own session; absent for supervisors. */
   session: v.optional(SessionSummarySchema),
   provider: ProviderInfoSchema,
+  /** For candidates: the supervisors already subscribed; any other peer the page holds is gone. */
+  subscribers: v.optional(
+    v.array(v.object({ peer: PeerSchema, feeds: v.array(FeedSchema), quality: FeedQualitySchema })),
+  ),
   serverTime: v.number(),
 });
 

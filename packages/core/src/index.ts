@@ -1,0 +1,24 @@
+/**
+ * Proctorkit core: the framework-agnostic heart of the SDK. Sessions, control channel, capture
+ * and media providers as plain objects with observable state. Renders nothing.
+ * @module
+ */
+export * from './protocol/index.js';
+export { ProctorError, type ProctorErrorCode } from './errors.js';
+export { Store, type Readable, type Listener } from './util/store.js';
+export { setLogLevel, type LogLevel } from './util/logger.js';
+export { ControlChannel, type ChannelState, type ControlChannelOptions } from './channel/control-channel.js';
+export { controlUrl } from './channel/control-url.js';
+export { captureWebcam, captureScreen, WEBCAM_CONSTRAINTS, SCREEN_CONSTRAINTS } from './capture/capture.js';
+export { feedEncoding, THUMBNAIL, type FeedEncoding } from './media/quality.js';
+export type { CandidateMedia, SupervisorMedia, FeedStreams, FeedStats } from './media/media.js';
+export {
+  CandidateSession,
+  type CandidateSessionOptions,
+  type CandidateSessionEvents,
+  type CandidateState,
+  type CapturedFeed,
+  type FeedCapture,
+} from './session/candidate-session.js';
+export { SupervisorRoom, type SupervisorRoomOptions, type RoomState } from './session/supervisor-room.js';
+export { pageCount, clampPage, pageItems, gridColumns } from './grid/paging.js';

@@ -1,0 +1,146 @@
+import type { ControlChannel } from '../../channel/control-channel.js';
+import type { Feed, FeedQuality, RtcOffer } from '../../protocol/index.js';
+import { createLogger } from '../../util/logger.js';
+import { Store } from '../../util/store.js';
+import type { FeedStreams, SupervisorMedia } from '../media.js';
+import { SignalingPeer } from './signaling-peer.js';
+
+const log = createLogger('subscriber');
+
+interface Wanted {
+  feeds: Feed[];
+  quality: FeedQuality;
+}
+
+interface Publisher {
+  signal: SignalingPeer;
+  feedsByMid: Record<string, Feed>;
+}
+
+/**
+ * The supervisor's half of the local provider: asks for a session's feeds, answers the
+ * candidate's offers, and exposes the received streams by session and feed.
+ */
+export class LocalSubscriber implements SupervisorMedia {
+  readonly streams = new Store<ReadonlyMap<string, FeedStreams>>(new Map());
+  private readonly wanted = new Map<string, Wanted>();
+  private readonly publishers = new Map<string, Publisher>();
+  private readonly stop: (() => void)[];
+
+  constructor(
+    private readonly channel: ControlChannel,
+    private readonly iceServers: RTCIceServer[],
+  ) {
+    this.stop = [
+      channel.on('rtc.offer', (offer) => void this.offered(offer)),
+      channel.on('rtc.ice', ({ peer, pcId, candidate }) => {
+        const publisher = this.publishers.get(peer);
+        if (publisher?.signal.pcId === pcId) void publisher.signal.addRemoteIce(candidate);
+      }),
+      // A new connection has no subscriptions on the server: ask again; candidates offer anew.
+      channel.onEvent('welcome', () => {
+        for (const sessionId of [...this.publishers.keys()]) this.disconnect(sessionId);
+        for (const [sessionId, { feeds, quality }] of this.wanted) {
+          this.channel.send({ type: 'feed.subscribe', sessionId, feeds, quality });
+        }
+      }),
+    ];
+  }
+
+  subscribe(sessionId: string, feeds: Feed[], quality: FeedQuality): void {
+    this.wanted.set(sessionId, { feeds, quality });
+    this.channel.send({ type: 'feed.subscribe', sessionId, feeds, quality });
+  }
+
+  unsubscribe(sessionId: string): void {
+    if (!this.wanted.delete(sessionId)) return;
+    this.channel.send({ type: 'feed.unsubscribe', sessionId });
+    this.disconnect(sessionId);
+  }
+
+  setQuality(sessionId: string, quality: FeedQuality): void {
+    const wanted = this.wanted.get(sessionId);
+    if (!wanted || wanted.quality === quality) return;
+    wanted.quality = quality;
+    this.channel.send({ type: 'feed.quality', sessionId, quality });
+  }
+
+  async stats() {
+    const rows = [];
+    for (const [sessionId, { signal, feedsByMid }] of this.publishers) {
+      const report = await signal.pc.getStats();
+      for (const entry of report.values()) {
+        if (entry.type !== 'inbound-rtp' || entry.kind !== 'video') continue;
+        const feed = feedsByMid[entry.mid as string];
+        if (!feed) continue;
+        rows.push({
+          sessionId,
+          feed,
+          framesDecoded: (entry.framesDecoded as number | undefined) ?? 0,
+          width: (entry.frameWidth as number | undefined) ?? 0,
+          height: (entry.frameHeight as number | undefined) ?? 0,
+        });
+      }
+    }
+    return rows;
+  }
+
+  close(): void {
+    for (const stop of this.stop) stop();
+    for (const sessionId of [...this.wanted.keys()]) this.unsubscribe(sessionId);
+  }
+
+  private async offered({ peer: sessionId, pcId, sdp, feeds }: RtcOffer): Promise<void> {
+    if (!this.wanted.has(sessionId)) return;
+    let publisher = this.publishers.get(sessionId);
+    if (publisher?.signal.pcId !== pcId) {
+      // A new pcId means the candidate started over (reload, reconnect): the old connection is dead.
+      this.disconnect(sessionId);
+      publisher = this.connect(sessionId, pcId);
+    }
+    publisher.feedsByMid = feeds;
+    const { pc } = publisher.signal;
+    try {
+      await publisher.signal.setRemote({ type: 'offer', sdp });
+      await pc.setLocalDescription(await pc.createAnswer());
+      this.channel.send({ type: 'rtc.answer', peer: sessionId, pcId, sdp: pc.localDescription!.sdp });
+    } catch (error) {
+      log.warn(`offer of session ${sessionId} failed`, error);
+    }
+  }
+
+  private connect(sessionId: string, pcId: string): Publisher {
+    const signal = new SignalingPeer(pcId, this.iceServers, (candidate) =>
+      this.channel.send({ type: 'rtc.ice', peer: sessionId, pcId, candidate }),
+    );
+    const publisher: Publisher = { signal, feedsByMid: {} };
+    signal.pc.ontrack = ({ track, transceiver }) => {
+      const feed = publisher.feedsByMid[transceiver.mid ?? ''];
+      if (!feed || this.publishers.get(sessionId) !== publisher) return;
+      this.setStream(sessionId, feed, new MediaStream([track]));
+    };
+    this.publishers.set(sessionId, publisher);
+    return publisher;
+  }
+
+  private disconnect(sessionId: string): void {
+    const publisher = this.publishers.get(sessionId);
+    if (!publisher) return;
+    this.publishers.delete(sessionId);
+    publisher.signal.pc.ontrack = null;
+    publisher.signal.close();
+    this.streams.update((current) => {
+      const next = new Map(current);
+      next.delete(sessionId);
+      return next;
+    });
+  }
+
+  private setStream(sessionId: string, feed: Feed, stream: MediaStream): void {
+    this.streams.update((current) => {
+      const next = new Map(current);
+      next.set(sessionId, { ...next.get(sessionId), [feed]: stream });
+      return next;
+    });
+  }
+}
