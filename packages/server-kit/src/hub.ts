@@ -85,11 +85,13 @@ export class SessionHub {
       name: claims.name,
       session: toSummary(joined),
       provider: await this.provider.joinInfo(joined),
+      subscribers: [...(this.subscriptions.get(record.sessionId) ?? [])].map(([peer, { feeds, quality }]) => ({
+        peer,
+        feeds,
+        quality,
+      })),
       serverTime: Date.now(),
     });
-    for (const [peer, subscription] of this.subscriptions.get(record.sessionId) ?? []) {
-      connection.send({ type: 'feed.subscribe', peer, feeds: subscription.feeds, quality: subscription.quality });
-    }
     this.logger.info(`candidate ${candidateId} joined exam ${examId} (session ${record.sessionId})`);
   }
 

@@ -1,0 +1,94 @@
+import { randomBytes } from 'node:crypto';
+import { createRequire } from 'node:module';
+import type { Server } from 'node:http';
+import express from 'express';
+import { createProctorKit, type LogLevel, type ProctorKit } from '@proctorkit/server-kit';
+import { candidatePage } from './pages/candidate.js';
+import { landingPage } from './pages/landing.js';
+import { supervisorPage } from './pages/supervisor.js';
+
+/** The one exam this demo runs. */
+export const DEMO_EXAM_ID = 'demo-exam';
+
+export interface ExamSiteOptions {
+  /** Token secret. Default: a random one per start (tokens die with the process). */
+  secret?: string;
+  logLevel?: LogLevel;
+}
+
+export interface ExamSite {
+  app: express.Express;
+  kit: ProctorKit;
+  /** Starts listening; resolves with the server and its URL. */
+  listen(port: number, host: string): Promise<{ server: Server; url: string }>;
+}
+
+/** A small exam site embedding Proctorkit: what a host does, in one file. */
+export function createExamSite(options: ExamSiteOptions = {}): ExamSite {
+  const kit = createProctorKit({
+    secret: options.secret ?? randomBytes(32).toString('hex'),
+    logger: options.logLevel ?? 'warn',
+  });
+  const app = express();
+  app.disable('x-powered-by');
+
+  // 1. The server kit, where the elements' `server` attribute points.
+  app.use('/proctor', kit.router);
+
+  // 2. The elements as one browser module.
+  const bundle = createRequire(import.meta.url).resolve('@proctorkit/elements/bundle');
+  app.get('/assets/proctorkit-elements.js', (_request, response) => response.sendFile(bundle));
+  app.get('/assets/proctorkit-elements.js.map', (_request, response) => response.sendFile(`${bundle}.map`));
+
+  // 3. Pages. DEMO ONLY: a real site issues tokens after its own login.
+  app.get('/favicon.ico', (_request, response) => response.status(204).end());
+  app.get('/', (_request, response) => response.type('html').send(landingPage()));
+
+  app.get('/candidate', async (request, response) => {
+    const name = String(request.query.name ?? '').trim().slice(0, 80);
+    const candidateId = slug(name);
+    if (!candidateId) {
+      response.status(400).type('html').send(landingPage('Enter a name with at least one letter or digit.'));
+      return;
+    }
+    const token = await kit.issueToken({ role: 'candidate', examId: DEMO_EXAM_ID, candidateId, name });
+    response.type('html').send(candidatePage({ name, token }));
+  });
+
+  app.get('/supervisor', async (_request, response) => {
+    const token = await kit.issueToken({
+      role: 'supervisor',
+      examId: DEMO_EXAM_ID,
+      supervisorId: 'demo-supervisor',
+      name: 'Demo supervisor',
+      candidates: '*',
+    });
+    response.type('html').send(supervisorPage({ token }));
+  });
+
+  return {
+    app,
+    kit,
+    listen(port, host) {
+      return new Promise((resolve, reject) => {
+        const server = app.listen(port, host, () => {
+          const address = server.address();
+          const actualPort = typeof address === 'object' && address ? address.port : port;
+          resolve({ server, url: `http://${host === '0.0.0.0' ? 'localhost' : host}:${actualPort}` });
+        });
+        server.once('error', reject);
+        kit.attach(server);
+      });
+    },
+  };
+}
+
+/** A candidate id from a demo name: lowercase letters, digits and dashes. */
+function slug(name: string): string {
+  return name
+    .normalize('NFKD')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 64);
+}

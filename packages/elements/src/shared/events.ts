@@ -1,0 +1,60 @@
+import type { CapturedFeed, ChannelState, ProctorErrorCode } from '@proctorkit/core';
+
+/** Detail of `proctor-consent`: the candidate's answer to the consent step. */
+export interface ConsentDetail {
+  accepted: boolean;
+}
+
+/** Detail of `proctor-feed-live`: a feed is captured and published. */
+export interface FeedLiveDetail {
+  feed: CapturedFeed;
+}
+
+/** Detail of `proctor-feed-error`: a feed could not start or stopped; the element offers a retry. */
+export interface FeedErrorDetail {
+  feed: CapturedFeed;
+  code: ProctorErrorCode;
+  message: string;
+}
+
+/** Detail of `proctor-session-error`: the session cannot go on (refused token, opened elsewhere). */
+export interface SessionErrorDetail {
+  code: ProctorErrorCode;
+  message: string;
+}
+
+/** Detail of `proctor-connection`: the control channel's state changed. */
+export interface ConnectionDetail {
+  state: ChannelState;
+}
+
+/** Detail of `proctor-focus`: the supervisor focused a candidate, or returned to the grid (`undefined`). */
+export interface FocusDetail {
+  sessionId: string | undefined;
+}
+
+/** Detail of `proctor-page`: the grid shows another page. */
+export interface PageDetail {
+  page: number;
+  pageCount: number;
+}
+
+/** Fires a Proctorkit event the way every element does: bubbling out of shadow roots. */
+export function fire<K extends keyof ProctorEventMap>(target: EventTarget, type: K, detail: ProctorEventMap[K]['detail']) {
+  target.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true }));
+}
+
+/** Every event the elements fire, so `addEventListener('proctor-…')` is typed. */
+export interface ProctorEventMap {
+  'proctor-consent': CustomEvent<ConsentDetail>;
+  'proctor-feed-live': CustomEvent<FeedLiveDetail>;
+  'proctor-feed-error': CustomEvent<FeedErrorDetail>;
+  'proctor-session-error': CustomEvent<SessionErrorDetail>;
+  'proctor-connection': CustomEvent<ConnectionDetail>;
+  'proctor-focus': CustomEvent<FocusDetail>;
+  'proctor-page': CustomEvent<PageDetail>;
+}
+
+declare global {
+  interface HTMLElementEventMap extends ProctorEventMap {}
+}

@@ -1,0 +1,129 @@
+import { css } from 'lit';
+
+export const tileStyles = css`
+  :host {
+    --_bg: var(--proctor-tile-background, #111827);
+    --_fg: var(--proctor-tile-color, #f9fafb);
+    --_feed-bg: var(--proctor-tile-feed-background, #1f2937);
+    display: block;
+    box-sizing: border-box;
+    background: var(--_bg);
+    color: var(--_fg);
+    border-radius: var(--_radius);
+    border: 2px solid transparent;
+    overflow: hidden;
+    min-width: 0;
+  }
+  :host([status='live']) {
+    border-color: color-mix(in srgb, var(--_live) 45%, transparent);
+  }
+  :host([status='feed-lost']) {
+    border-color: var(--_warn);
+  }
+  :host([status='offline']) {
+    opacity: 0.72;
+  }
+  :host(:focus-visible) {
+    outline: 3px solid var(--_accent);
+    outline-offset: 2px;
+  }
+  header {
+    display: flex;
+    align-items: center;
+    gap: 0.5em;
+    padding: 0.4em 0.6em;
+    font-size: 0.9rem;
+  }
+  .name {
+    font-weight: 600;
+    flex: 1;
+    min-width: 0;
+    overflow: hidden;
+    text-overflow: ellipsis;
+    white-space: nowrap;
+  }
+  .status {
+    display: inline-flex;
+    align-items: center;
+    gap: 0.35em;
+    font-size: 0.75rem;
+    padding: 0.15em 0.55em;
+    border-radius: 999px;
+    background: rgb(255 255 255 / 0.08);
+    white-space: nowrap;
+  }
+  .status::before {
+    content: '';
+    width: 0.55em;
+    height: 0.55em;
+    border-radius: 50%;
+    background: var(--_muted);
+  }
+  .status[data-status='live']::before {
+    background: var(--_live);
+  }
+  .status[data-status='feed-lost']::before {
+    background: var(--_warn);
+  }
+  .status[data-status='offline']::before {
+    background: var(--_danger);
+  }
+  .feeds {
+    display: grid;
+    grid-template-columns: repeat(3, minmax(0, 1fr));
+    gap: 2px;
+  }
+  :host([focused]) .feeds {
+    grid-template-columns: minmax(0, 1fr) minmax(0, 2.2fr);
+    grid-template-rows: auto auto;
+  }
+  :host([focused]) [data-feed='screen'] {
+    grid-column: 2;
+    grid-row: 1 / span 2;
+  }
+  :host([focused]) [data-feed='webcam'],
+  :host([focused]) [data-feed='phone'] {
+    grid-column: 1;
+  }
+  figure {
+    position: relative;
+    margin: 0;
+    aspect-ratio: 4 / 3;
+    background: var(--_feed-bg);
+    display: grid;
+    place-items: center;
+    overflow: hidden;
+  }
+  :host([focused]) [data-feed='screen'] {
+    aspect-ratio: auto;
+    min-height: 100%;
+  }
+  video {
+    position: absolute;
+    inset: 0;
+    width: 100%;
+    height: 100%;
+    object-fit: contain;
+    background: #000;
+  }
+  figcaption {
+    position: absolute;
+    left: 0.35em;
+    bottom: 0.3em;
+    font-size: 0.68rem;
+    padding: 0.05em 0.4em;
+    border-radius: 4px;
+    background: rgb(0 0 0 / 0.55);
+    z-index: 1;
+  }
+  .placeholder {
+    font-size: 0.75rem;
+    color: rgb(255 255 255 / 0.6);
+    text-align: center;
+    padding: 0 0.5em;
+  }
+  [data-state='lost'] .placeholder {
+    color: var(--_warn);
+    font-weight: 600;
+  }
+`;

@@ -1,0 +1,320 @@
+/**
+ * Helpers shared by the server kit's tests: a kit mounted in a real Express app on 127.0.0.1, a
+ * control-channel client that records what the server sends, and hand-made tokens.
+ */
+import assert from 'node:assert/strict';
+import { once } from 'node:events';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { TestContext } from 'node:test';
+import express from 'express';
+import { SignJWT } from 'jose';
+import { WebSocket, type ClientOptions } from 'ws';
+import {
+  PROTOCOL_VERSION,
+  ServerMessageSchema,
+  parse,
+  type CandidateClaims,
+  type ServerMessage,
+  type SessionSummary,
+  type SupervisorClaims,
+} from '@proctorkit/core/protocol';
+import { createProctorKit, type ProctorKit, type ProctorKitOptions } from './index.js';
+
+export const SECRET = 'a-test-secret-that-is-longer-than-32-bytes';
+export const OTHER_SECRET = 'another-test-secret-longer-than-32-bytes!';
+export const EXAM = 'exam-1';
+export const OTHER_EXAM = 'exam-2';
+
+/** How long a test waits for something the server should do at once. */
+const WAIT_MS = 2000;
+
+type MessageOf<T extends ServerMessage['type']> = Extract<ServerMessage, { type: T }>;
+
+export interface CloseEvent {
+  code: number;
+  reason: string;
+}
+
+/** Rejects with a message saying what did not happen when `promise` takes longer than `ms`. */
+export function within<T>(promise: Promise<T>, what: string | (() => string), ms = WAIT_MS): Promise<T> {
+  let timer: NodeJS.Timeout;
+  const timeout = new Promise<never>((_resolve, reject) => {
+    const describe = typeof what === 'string' ? () => what : what;
+    timer = setTimeout(() => reject(new Error(`Timed out after ${ms} ms waiting for ${describe()}`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+export function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** A control-channel client that keeps every message the server sends, checked against the protocol. */
+export class TestClient {
+  /** Every message received, in order. */
+  readonly received: ServerMessage[] = [];
+  /** Messages that do not match the server message schema (a protocol bug). */
+  readonly invalid: string[] = [];
+  readonly closed: Promise<CloseEvent>;
+  private readonly unread: ServerMessage[] = [];
+  private readonly waiters = new Set<() => void>();
+  private syncs = 0;
+
+  private constructor(readonly socket: WebSocket) {
+    this.closed = new Promise((resolve) => {
+      socket.on('close', (code, reason) => {
+        resolve({ code, reason: reason.toString() });
+        this.wake();
+      });
+    });
+    socket.on('error', () => {});
+    socket.on('message', (data, isBinary) => {
+      const text = data.toString();
+      let json: unknown;
+      try {
+        json = JSON.parse(text);
+      } catch {
+        this.invalid.push(`not JSON (binary: ${isBinary}): ${text.slice(0, 200)}`);
+        return;
+      }
+      const message = parse(ServerMessageSchema, json);
+      if (!message.ok) this.invalid.push(`${message.message} in ${text.slice(0, 200)}`);
+      const value = (message.ok ? message.value : json) as ServerMessage;
+      this.received.push(value);
+      this.unread.push(value);
+      this.wake();
+    });
+  }
+
+  static async open(url: string, options?: ClientOptions): Promise<TestClient> {
+    const socket = new WebSocket(url, options);
+    const client = new TestClient(socket);
+    await within(once(socket, 'open'), `the WebSocket to ${url} to open`);
+    return client;
+  }
+
+  get isOpen(): boolean {
+    return this.socket.readyState === WebSocket.OPEN;
+  }
+
+  /** Sends an object as JSON text, a string as text, and a Buffer as a binary frame. */
+  send(message: object | string | Buffer): void {
+    if (Buffer.isBuffer(message)) this.socket.send(message, { binary: true });
+    else this.socket.send(typeof message === 'string' ? message : JSON.stringify(message));
+  }
+
+  hello(token: string): void {
+    this.send({ v: PROTOCOL_VERSION, type: 'session.hello', token });
+  }
+
+  /**
+   * The first unread message of `type` (that `matches`), waiting for it if needed. Reading it
+   * leaves other unread messages in place.
+   */
+  async next<T extends ServerMessage['type']>(
+    type: T,
+    matches: (message: MessageOf<T>) => boolean = () => true,
+  ): Promise<MessageOf<T>> {
+    const find = () => {
+      const index = this.unread.findIndex((m) => m.type === type && matches(m as MessageOf<T>));
+      return index === -1 ? undefined : (this.unread.splice(index, 1)[0] as MessageOf<T>);
+    };
+    const found = find();
+    if (found) return found;
+    let check = () => {};
+    const waiting = new Promise<MessageOf<T>>((resolve, reject) => {
+      check = () => {
+        const message = find();
+        if (message) resolve(message);
+        else if (this.socket.readyState === WebSocket.CLOSED) {
+          reject(new Error(`Socket closed while waiting for ${type}; received ${this.describe()}`));
+        }
+      };
+    });
+    this.waiters.add(check);
+    try {
+      return await within(waiting, () => `${type} (received ${this.describe()})`);
+    } finally {
+      this.waiters.delete(check);
+    }
+  }
+
+  /** The `error` message refusing the next message of type `ref`. */
+  error(ref: string): Promise<MessageOf<'error'>> {
+    return this.next('error', (m) => m.ref === ref);
+  }
+
+  /** Every message of `type` received so far, read or not. */
+  all<T extends ServerMessage['type']>(type: T): MessageOf<T>[] {
+    return this.received.filter((m): m is MessageOf<T> => m.type === type);
+  }
+
+  /**
+   * Makes a round trip through the server. The server handles a connection's messages in order
+   * and writes to a socket in order, so afterwards everything it sent this client before handling
+   * the round trip has arrived.
+   */
+  async sync(): Promise<void> {
+    const type = `test.sync-${++this.syncs}`;
+    this.send({ v: PROTOCOL_VERSION, type });
+    await this.next('error', (m) => m.ref === type);
+  }
+
+  /** Waits for the server to close the socket. */
+  closeEvent(): Promise<CloseEvent> {
+    return within(this.closed, () => `the socket to close (received ${this.describe()})`);
+  }
+
+  async close(): Promise<void> {
+    if (this.socket.readyState === WebSocket.CLOSED) return;
+    this.socket.close();
+    await this.closeEvent();
+  }
+
+  private wake(): void {
+    for (const check of [...this.waiters]) check();
+  }
+
+  private describe(): string {
+    return JSON.stringify(this.received.map((m) => m.type));
+  }
+}
+
+export interface JoinedCandidate {
+  client: TestClient;
+  welcome: MessageOf<'session.welcome'>;
+  session: SessionSummary;
+}
+
+export interface JoinedSupervisor {
+  client: TestClient;
+  welcome: MessageOf<'session.welcome'>;
+  list: MessageOf<'session.list'>;
+}
+
+/** A kit mounted at `/proctor` in an Express app listening on 127.0.0.1, closed after the test. */
+export class TestServer {
+  private readonly clients = new Set<TestClient>();
+
+  private constructor(
+    readonly kit: ProctorKit,
+    readonly server: Server,
+    readonly origin: string,
+  ) {}
+
+  static async start(t: TestContext, options: Partial<ProctorKitOptions> = {}): Promise<TestServer> {
+    const kit = createProctorKit({
+      secret: SECRET,
+      logger: 'silent',
+      ...options,
+      timings: { helloTimeoutMs: 300, heartbeatMs: 60_000, ...options.timings },
+    });
+    const app = express();
+    app.use('/proctor', kit.router);
+    const server = createServer(app);
+    kit.attach(server);
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    const { port } = server.address() as AddressInfo;
+    const testServer = new TestServer(kit, server, `http://127.0.0.1:${port}`);
+    t.after(() => testServer.stop());
+    return testServer;
+  }
+
+  get wsUrl(): string {
+    return `${this.origin.replace('http', 'ws')}/proctor/ws`;
+  }
+
+  /** Opens a control connection without saying hello. */
+  async connect(options?: ClientOptions): Promise<TestClient> {
+    const client = await TestClient.open(this.wsUrl, options);
+    this.clients.add(client);
+    return client;
+  }
+
+  candidateToken(candidateId: string, claims: Partial<CandidateClaims> = {}): Promise<string> {
+    return this.kit.issueToken({ role: 'candidate', examId: EXAM, candidateId, name: `Candidate ${candidateId}`, ...claims });
+  }
+
+  supervisorToken(candidates: SupervisorClaims['candidates'], claims: Partial<SupervisorClaims> = {}): Promise<string> {
+    return this.kit.issueToken({ role: 'supervisor', examId: EXAM, supervisorId: 'sup-1', name: 'Supervisor', candidates, ...claims });
+  }
+
+  /** Connects a candidate and waits for its welcome. */
+  async candidate(candidateId: string, claims: Partial<CandidateClaims> = {}): Promise<JoinedCandidate> {
+    const client = await this.connect();
+    client.hello(await this.candidateToken(candidateId, claims));
+    const welcome = await client.next('session.welcome');
+    assert.ok(welcome.session, 'a candidate welcome carries its session');
+    return { client, welcome, session: welcome.session };
+  }
+
+  /** Connects a supervisor and waits for its welcome and session list. */
+  async supervisor(
+    candidates: SupervisorClaims['candidates'],
+    claims: Partial<SupervisorClaims> = {},
+  ): Promise<JoinedSupervisor> {
+    const client = await this.connect();
+    client.hello(await this.supervisorToken(candidates, claims));
+    const welcome = await client.next('session.welcome');
+    const list = await client.next('session.list');
+    return { client, welcome, list };
+  }
+
+  /** GET on the kit's router, with a bearer token when given. */
+  get(path: string, token?: string): Promise<Response> {
+    return fetch(`${this.origin}/proctor${path}`, {
+      headers: token === undefined ? {} : { authorization: `Bearer ${token}` },
+    });
+  }
+
+  private async stop(): Promise<void> {
+    for (const client of this.clients) client.socket.terminate();
+    await this.kit.close();
+    this.server.closeAllConnections();
+    await new Promise((resolve) => this.server.close(resolve));
+    for (const client of this.clients) {
+      assert.deepEqual(client.invalid, [], 'the server sent only messages the protocol allows');
+    }
+  }
+}
+
+export interface RawTokenOptions {
+  secret?: string;
+  alg?: string;
+  issuer?: string;
+  audience?: string;
+  /** Expiry as seconds since the epoch; `null` for none. Default: in an hour. */
+  exp?: number | null;
+  nbf?: number;
+}
+
+/** Signs any payload with jose directly, to make tokens the kit would never issue. */
+export function signRaw(payload: Record<string, unknown>, options: RawTokenOptions = {}): Promise<string> {
+  const now = Math.floor(Date.now() / 1000);
+  const jwt = new SignJWT(payload)
+    .setProtectedHeader({ alg: options.alg ?? 'HS256', typ: 'JWT' })
+    .setIssuer(options.issuer ?? 'proctorkit')
+    .setAudience(options.audience ?? 'proctorkit')
+    .setIssuedAt();
+  const exp = options.exp === undefined ? now + 3600 : options.exp;
+  if (exp !== null) jwt.setExpirationTime(exp);
+  if (options.nbf !== undefined) jwt.setNotBefore(options.nbf);
+  return jwt.sign(new TextEncoder().encode(options.secret ?? SECRET));
+}
+
+/** An unsigned token (`alg: none`) with otherwise valid claims. */
+export function unsignedToken(payload: Record<string, unknown>): string {
+  const encode = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
+  const now = Math.floor(Date.now() / 1000);
+  return `${encode({ alg: 'none', typ: 'JWT' })}.${encode({ iss: 'proctorkit', aud: 'proctorkit', iat: now, exp: now + 3600, ...payload })}.`;
+}
+
+export function candidateClaims(candidateId: string, examId = EXAM): CandidateClaims {
+  return { role: 'candidate', examId, candidateId, name: `Candidate ${candidateId}` };
+}
+
+export function supervisorClaims(candidates: SupervisorClaims['candidates'], examId = EXAM): SupervisorClaims {
+  return { role: 'supervisor', examId, supervisorId: 'sup-1', name: 'Supervisor', candidates };
+}

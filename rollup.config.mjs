@@ -1,0 +1,80 @@
+// One config builds every package: ESM + bundled .d.ts per entry, and the elements as one
+// self-contained browser module. Prints the browser bundle's size, which is a feature.
+import { readFileSync } from 'node:fs';
+import { builtinModules } from 'node:module';
+import { gzipSync } from 'node:zlib';
+import resolve from '@rollup/plugin-node-resolve';
+import esbuild from 'rollup-plugin-esbuild';
+import { dts } from 'rollup-plugin-dts';
+
+/** The elements bundle must stay small; raise this only on purpose. */
+const BUNDLE_LIMIT_GZIP_BYTES = 40 * 1024;
+
+const packages = {
+  core: { index: 'src/index.ts', protocol: 'src/protocol/index.ts' },
+  elements: { index: 'src/index.ts' },
+  'server-kit': { index: 'src/index.ts' },
+};
+
+function externalsOf(dir) {
+  const pkg = JSON.parse(readFileSync(`packages/${dir}/package.json`, 'utf8'));
+  const names = [...Object.keys(pkg.dependencies ?? {}), ...Object.keys(pkg.peerDependencies ?? {})];
+  return (id) =>
+    id.startsWith('node:') ||
+    builtinModules.includes(id) ||
+    names.some((name) => id === name || id.startsWith(`${name}/`));
+}
+
+const onwarn = (warning, warn) => {
+  if (warning.code === 'CIRCULAR_DEPENDENCY' && warning.ids?.some((id) => id.includes('node_modules'))) return;
+  warn(warning);
+};
+
+function input(dir, entries) {
+  return Object.fromEntries(Object.entries(entries).map(([name, file]) => [name, `packages/${dir}/${file}`]));
+}
+
+function sizeReport(limit) {
+  return {
+    name: 'size-report',
+    generateBundle(_options, bundle) {
+      for (const file of Object.values(bundle)) {
+        if (file.type !== 'chunk') continue;
+        const gzip = gzipSync(file.code, { level: 9 }).length;
+        const line = `${file.fileName}: ${(file.code.length / 1024).toFixed(1)} KB min, ${(gzip / 1024).toFixed(1)} KB min+gz`;
+        console.log(line);
+        if (gzip > limit) this.error(`${line} is over the ${(limit / 1024).toFixed(0)} KB limit.`);
+      }
+    },
+  };
+}
+
+const libraries = Object.entries(packages).flatMap(([dir, entries]) => [
+  {
+    input: input(dir, entries),
+    external: externalsOf(dir),
+    plugins: [esbuild({ target: 'es2022', tsconfig: 'tsconfig.json' })],
+    output: { dir: `packages/${dir}/dist`, format: 'esm', sourcemap: true, chunkFileNames: 'shared/[name]-[hash].js' },
+    onwarn,
+  },
+  {
+    input: input(dir, entries),
+    external: externalsOf(dir),
+    plugins: [dts({ tsconfig: 'tsconfig.json' })],
+    output: { dir: `packages/${dir}/dist`, format: 'esm', chunkFileNames: 'shared/[name]-[hash].d.ts' },
+    onwarn,
+  },
+]);
+
+const browserBundle = {
+  input: 'packages/elements/src/index.ts',
+  plugins: [
+    resolve({ browser: true, exportConditions: ['proctorkit-source', 'browser', 'import', 'default'] }),
+    esbuild({ target: 'es2022', tsconfig: 'tsconfig.json', minify: true, legalComments: 'none' }),
+    sizeReport(BUNDLE_LIMIT_GZIP_BYTES),
+  ],
+  output: { file: 'packages/elements/dist/proctorkit-elements.js', format: 'esm', sourcemap: true },
+  onwarn,
+};
+
+export default [...libraries, browserBundle];
