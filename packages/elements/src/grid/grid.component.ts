@@ -70,6 +70,7 @@ export class ProctorGrid extends LitElement {
   private lastConnection?: RoomState['connection'];
   private lastError?: unknown;
   private restoreFocusTo?: string;
+  private moveFocusToView = false;
 
   /** Every session the supervisor may watch, in grid order. */
   get sessions(): readonly SessionSummary[] {
@@ -93,6 +94,7 @@ export class ProctorGrid extends LitElement {
   focusCandidate(sessionId: string | undefined): void {
     if (sessionId === this.focusedId) return;
     if (!sessionId) this.restoreFocusTo = this.focusedId;
+    this.moveFocusToView = !!sessionId;
     this.focusedId = sessionId;
     this.room?.focus(sessionId);
     fire(this, 'proctor-focus', { sessionId });
@@ -127,6 +129,11 @@ export class ProctorGrid extends LitElement {
       fire(this, 'proctor-page', { page: this.page, pageCount: this.pageCount });
     }
     this.reportRoomChanges();
+    if (this.moveFocusToView) {
+      // Keyboard focus follows the view, so Esc (handled on the host) works after a click.
+      this.moveFocusToView = false;
+      this.renderRoot.querySelector<HTMLElement>('.back')?.focus();
+    }
     if (this.restoreFocusTo) {
       const tile = this.renderRoot.querySelector<HTMLElement>(`proctor-tile[data-session="${this.restoreFocusTo}"]`);
       this.restoreFocusTo = undefined;

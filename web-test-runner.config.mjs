@@ -1,0 +1,149 @@
+// Browser tests of the elements: headless Debian Chromium with fake camera and screen, and a real
+// server kit mounted in the test server so the elements talk to the same endpoint a host mounts.
+import { randomBytes } from 'node:crypto';
+import { mkdir } from 'node:fs/promises';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { esbuildPlugin } from '@web/dev-server-esbuild';
+import { chromeLauncher } from '@web/test-runner-chrome';
+import { build } from 'esbuild';
+import express from 'express';
+
+const root = fileURLToPath(new URL('.', import.meta.url));
+const tsconfig = fileURLToPath(new URL('./tsconfig.json', import.meta.url));
+
+/** Where the kit's router is mounted; the tests set `server="/proctor"`. */
+const KIT_BASE = '/proctor';
+/** The exam every test candidate and supervisor token is for. */
+const TEST_EXAM_ID = 'wtr-exam';
+
+const CHROME_ARGS = [
+  '--use-fake-device-for-media-stream',
+  '--use-fake-ui-for-media-stream',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-dev-shm-usage',
+  '--allow-loopback-in-peer-connection',
+  '--autoplay-policy=no-user-gesture-required',
+  '--disable-background-timer-throttling',
+  '--disable-renderer-backgrounding',
+  '--disable-backgrounding-occluded-windows',
+];
+
+/**
+ * The server kit from its TypeScript sources. Node cannot load them itself (and would resolve
+ * `@proctorkit/*` to possibly stale `dist/`), so esbuild bundles them under the `proctorkit-source`
+ * condition, leaving npm dependencies external.
+ */
+async function loadServerKit() {
+  const outdir = fileURLToPath(new URL('./node_modules/.cache/proctorkit-wtr/', import.meta.url));
+  await mkdir(outdir, { recursive: true });
+  const outfile = `${outdir}server-kit.mjs`;
+  await build({
+    entryPoints: [fileURLToPath(new URL('./packages/server-kit/src/index.ts', import.meta.url))],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    conditions: ['proctorkit-source'],
+    tsconfig,
+    logLevel: 'warning',
+    plugins: [
+      {
+        name: 'external-npm-packages',
+        setup(esbuild) {
+          esbuild.onResolve({ filter: /^[^./]/ }, ({ path }) =>
+            path.startsWith('@proctorkit/') ? undefined : { path, external: true },
+          );
+        },
+      },
+    ],
+  });
+  return import(`${pathToFileURL(outfile).href}?t=${Date.now()}`);
+}
+
+/**
+ * A real kit in the test server: its router at `/proctor`, its control channel at `/proctor/ws`,
+ * and `GET /test-token` handing out tokens as a host's backend would after its own login:
+ * `?role=candidate&candidateId=…&name=…` or `?role=supervisor&candidates=a,b` (all when omitted).
+ */
+async function proctorKitServer() {
+  const { createProctorKit } = await loadServerKit();
+  const kit = createProctorKit({ secret: randomBytes(32).toString('hex'), logger: 'silent' });
+  const app = express();
+  app.disable('x-powered-by');
+  app.use(KIT_BASE, kit.router);
+  app.get('/test-token', async (request, response) => {
+    const { role, name, candidateId, candidates } = request.query;
+    try {
+      const token =
+        role === 'supervisor'
+          ? await kit.issueToken({
+              role: 'supervisor',
+              examId: TEST_EXAM_ID,
+              supervisorId: 'wtr-supervisor',
+              name: String(name ?? 'Test supervisor'),
+              candidates: candidates ? String(candidates).split(',') : '*',
+            })
+          : await kit.issueToken({
+              role: 'candidate',
+              examId: TEST_EXAM_ID,
+              candidateId: String(candidateId ?? ''),
+              name: String(name ?? candidateId ?? ''),
+            });
+      response.json({ token });
+    } catch (error) {
+      response.status(400).json({ error: { code: error.code ?? 'bad-message', message: error.message } });
+    }
+  });
+
+  /** Koa middleware that hands the kit's requests to the Express app. */
+  const middleware = async (ctx, next) => {
+    if (ctx.path !== '/test-token' && !ctx.path.startsWith(`${KIT_BASE}/`)) return next();
+    ctx.respond = false;
+    await new Promise((resolve) => {
+      ctx.res.once('close', resolve);
+      app(ctx.req, ctx.res);
+    });
+  };
+
+  /** @type {import('@web/test-runner').TestRunnerPlugin} */
+  const plugin = {
+    name: 'proctorkit-server-kit',
+    serverStart({ server }) {
+      kit.attach(server, { path: `${KIT_BASE}/ws` });
+    },
+    async serverStop() {
+      await kit.close();
+    },
+  };
+  return { plugin, middleware };
+}
+
+const kitServer = await proctorKitServer();
+
+/** @type {import('@web/test-runner').TestRunnerConfig} */
+export default {
+  rootDir: root,
+  files: ['packages/elements/src/**/*.test.ts'],
+  nodeResolve: { exportConditions: ['proctorkit-source', 'browser', 'import', 'default'] },
+  concurrency: 2,
+  concurrentBrowsers: 1,
+  browsers: [
+    chromeLauncher({
+      launchOptions: {
+        executablePath: process.env.CHROME_PATH || '/usr/bin/chromium',
+        headless: true,
+        args: CHROME_ARGS,
+      },
+    }),
+  ],
+  plugins: [esbuildPlugin({ ts: true, target: 'es2022', tsconfig }), kitServer.plugin],
+  middleware: [kitServer.middleware],
+  testFramework: { config: { timeout: 10_000 } },
+};
