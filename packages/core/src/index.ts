@@ -1,7 +1,7 @@
 /**
  * Proctorkit core: the framework-agnostic heart of the SDK. Sessions, control channel, capture
  * and media providers as plain objects with observable state. Renders nothing.
- * @module
+ * @module @proctorkit/core
  */
 export * from './protocol/index.js';
 export { ProctorError, type ProctorErrorCode } from './errors.js';

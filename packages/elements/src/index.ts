@@ -1,7 +1,7 @@
 /**
  * Proctorkit's custom elements. Importing this module registers `<proctor-candidate>`,
  * `<proctor-grid>` and `<proctor-tile>`.
- * @module
+ * @module @proctorkit/elements
  */
 export * from './candidate/candidate.js';
 export * from './grid/grid.js';

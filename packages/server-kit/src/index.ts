@@ -1,7 +1,7 @@
 /**
  * The Proctorkit server kit: mount it in an Express app to issue tokens, run the live control
  * channel and relay media signaling.
- * @module
+ * @module @proctorkit/server-kit
  */
 export { createProctorKit } from './kit.js';
 export type { ProctorKit, ProctorKitOptions, AttachOptions, SessionsApi } from './kit.js';

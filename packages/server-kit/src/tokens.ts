@@ -6,7 +6,7 @@ const ISSUER = 'proctorkit';
 const AUDIENCE = 'proctorkit';
 const REGISTERED_CLAIMS = ['iss', 'aud', 'iat', 'exp', 'nbf', 'jti', 'sub'];
 
-/** Options of {@link TokenIssuer.issue}. */
+/** Options of `kit.issueToken`. */
 export interface IssueOptions {
   /** Lifetime as seconds or a duration string such as `'2h'`. Default: the kit's `tokenTtl`. */
   expiresIn?: number | string;

@@ -1,7 +1,7 @@
 /**
  * The Proctorkit wire protocol: message, token-claim and status schemas shared by browser and
  * server. Safe to import in Node: nothing here touches the DOM.
- * @module
+ * @module @proctorkit/core/protocol
  */
 export * from './feeds.js';
 export * from './ids.js';

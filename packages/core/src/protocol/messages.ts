@@ -130,7 +130,10 @@ export const ProviderInfoSchema = v.variant('name', [
   v.object({ name: v.literal('local'), iceServers: v.array(IceServerSchema) }),
 ]);
 
-/** The server's answer to `session.hello`: who the client is and how media flows. */
+/**
+ * The server's answer to `session.hello`: who the client is and how media flows. Candidates also
+ * get their `session`, and the `subscribers` already watching it (any other peer the page holds is gone).
+ */
 export const WelcomeSchema = v.object({
   v: V,
   type: v.literal('session.welcome'),
@@ -138,10 +141,8 @@ export const WelcomeSchema = v.object({
   connectionId: GeneratedIdSchema,
   examId: HostIdSchema,
   name: NameSchema,
-  /** The candidate's own session; absent for supervisors. */
   session: v.optional(SessionSummarySchema),
   provider: ProviderInfoSchema,
-  /** For candidates: the supervisors already subscribed; any other peer the page holds is gone. */
   subscribers: v.optional(
     v.array(v.object({ peer: PeerSchema, feeds: v.array(FeedSchema), quality: FeedQualitySchema })),
   ),

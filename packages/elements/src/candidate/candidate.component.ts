@@ -49,6 +49,7 @@ const RETRY_LABEL: Record<CapturedFeed, string> = { webcam: 'Try the camera agai
  * @cssproperty --proctor-color-accent=#2563eb - The consent button and focus rings.
  */
 export class ProctorCandidate extends LitElement {
+  /** @internal */
   static override styles = [systemTokens, candidateStyles];
 
   /** Where the server kit's router is mounted, e.g. `/proctor`. */

@@ -47,6 +47,7 @@ const CONNECTION_LABEL: Record<RoomState['connection'], string> = {
  * @cssproperty --proctor-color-accent=#2563eb - Focus rings.
  */
 export class ProctorGrid extends LitElement {
+  /** @internal */
   static override styles = [systemTokens, gridStyles];
 
   /** Where the server kit's router is mounted, e.g. `/proctor`. */

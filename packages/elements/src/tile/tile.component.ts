@@ -48,6 +48,7 @@ export function tileFeedState(session: SessionSummary, feed: Feed, stream: Media
  * @cssproperty --proctor-color-danger=#dc2626 - Offline status.
  */
 export class ProctorTile extends LitElement {
+  /** @internal */
   static override styles = [systemTokens, tileStyles];
 
   /** The session this tile shows. */
