@@ -66,6 +66,7 @@ export class CandidateSession {
   private readonly channel: ControlChannel;
   private readonly feedList: CapturedFeed[];
   private media?: CandidateMedia;
+  private mediaReady?: Promise<CandidateMedia>;
   private closed = false;
 
   constructor(options: CandidateSessionOptions) {
@@ -124,7 +125,12 @@ export class CandidateSession {
 
   private async welcomed(session: SessionSummary | undefined): Promise<void> {
     this.patch({ session });
-    if (!this.media) this.media = await createCandidateMedia(this.channel, this.channel.welcome!.provider);
+    this.mediaReady ??= createCandidateMedia(this.channel, this.channel.welcome!.provider).then((media) => {
+      if (this.closed) media.close();
+      return (this.media = media);
+    });
+    await this.mediaReady;
+    if (this.closed || !this.media) return;
     // The server starts every connection with the feeds off: tell it what is live.
     for (const feed of this.feedList) {
       const { state, track } = this.store.value.feeds[feed];

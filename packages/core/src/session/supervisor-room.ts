@@ -40,6 +40,7 @@ export class SupervisorRoom {
   private readonly streamStore = new Store<ReadonlyMap<string, FeedStreams>>(NO_STREAMS);
   private readonly channel: ControlChannel;
   private media?: SupervisorMedia;
+  private mediaRequested = false;
   private shown = new Set<string>();
   private subscribed = new Set<string>();
   private readonly framesSeen = new Map<string, number>();
@@ -108,9 +109,12 @@ export class SupervisorRoom {
   }
 
   private async ensureMedia(): Promise<void> {
-    if (this.media) return;
-    this.media = await createSupervisorMedia(this.channel, this.channel.welcome!.provider);
-    this.media.streams.subscribe((streams) => this.streamStore.set(streams));
+    if (this.mediaRequested) return;
+    this.mediaRequested = true;
+    const media = await createSupervisorMedia(this.channel, this.channel.welcome!.provider);
+    if (this.channel.state.value === 'closed') return media.close();
+    this.media = media;
+    media.streams.subscribe((streams) => this.streamStore.set(streams));
     this.applySubscriptions();
   }
 

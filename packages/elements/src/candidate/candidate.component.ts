@@ -2,6 +2,7 @@ import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { CandidateSession, type CandidateState, type CapturedFeed, type FeedCapture } from '@proctorkit/core';
 import { fire } from '../shared/events.js';
+import { cameraIcon, clockIcon, eyeIcon, screenIcon } from '../shared/icons.js';
 import { ReadableController } from '../shared/readable-controller.js';
 import { systemTokens } from '../shared/theme.js';
 import { candidateStyles } from './candidate.styles.js';
@@ -135,11 +136,11 @@ export class ProctorCandidate extends LitElement {
       <ul class="captures">
         ${this.session!.feeds.map((feed) =>
           feed === 'webcam'
-            ? html`<li><span class="icon" aria-hidden="true">📷</span><span><strong>Your camera</strong> — video only, no sound.</span></li>`
-            : html`<li><span class="icon" aria-hidden="true">🖥️</span><span><strong>Your entire screen</strong> — you will be asked which screen to share.</span></li>`,
+            ? html`<li><span class="icon">${cameraIcon}</span><span><strong>Your camera</strong> — video only, no sound.</span></li>`
+            : html`<li><span class="icon">${screenIcon}</span><span><strong>Your entire screen</strong> — you will be asked which screen to share.</span></li>`,
         )}
-        <li><span class="icon" aria-hidden="true">👀</span><span><strong>Who sees it:</strong> the supervisors of ${exam}, live, while you take it.</span></li>
-        <li><span class="icon" aria-hidden="true">⏱️</span><span><strong>Until when:</strong> capture stops when you finish the exam or close this page.</span></li>
+        <li><span class="icon">${eyeIcon}</span><span><strong>Who sees it:</strong> the supervisors of ${exam}, live, while you take it.</span></li>
+        <li><span class="icon">${clockIcon}</span><span><strong>Until when:</strong> capture stops when you finish the exam or close this page.</span></li>
       </ul>
       <slot name="privacy"></slot>
       <div class="actions">

@@ -59,8 +59,8 @@ export const candidateStyles = css`
     align-items: start;
   }
   .icon {
-    font-size: 1.2rem;
-    line-height: 1.2;
+    color: var(--_accent);
+    padding-top: 0.1em;
   }
   .fine {
     color: var(--_muted);
@@ -83,7 +83,7 @@ export const candidateStyles = css`
   }
   .previews {
     display: grid;
-    grid-template-columns: repeat(auto-fit, minmax(12rem, 1fr));
+    grid-template-columns: repeat(auto-fill, minmax(11rem, 15rem));
     gap: 0.75rem;
   }
   figure {
