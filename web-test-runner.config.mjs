@@ -1,7 +1,7 @@
 // Browser tests of the elements: headless Debian Chromium with fake camera and screen, and a real
 // server kit mounted in the test server so the elements talk to the same endpoint a host mounts.
 import { randomBytes } from 'node:crypto';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { chromeLauncher } from '@web/test-runner-chrome';
@@ -42,7 +42,8 @@ const CHROME_ARGS = [
 async function loadServerKit() {
   const outdir = fileURLToPath(new URL('./node_modules/.cache/proctorkit-wtr/', import.meta.url));
   await mkdir(outdir, { recursive: true });
-  const outfile = `${outdir}server-kit.mjs`;
+  // One file per process, so two runs at once never import each other's half-written bundle.
+  const outfile = `${outdir}server-kit-${process.pid}.mjs`;
   await build({
     entryPoints: [fileURLToPath(new URL('./packages/server-kit/src/index.ts', import.meta.url))],
     outfile,
@@ -64,7 +65,11 @@ async function loadServerKit() {
       },
     ],
   });
-  return import(`${pathToFileURL(outfile).href}?t=${Date.now()}`);
+  try {
+    return await import(pathToFileURL(outfile).href);
+  } finally {
+    await rm(outfile, { force: true });
+  }
 }
 
 /**
@@ -106,13 +111,15 @@ async function proctorKitServer() {
   const middleware = async (ctx, next) => {
     if (ctx.path !== '/test-token' && !ctx.path.startsWith(`${KIT_BASE}/`)) return next();
     ctx.respond = false;
+    // Koa presets 404, and Express keeps a status it did not set itself: start from Node's default.
+    ctx.res.statusCode = 200;
     await new Promise((resolve) => {
       ctx.res.once('close', resolve);
       app(ctx.req, ctx.res);
     });
   };
 
-  /** @type {import('@web/test-runner').TestRunnerPlugin} */
+  /** @type {import('@web/test-runner-core').TestRunnerPlugin} */
   const plugin = {
     name: 'proctorkit-server-kit',
     serverStart({ server }) {

@@ -8,7 +8,8 @@ import './candidate.js';
 /** A candidate token from the test server's kit, for a candidate no other test uses. */
 async function candidateToken(name = 'Ada Lovelace'): Promise<string> {
   const candidateId = `candidate-${crypto.randomUUID()}`;
-  const response = await fetch(`/test-token?role=candidate&candidateId=${candidateId}&name=${encodeURIComponent(name)}`);
+  const response = await fetch(`/test-token?${new URLSearchParams({ role: 'candidate', candidateId, name })}`);
+  if (!response.ok) throw new Error(`GET /test-token answered ${response.status}`);
   const { token } = (await response.json()) as { token: string };
   return token;
 }
