@@ -30,6 +30,7 @@ const RETRY_LABEL: Record<CapturedFeed, string> = { webcam: 'Try the camera agai
  * screen, shows a self-preview and the connection status, and says clearly what to do when a
  * permission is denied, no camera is found or screen sharing stops.
  *
+ * @tagname proctor-candidate
  * @summary Consent, capture and live status for the candidate's exam page.
  *
  * @event proctor-consent - The candidate accepted or declined. Detail: `ConsentDetail`.

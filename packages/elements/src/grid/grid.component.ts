@@ -30,6 +30,7 @@ const CONNECTION_LABEL: Record<RoomState['connection'], string> = {
  * time. Only the candidates on the visible page are received; focusing one (click, Enter or
  * Space) shows it large at full quality until Esc.
  *
+ * @tagname proctor-grid
  * @summary Live tiles of up to `page-size` candidates per page, with paging and focus.
  *
  * @event proctor-focus - A candidate was focused or the grid returned. Detail: `FocusDetail`.

@@ -33,6 +33,7 @@ export function tileFeedState(session: SessionSummary, feed: Feed, stream: Media
  * One candidate's live tile: name, status and the three feeds. `<proctor-grid>` is made of these;
  * a page can also place them itself and feed them a session and its streams.
  *
+ * @tagname proctor-tile
  * @summary A candidate's name, status and webcam / screen / phone feeds.
  *
  * @csspart header - The bar with the name and the status.
