@@ -233,6 +233,13 @@ export class TestServer {
     return client;
   }
 
+  /** Connects and says hello at once with a token made beforehand, so the hello timeout never bites. */
+  async hello(token: string, options?: ClientOptions): Promise<TestClient> {
+    const client = await this.connect(options);
+    client.hello(token);
+    return client;
+  }
+
   candidateToken(candidateId: string, claims: Partial<CandidateClaims> = {}): Promise<string> {
     return this.kit.issueToken({ role: 'candidate', examId: EXAM, candidateId, name: `Candidate ${candidateId}`, ...claims });
   }
@@ -243,8 +250,7 @@ export class TestServer {
 
   /** Connects a candidate and waits for its welcome. */
   async candidate(candidateId: string, claims: Partial<CandidateClaims> = {}): Promise<JoinedCandidate> {
-    const client = await this.connect();
-    client.hello(await this.candidateToken(candidateId, claims));
+    const client = await this.hello(await this.candidateToken(candidateId, claims));
     const welcome = await client.next('session.welcome');
     assert.ok(welcome.session, 'a candidate welcome carries its session');
     return { client, welcome, session: welcome.session };
@@ -255,8 +261,7 @@ export class TestServer {
     candidates: SupervisorClaims['candidates'],
     claims: Partial<SupervisorClaims> = {},
   ): Promise<JoinedSupervisor> {
-    const client = await this.connect();
-    client.hello(await this.supervisorToken(candidates, claims));
+    const client = await this.hello(await this.supervisorToken(candidates, claims));
     const welcome = await client.next('session.welcome');
     const list = await client.next('session.list');
     return { client, welcome, list };

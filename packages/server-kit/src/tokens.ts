@@ -48,6 +48,7 @@ export class TokenIssuer {
         issuer: ISSUER,
         audience: AUDIENCE,
         algorithms: ['HS256'],
+        requiredClaims: ['exp'],
       }));
     } catch (error) {
       throw new KitError('unauthorized', describeJoseError(error));

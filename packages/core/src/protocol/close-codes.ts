@@ -4,6 +4,8 @@ export const CloseCode = {
   goingAway: 1001,
   /** A message was larger than the protocol allows (64 KB). */
   tooBig: 1009,
+  /** The server failed (e.g. its media provider or store); reconnecting may help. */
+  internalError: 1011,
   /** The first message was not a valid `session.hello`. */
   badHello: 4400,
   /** The token is missing, malformed, forged or expired. Reconnecting with it will not help. */

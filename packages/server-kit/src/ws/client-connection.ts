@@ -21,6 +21,11 @@ export class ClientConnection {
   /** Whether a pong came back since the last ping. */
   alive = true;
   private work: Promise<void> = Promise.resolve();
+  /**
+   * Messages for this client before its welcome. The hub registers a connection before the
+   * provider's join info arrives, and clients expect the welcome first.
+   */
+  private held: Unversioned<ServerMessage>[] | undefined = [];
 
   constructor(readonly socket: WebSocket) {}
 
@@ -29,7 +34,14 @@ export class ClientConnection {
   }
 
   send(message: Unversioned<ServerMessage>): void {
+    if (this.held && message.type !== 'session.welcome') {
+      this.held.push(message);
+      return;
+    }
     if (this.open) this.socket.send(JSON.stringify({ v: PROTOCOL_VERSION, ...message }));
+    const held = this.held;
+    this.held = undefined;
+    for (const later of held ?? []) this.send(later);
   }
 
   sendError(code: ErrorCode, message: string, ref?: string): void {

@@ -1,5 +1,9 @@
 import assert from 'node:assert/strict';
+import { once } from 'node:events';
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
 import { describe, test } from 'node:test';
+import { WebSocket, WebSocketServer } from 'ws';
 import { CloseCode, MAX_MESSAGE_BYTES, noFeeds, type ProviderInfo } from '@proctorkit/core/protocol';
 import type { MediaProvider } from '../providers/provider.js';
 import { localProvider } from '../providers/local.js';
@@ -174,53 +178,45 @@ describe('session.hello', () => {
   test('sends a supervisor its welcome before any update', async (t) => {
     const { provider, reachedGate, release } = gatedProvider((session) => session === undefined);
     const server = await TestServer.start(t, { provider });
-    const supervisor = await server.connect();
-    supervisor.hello(await server.supervisorToken('*'));
+    const supervisor = await server.hello(await server.supervisorToken('*'));
     await within(reachedGate, 'the supervisor join to ask the provider');
-    await server.candidate('ada');
+    const ada = await server.candidate('ada');
     release();
-    await supervisor.next('session.list');
-    assert.deepEqual(
-      supervisor.received.slice(0, 2).map((m) => m.type),
-      ['session.welcome', 'session.list'],
-      `received ${supervisor.received.map((m) => m.type).join(', ')}`,
-    );
+    const { sessions } = await supervisor.next('session.list');
+    assert.equal(supervisor.received[0]?.type, 'session.welcome', `received ${supervisor.received.map((m) => m.type).join(', ')}`);
+    assert.deepEqual(sessions, [ada.session], 'the list, sent after any earlier update, is current');
   });
 
-  test(
-    'sends a candidate its welcome before any feed.subscribe',
-    { todo: 'hub.joinCandidate registers the connection before the provider answers' },
-    async (t) => {
-      const { provider, reachedGate, release } = gatedProvider((session) => session !== undefined);
-      const server = await TestServer.start(t, { provider });
-      const supervisor = await server.supervisor('*');
-      const candidate = await server.connect();
-      candidate.hello(await server.candidateToken('ada'));
-      await within(reachedGate, 'the candidate join to ask the provider');
-      const { session } = await supervisor.client.next('session.updated');
-      supervisor.client.send(subscribe(session.sessionId));
-      await supervisor.client.sync();
-      release();
-      await candidate.next('session.welcome');
-      await candidate.sync();
-      assert.equal(candidate.received[0]?.type, 'session.welcome', `received ${candidate.received.map((m) => m.type).join(', ')}`);
-    },
-  );
+  test('sends a candidate its welcome before any feed.subscribe', async (t) => {
+    const { provider, reachedGate, release } = gatedProvider((session) => session !== undefined);
+    const server = await TestServer.start(t, { provider });
+    const supervisor = await server.supervisor('*');
+    const candidate = await server.hello(await server.candidateToken('ada'));
+    await within(reachedGate, 'the candidate join to ask the provider');
+    const { session } = await supervisor.client.next('session.updated');
+    supervisor.client.send(subscribe(session.sessionId));
+    await supervisor.client.sync();
+    release();
+    const welcome = await candidate.next('session.welcome');
+    await candidate.sync();
+    assert.equal(candidate.received[0]?.type, 'session.welcome', `received ${candidate.received.map((m) => m.type).join(', ')}`);
+    const peer = supervisor.welcome.connectionId;
+    const told = [...(welcome.subscribers ?? []), ...candidate.all('feed.subscribe')].map((m) => m.peer);
+    assert.ok(told.includes(peer), 'the candidate learns of the subscription');
+  });
 });
 
 describe('refused connections', () => {
   test('closes with 4401 when the token is forged', async (t) => {
     const server = await TestServer.start(t);
-    const client = await server.connect();
-    client.hello(await new TokenIssuer(OTHER_SECRET, '1h').issue(supervisorClaims('*')));
+    const client = await server.hello(await new TokenIssuer(OTHER_SECRET, '1h').issue(supervisorClaims('*')));
     assert.deepEqual(await client.closeEvent(), { code: CloseCode.unauthorized, reason: 'Token signature is invalid.' });
     assert.deepEqual(client.received, []);
   });
 
   test('closes with 4401 when the token has expired', async (t) => {
     const server = await TestServer.start(t);
-    const client = await server.connect();
-    client.hello(await signRaw(supervisorClaims('*'), { exp: Math.floor(Date.now() / 1000) - 1 }));
+    const client = await server.hello(await signRaw(supervisorClaims('*'), { exp: Math.floor(Date.now() / 1000) - 1 }));
     assert.deepEqual(await client.closeEvent(), { code: CloseCode.unauthorized, reason: 'Token has expired.' });
   });
 
@@ -235,8 +231,7 @@ describe('refused connections', () => {
 
   test('closes with 4401 when the token claims are invalid', async (t) => {
     const server = await TestServer.start(t);
-    const client = await server.connect();
-    client.hello(await signRaw({ role: 'candidate', examId: EXAM, candidateId: 'ada/webcam', name: 'Ada' }));
+    const client = await server.hello(await signRaw({ role: 'candidate', examId: EXAM, candidateId: 'ada/webcam', name: 'Ada' }));
     const { code, reason } = await client.closeEvent();
     assert.equal(code, CloseCode.unauthorized);
     assert.match(reason, /candidateId/);
@@ -288,8 +283,7 @@ describe('refused connections', () => {
 
   test('handles messages sent right after the hello, in order', async (t) => {
     const server = await TestServer.start(t);
-    const client = await server.connect();
-    client.hello(await server.candidateToken('ada'));
+    const client = await server.hello(await server.candidateToken('ada'));
     client.send(feedState('webcam', 'live'));
     client.send(feedState('screen', 'live'));
     const welcome = await client.next('session.welcome');
@@ -325,20 +319,21 @@ describe('refused connections', () => {
     assert.equal((await client.error('test.big')).code, 'unknown-type');
   });
 
-  test('ignores upgrades at other paths', async (t) => {
+  test('leaves upgrades at other paths to the host\'s other handlers', async (t) => {
     const server = await TestServer.start(t);
-    const { WebSocket } = await import('ws');
-    const socket = new WebSocket(`${server.origin.replace('http', 'ws')}/proctor/other`);
-    t.after(() => socket.terminate());
-    const outcome = await within(
-      new Promise<string>((resolve) => {
-        socket.once('open', () => resolve('open'));
-        socket.once('error', () => resolve('error'));
-        setTimeout(() => resolve('pending'), 100);
-      }),
-      'the upgrade to settle',
-    );
-    assert.notEqual(outcome, 'open');
+    const other = new WebSocketServer({ noServer: true });
+    server.server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+      if (request.url !== '/live-chat') return;
+      other.handleUpgrade(request, socket, head, (ws) => ws.send('hello from the host'));
+    });
+    const socket = new WebSocket(`${server.origin.replace('http', 'ws')}/live-chat`);
+    try {
+      const [data] = (await within(once(socket, 'message'), 'the host handler to greet')) as [Buffer];
+      assert.equal(data.toString(), 'hello from the host');
+    } finally {
+      socket.terminate();
+      other.close();
+    }
   });
 });
 
@@ -605,15 +600,16 @@ describe('session updates', () => {
   });
 
   test('closes a socket that stops answering pings, and reports its candidate offline', async (t) => {
-    const server = await TestServer.start(t, { timings: { heartbeatMs: 40 } });
+    const server = await TestServer.start(t, { timings: { heartbeatMs: 100 } });
     const supervisor = await server.supervisor(['ada']);
-    const silent = await server.connect({ autoPong: false });
-    silent.hello(await server.candidateToken('ada'));
-    await silent.next('session.welcome');
+    const silent = await server.candidate('ada');
     await supervisor.client.next('session.updated', (m) => m.session.status === 'connecting');
-    const closed = await silent.closeEvent();
-    assert.equal(closed.code, 1006, 'terminated without a close frame');
+    // A paused socket reads no pings, so it answers none, like a page whose network went away.
+    silent.client.socket.pause();
     await supervisor.client.next('session.updated', (m) => m.session.status === 'offline');
+    silent.client.socket.resume();
+    assert.equal((await silent.client.closeEvent()).code, 1006, 'terminated without a close frame');
+    await delay(100);
     await supervisor.client.sync();
     assert.ok(supervisor.client.isOpen, 'a client that answers pings stays connected');
   });
@@ -796,12 +792,10 @@ describe('failures and shutdown', () => {
     const errors: string[] = [];
     const logger = { error: (message: string) => errors.push(message), warn() {}, info() {}, debug() {} };
     const server = await TestServer.start(t, { provider, logger });
-    const candidate = await server.connect();
-    candidate.hello(await server.candidateToken('ada'));
-    assert.equal((await candidate.closeEvent()).code, 1011);
-    const supervisor = await server.connect();
-    supervisor.hello(await server.supervisorToken('*'));
-    assert.equal((await supervisor.closeEvent()).code, 1011);
+    const candidate = await server.hello(await server.candidateToken('ada'));
+    assert.equal((await candidate.closeEvent()).code, CloseCode.internalError);
+    const supervisor = await server.hello(await server.supervisorToken('*'));
+    assert.equal((await supervisor.closeEvent()).code, CloseCode.internalError);
     assert.equal(errors.length, 2, 'each failure is logged');
   });
 

@@ -99,8 +99,13 @@ export class ControlEndpoint {
       return;
     }
     if (!connection.open) return;
-    if (claims.role === 'candidate') await this.hub.joinCandidate(connection, claims);
-    else await this.hub.joinSupervisor(connection, claims);
+    try {
+      if (claims.role === 'candidate') await this.hub.joinCandidate(connection, claims);
+      else await this.hub.joinSupervisor(connection, claims);
+    } catch (error) {
+      this.logger.error(`${claims.role} join failed`, error);
+      connection.close(CloseCode.internalError, 'The server failed to open the session; try again.');
+    }
   }
 
   private async receive(connection: ClientConnection, data: RawData, isBinary: boolean): Promise<void> {
