@@ -93,6 +93,10 @@ describe('refusing tokens', () => {
     await assertRefused(await issuer.issue(candidateClaims('cand-1'), { expiresIn: -10 }), /expired/);
   });
 
+  test('refuses a correctly signed token that never expires', async () => {
+    await assertRefused(await signRaw(candidateClaims('cand-1'), { exp: null }), /"exp" is invalid/);
+  });
+
   test('refuses a token signed with another secret', async () => {
     const forged = await new TokenIssuer(OTHER_SECRET, '1h').issue(supervisorClaims('*'));
     await assertRefused(forged, /^Token signature is invalid\.$/);
