@@ -53,6 +53,8 @@ export interface StartCandidatesOptions {
   concurrency?: number;
   /** Per candidate, from opening the page to both feeds live. Default 60 s. */
   timeoutMs?: number;
+  /** Called with each new page before it opens the candidate page (e.g. to add instrumentation). */
+  onPage?: (page: Page, index: number) => Promise<unknown> | void;
   /** Called each time one more candidate is live. */
   onLive?: (live: number, total: number, candidate: CandidateHandle) => void;
   /** Stops starting candidates; those started are closed and the call rejects. */
@@ -73,12 +75,25 @@ export async function startCandidates(options: StartCandidatesOptions): Promise<
   let next = 0;
   let live = 0;
   let failure: unknown;
-  // Clicking needs the page in front (background tabs run no animation frames): one click at a time.
-  let clicking = Promise.resolve();
+  // Aborted when the caller stops or a candidate fails: every pending wait then fails at once,
+  // and the pages opened so far are closed.
+  const cancel = new AbortController();
+  const stop = () => cancel.abort(signal?.reason);
+  if (signal?.aborted) stop();
+  signal?.addEventListener('abort', stop, { once: true });
+  cancel.signal.addEventListener('abort', () => void closeCandidates(opened), { once: true });
+  // Clicking needs the page in front (background tabs run no animation frames, which locator
+  // clicks wait for), and opening a tab brings that tab to the front: so both take turns.
+  let turn: Promise<unknown> = Promise.resolve();
+  const inTurn = <T>(step: () => Promise<T>): Promise<T> => {
+    const result = turn.then(step);
+    turn = result.catch(() => undefined);
+    return result;
+  };
 
   const startOne = async (index: number) => {
     const name = nameOf(index);
-    const page = await browsers[index % browsers.length]!.newPage();
+    const page = await inTurn(() => browsers[index % browsers.length]!.newPage());
     let closed = false;
     const handle: CandidateHandle = {
       name,
@@ -91,6 +106,8 @@ export async function startCandidates(options: StartCandidatesOptions): Promise<
       },
     };
     opened.push(handle);
+    cancel.signal.throwIfAborted();
+    await options.onPage?.(page, index);
     const deadline = Date.now() + timeoutMs;
     const left = () => Math.max(1, deadline - Date.now());
 
@@ -98,15 +115,13 @@ export async function startCandidates(options: StartCandidatesOptions): Promise<
     if (!response?.ok()) throw new Error(`${name}: the candidate page answered HTTP ${response?.status() ?? '(none)'}`);
     await page.waitForFunction(
       () => !!document.querySelector('proctor-candidate')?.shadowRoot?.querySelector('button.primary'),
-      { polling: 100, timeout: left() },
+      { polling: 100, timeout: left(), signal: cancel.signal },
     );
-    const click = clicking.then(async () => {
-      signal?.throwIfAborted();
+    await inTurn(async () => {
+      cancel.signal.throwIfAborted();
       await page.bringToFront();
-      await page.locator('pierce/button.primary').setTimeout(left()).click();
+      await page.locator('pierce/button.primary').setTimeout(left()).click({ signal: cancel.signal });
     });
-    clicking = click.catch(() => undefined);
-    await click;
 
     const outcome = await page.waitForFunction(
       () => {
@@ -117,7 +132,7 @@ export async function startCandidates(options: StartCandidatesOptions): Promise<
         if (failed) return `${failed[0]} failed: ${failed[1].error?.message ?? 'unknown error'}`;
         return state.feeds.webcam.state === 'live' && state.feeds.screen.state === 'live' && state.connection === 'open' ? 'live' : false;
       },
-      { polling: 250, timeout: left() },
+      { polling: 250, timeout: left(), signal: cancel.signal },
     );
     const result = await outcome.jsonValue();
     if (result !== 'live') throw new Error(`${name}: ${String(result)}`);
@@ -130,16 +145,19 @@ export async function startCandidates(options: StartCandidatesOptions): Promise<
     while (!failure && next < count) {
       const index = next++;
       try {
-        signal?.throwIfAborted();
+        cancel.signal.throwIfAborted();
         await startOne(index);
       } catch (error) {
-        failure ??= signal?.aborted ? signal.reason : error instanceof Error && /timeout/i.test(error.name + error.message)
-          ? new Error(`${nameOf(index)} did not get both feeds live within ${Math.round(timeoutMs / 1000)} s (${error.message})`)
-          : error;
+        if (signal?.aborted) failure ??= signal.reason;
+        else if (error instanceof Error && error.name === 'TimeoutError') {
+          failure ??= new Error(`${nameOf(index)} did not get both feeds live within ${Math.round(timeoutMs / 1000)} s (${error.message})`);
+        } else failure ??= error;
+        if (!cancel.signal.aborted) cancel.abort(failure);
       }
     }
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, count) }, worker));
+  signal?.removeEventListener('abort', stop);
   if (failure) {
     await closeCandidates(opened);
     throw failure;

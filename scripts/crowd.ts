@@ -42,7 +42,7 @@ try {
   fail(`${(error as Error).message}\n\n${USAGE}`);
 }
 if (values.help) {
-  console.log(USAGE);
+  console.log(USAGE.trimEnd());
   process.exit(0);
 }
 
@@ -125,6 +125,7 @@ try {
   await closeCandidates(candidates);
   await Promise.all(browsers.map((browser) => browser.close().catch(() => undefined)));
   clearTimeout(force);
-  console.log(`Closed ${candidates.length} candidate${candidates.length === 1 ? '' : 's'} and ${browsers.length} browser${browsers.length === 1 ? '' : 's'}.`);
+  const closedBrowsers = `${browsers.length} browser${browsers.length === 1 ? '' : 's'}`;
+  console.log(candidates.length ? `Closed ${candidates.length} candidate${candidates.length === 1 ? '' : 's'} and ${closedBrowsers}.` : `Closed ${closedBrowsers}.`);
 }
 process.exit(exitCode);
