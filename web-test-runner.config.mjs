@@ -1,11 +1,9 @@
 // Browser tests of the elements: headless Debian Chromium with fake camera and screen, and a real
 // server kit mounted in the test server so the elements talk to the same endpoint a host mounts.
 import { randomBytes } from 'node:crypto';
-import { mkdir, rm } from 'node:fs/promises';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { chromeLauncher } from '@web/test-runner-chrome';
-import { build } from 'esbuild';
 import express from 'express';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
@@ -35,41 +33,11 @@ const CHROME_ARGS = [
 ];
 
 /**
- * The server kit from its TypeScript sources. Node cannot load them itself (and would resolve
- * `@proctorkit/*` to possibly stale `dist/`), so esbuild bundles them under the `proctorkit-source`
- * condition, leaving npm dependencies external.
+ * The server kit from its TypeScript sources. `npm run test:browser` runs the test runner under
+ * tsx with the `proctorkit-source` condition, so Node loads them as it loads the node tests.
  */
-async function loadServerKit() {
-  const outdir = fileURLToPath(new URL('./node_modules/.cache/proctorkit-wtr/', import.meta.url));
-  await mkdir(outdir, { recursive: true });
-  // One file per process, so two runs at once never import each other's half-written bundle.
-  const outfile = `${outdir}server-kit-${process.pid}.mjs`;
-  await build({
-    entryPoints: [fileURLToPath(new URL('./packages/server-kit/src/index.ts', import.meta.url))],
-    outfile,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    conditions: ['proctorkit-source'],
-    tsconfig,
-    logLevel: 'warning',
-    plugins: [
-      {
-        name: 'external-npm-packages',
-        setup(esbuild) {
-          esbuild.onResolve({ filter: /^[^./]/ }, ({ path }) =>
-            path.startsWith('@proctorkit/') ? undefined : { path, external: true },
-          );
-        },
-      },
-    ],
-  });
-  try {
-    return await import(pathToFileURL(outfile).href);
-  } finally {
-    await rm(outfile, { force: true });
-  }
+function loadServerKit() {
+  return import('./packages/server-kit/src/index.ts');
 }
 
 /**
