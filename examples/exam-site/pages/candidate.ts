@@ -6,7 +6,7 @@ export function candidatePage({ name, token }: { name: string; token: string }):
     body: `
 <h1>Algorithms, autumn session</h1>
 <p class="lead">Signed in as <strong>${escapeHtml(name)}</strong>. Start supervision, then your exam opens.</p>
-<proctor-candidate server="/proctor" token="${escapeHtml(token)}" exam-title="The algorithms exam"></proctor-candidate>
+<proctor-candidate server="/proctor" token="${escapeHtml(token)}" exam-title="Algorithms, autumn session"></proctor-candidate>
 <section id="exam" class="card" style="margin-top:1rem" hidden>
   <h2 style="margin-top:0;font-size:1.1rem">Your exam</h2>
   <p>Supervision is on. Questions appear here.</p>

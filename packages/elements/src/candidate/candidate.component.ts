@@ -140,7 +140,7 @@ export class ProctorCandidate extends LitElement {
             ? html`<li><span class="icon">${cameraIcon}</span><span><strong>Your camera</strong> — video only, no sound.</span></li>`
             : html`<li><span class="icon">${screenIcon}</span><span><strong>Your entire screen</strong> — you will be asked which screen to share.</span></li>`,
         )}
-        <li><span class="icon">${eyeIcon}</span><span><strong>Who sees it:</strong> the supervisors of ${exam}, live, while you take it.</span></li>
+        <li><span class="icon">${eyeIcon}</span><span><strong>Who sees it:</strong> the exam's supervisors, live, while you take it.</span></li>
         <li><span class="icon">${clockIcon}</span><span><strong>Until when:</strong> capture stops when you finish the exam or close this page.</span></li>
       </ul>
       <slot name="privacy"></slot>
