@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { Browser, CDPSession } from 'puppeteer-core';
-import { createExamSite } from '../examples/exam-site/app.js';
+import { createExamSite, demoCandidateId } from '../examples/exam-site/app.js';
 import { candidateName, closeCandidates, startCandidates, type CandidateHandle } from '../scripts/crowd-lib.js';
 import { launchChromium } from '../test/support/chromium.js';
 
@@ -279,7 +279,7 @@ try {
       }
       return first;
     },
-    slug(lateName),
+    demoCandidateId(lateName),
     30_000,
     POLL_MS,
   );
@@ -350,16 +350,6 @@ function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const middle = Math.floor(sorted.length / 2);
   return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
-}
-
-/** The demo site's candidate id for a name (as examples/exam-site/app.ts derives it). */
-function slug(name: string): string {
-  return name
-    .normalize('NFKD')
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '')
-    .slice(0, 64);
 }
 
 function countBy(keys: string[]): Record<string, number> {

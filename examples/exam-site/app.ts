@@ -46,7 +46,7 @@ export function createExamSite(options: ExamSiteOptions = {}): ExamSite {
 
   app.get('/candidate', async (request, response) => {
     const name = String(request.query.name ?? '').trim().slice(0, 80);
-    const candidateId = slug(name);
+    const candidateId = demoCandidateId(name);
     if (!candidateId) {
       response.status(400).type('html').send(landingPage('Enter a name with at least one letter or digit.'));
       return;
@@ -83,8 +83,8 @@ export function createExamSite(options: ExamSiteOptions = {}): ExamSite {
   };
 }
 
-/** A candidate id from a demo name: lowercase letters, digits and dashes. */
-function slug(name: string): string {
+/** The demo's candidate id for a name: lowercase letters, digits and dashes. */
+export function demoCandidateId(name: string): string {
   return name
     .normalize('NFKD')
     .toLowerCase()

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'puppeteer-core';
+import { demoCandidateId } from '../../examples/exam-site/app.js';
 import { launchChromium } from '../support/chromium.js';
 import { startExamSiteProcess, type ExamSiteProcess } from '../support/exam-site-process.js';
 
@@ -13,7 +14,7 @@ interface StatsRow {
 }
 
 const NAMES = ['Alice Martin', 'Bao Nguyen', 'Chidi Okafor'];
-const IDS = ['alice-martin', 'bao-nguyen', 'chidi-okafor'];
+const IDS = NAMES.map(demoCandidateId);
 
 let site: ExamSiteProcess;
 let browser: Browser;
