@@ -15,22 +15,14 @@ const KIT_BASE = '/proctor';
 /** The exam every test candidate and supervisor token is for. */
 const TEST_EXAM_ID = 'wtr-exam';
 
-
-/**
- * The server kit from its TypeScript sources. `npm run test:browser` runs the test runner under
- * tsx with the `proctorkit-source` condition, so Node loads them as it loads the node tests.
- */
-function loadServerKit() {
-  return import('./packages/server-kit/src/index.ts');
-}
-
 /**
  * A real kit in the test server: its router at `/proctor`, its control channel at `/proctor/ws`,
  * and `GET /test-token` handing out tokens as a host's backend would after its own login:
  * `?role=candidate&candidateId=…&name=…` or `?role=supervisor&candidates=a,b` (all when omitted).
  */
 async function proctorKitServer() {
-  const { createProctorKit } = await loadServerKit();
+  // `npm run test:browser` runs under tsx with the `proctorkit-source` condition, so the kit loads from source.
+  const { createProctorKit } = await import('./packages/server-kit/src/index.ts');
   const kit = createProctorKit({ secret: randomBytes(32).toString('hex'), logger: 'silent' });
   const app = express();
   app.disable('x-powered-by');

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import {
+  CloseCode,
   noFeeds,
   sessionStatus,
   supervises,
@@ -12,7 +13,6 @@ import {
   type SupervisorClaims,
   type Unversioned,
 } from '@proctorkit/core/protocol';
-import { CloseCode } from '@proctorkit/core/protocol';
 import { KitError } from './errors.js';
 import { KeyedQueue } from './keyed-queue.js';
 import type { Logger } from './logger.js';

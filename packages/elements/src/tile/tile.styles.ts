@@ -117,6 +117,8 @@ export const tileStyles = css`
     z-index: 1;
   }
   .placeholder {
+    position: relative;
+    z-index: 1;
     font-size: 0.75rem;
     color: rgb(255 255 255 / 0.6);
     text-align: center;
@@ -125,5 +127,8 @@ export const tileStyles = css`
   [data-state='lost'] .placeholder {
     color: var(--_warn);
     font-weight: 600;
+    background: rgb(0 0 0 / 0.7);
+    padding: 0.2em 0.6em;
+    border-radius: 4px;
   }
 `;
