@@ -7,6 +7,7 @@ const HTTP_STATUS: Record<ErrorCode, number> = {
   forbidden: 403,
   'not-found': 404,
   'not-connected': 409,
+  conflict: 409,
   internal: 500,
 };
 

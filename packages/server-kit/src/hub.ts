@@ -1,11 +1,9 @@
-import { randomUUID } from 'node:crypto';
 import {
   CloseCode,
-  noFeeds,
-  sessionStatus,
   supervises,
   type CandidateClaims,
   type ClientMessage,
+  type CommandMessage,
   type Feed,
   type FeedQuality,
   type RtcMessage,
@@ -14,10 +12,10 @@ import {
   type Unversioned,
 } from '@proctorkit/core/protocol';
 import { KitError } from './errors.js';
-import { KeyedQueue } from './keyed-queue.js';
 import type { Logger } from './logger.js';
 import type { MediaProvider } from './providers/provider.js';
-import type { SessionRecord, SessionStore } from './store/session-store.js';
+import { Sessions, type Actor, type SessionChange } from './sessions.js';
+import type { SessionRecord } from './store/session-store.js';
 import type { ClientConnection } from './ws/client-connection.js';
 
 interface Subscription {
@@ -26,64 +24,64 @@ interface Subscription {
   quality: FeedQuality;
 }
 
-/** A session as supervisors and host backends see it. */
-export function toSummary(record: SessionRecord): SessionSummary {
-  const { sessionId, examId, candidateId, name, feeds, joinedAt } = record;
-  return { sessionId, examId, candidateId, name, feeds, joinedAt, status: sessionStatus(record.connected, feeds) };
-}
-
 /**
- * The live state of one kit process: which candidate and supervisor connections are open, who
- * subscribes to which session, and the fan-out of session updates and WebRTC signaling.
+ * The live side of one kit process: which candidate and supervisor connections are open, who
+ * subscribes to which session, routing of messages to {@link Sessions}, and the fan-out of
+ * session changes, events and WebRTC signaling.
  */
 export class SessionHub {
   private readonly candidates = new Map<string, ClientConnection>();
   private readonly supervisorsByExam = new Map<string, Set<ClientConnection>>();
   /** sessionId → supervisor connection id → what it wants. */
   private readonly subscriptions = new Map<string, Map<string, Subscription>>();
-  private readonly sessionLocks = new KeyedQueue();
+  private sessions!: Sessions;
 
   constructor(
-    private readonly store: SessionStore,
     private readonly provider: MediaProvider,
     private readonly logger: Logger,
   ) {}
 
+  /** Binds the sessions this hub announces; they ask the hub who is connected. */
+  bind(sessions: Sessions): void {
+    this.sessions = sessions;
+  }
+
+  isConnected(sessionId: string): boolean {
+    return this.candidates.has(sessionId);
+  }
+
+  /** Announces a change: status to the session's supervisors, events to them and the candidate. */
+  announce({ summary, changed, events }: SessionChange): void {
+    const watchers = [...this.watchersOf(summary)];
+    if (changed) {
+      for (const supervisor of watchers) supervisor.send({ type: 'session.updated', session: summary });
+      this.candidates.get(summary.sessionId)?.send({ type: 'session.updated', session: summary });
+    }
+    for (const event of events) {
+      const message = { type: 'session.event', sessionId: summary.sessionId, event } as const;
+      for (const supervisor of watchers) supervisor.send(message);
+      this.candidates.get(summary.sessionId)?.send(message);
+    }
+  }
+
   /** Creates or resumes the candidate's session and makes `connection` its live connection. */
   async joinCandidate(connection: ClientConnection, claims: CandidateClaims): Promise<void> {
-    const { examId, candidateId } = claims;
-    const record = await this.sessionLocks.run(`candidate:${examId}:${candidateId}`, async () => {
-      const existing = await this.store.findByCandidate(examId, candidateId);
-      if (existing) return existing;
-      const created: SessionRecord = {
-        sessionId: randomUUID(),
-        examId,
-        candidateId,
-        name: claims.name,
-        connected: false,
-        feeds: noFeeds(),
-        joinedAt: Date.now(),
-      };
-      await this.store.put(created);
-      return created;
-    });
+    const record = await this.sessions.open(claims);
     connection.claims = claims;
     connection.sessionId = record.sessionId;
     const previous = this.candidates.get(record.sessionId);
     this.candidates.set(record.sessionId, connection);
     previous?.close(CloseCode.replaced, 'This session was opened on another page.');
 
-    const joined = await this.mutate(record.sessionId, (session) => {
-      session.name = claims.name;
-      session.feeds = noFeeds();
-    });
+    const { summary } = await this.sessions.joined(record.sessionId, claims.name);
+    const joined = await this.sessions.require(record.sessionId);
     connection.send({
       type: 'session.welcome',
       role: 'candidate',
       connectionId: connection.id,
-      examId,
+      examId: claims.examId,
       name: claims.name,
-      session: toSummary(joined),
+      session: summary,
       provider: await this.provider.joinInfo(joined),
       subscribers: [...(this.subscriptions.get(record.sessionId) ?? [])].map(([peer, { feeds, quality }]) => ({
         peer,
@@ -92,7 +90,7 @@ export class SessionHub {
       })),
       serverTime: Date.now(),
     });
-    this.logger.info(`candidate ${candidateId} joined exam ${examId} (session ${record.sessionId})`);
+    this.logger.info(`candidate ${claims.candidateId} joined exam ${claims.examId} (session ${record.sessionId})`);
   }
 
   /** Registers a supervisor and sends it every session it may watch. */
@@ -116,12 +114,15 @@ export class SessionHub {
 
   /** The sessions a supervisor's claims cover. */
   async listFor(claims: SupervisorClaims): Promise<SessionSummary[]> {
-    const records = await this.store.listByExam(claims.examId);
-    return records.filter((r) => supervises(claims, r.examId, r.candidateId)).map(toSummary);
+    return Promise.all((await this.watchableRecords(claims)).map((record) => this.sessions.summary(record)));
   }
 
   /** Handles one validated message from a connection that said hello. Throws KitError to refuse it. */
   async handle(connection: ClientConnection, message: ClientMessage): Promise<void> {
+    if (message.type === 'clock.ping') {
+      connection.send({ type: 'clock.pong', id: message.id, serverTime: Date.now() });
+      return;
+    }
     const claims = connection.claims!;
     if (claims.role === 'candidate') return this.handleCandidate(connection, message);
     return this.handleSupervisor(connection, claims, message);
@@ -135,9 +136,7 @@ export class SessionHub {
       const sessionId = connection.sessionId!;
       if (this.candidates.get(sessionId) !== connection) return;
       this.candidates.delete(sessionId);
-      await this.mutate(sessionId, (session) => {
-        session.feeds = noFeeds();
-      });
+      await this.sessions.left(sessionId);
       this.logger.info(`candidate ${claims.candidateId} left (session ${sessionId})`);
       return;
     }
@@ -154,10 +153,18 @@ export class SessionHub {
   private async handleCandidate(connection: ClientConnection, message: ClientMessage): Promise<void> {
     const sessionId = connection.sessionId!;
     switch (message.type) {
+      case 'session.start':
+        await this.sessions.start(sessionId);
+        return;
       case 'feed.state':
-        await this.mutate(sessionId, (session) => {
-          session.feeds[message.feed] = message.state;
-        });
+        await this.sessions.setFeed(sessionId, message.feed, message.state);
+        return;
+      case 'log.append':
+        connection.send({ type: 'log.ack', ids: await this.sessions.appendFromCandidate(sessionId, message.events) });
+        return;
+      case 'events.fetch':
+        if (message.sessionId !== sessionId) throw new KitError('not-found', `No session ${message.sessionId} that you may read.`);
+        connection.send({ type: 'events.batch', sessionId, ...(await this.sessions.events(sessionId, message.afterSeq)) });
         return;
       case 'rtc.offer':
       case 'rtc.ice': {
@@ -177,6 +184,18 @@ export class SessionHub {
     message: ClientMessage,
   ): Promise<void> {
     switch (message.type) {
+      case 'command.pause':
+      case 'command.resume':
+      case 'command.extend':
+      case 'command.message':
+      case 'command.terminate':
+        return this.command(connection, claims, message);
+      case 'events.fetch': {
+        await this.requireWatchable(claims, message.sessionId);
+        const batch = await this.sessions.events(message.sessionId, message.afterSeq);
+        connection.send({ type: 'events.batch', sessionId: message.sessionId, ...batch });
+        return;
+      }
       case 'feed.subscribe': {
         await this.requireWatchable(claims, message.sessionId);
         let subscribers = this.subscriptions.get(message.sessionId);
@@ -211,6 +230,52 @@ export class SessionHub {
     }
   }
 
+  /** Carries out a supervisor's command on one session or, with `'*'`, on every session it watches. */
+  private async command(connection: ClientConnection, claims: SupervisorClaims, message: CommandMessage): Promise<void> {
+    const actor: Actor = { source: 'supervisor', by: claims.name };
+    const records =
+      message.target === '*'
+        ? (await this.watchableRecords(claims)).filter((r) => r.clock.endedAt === null)
+        : [await this.requireWatchable(claims, message.target)];
+    const sessionIds: string[] = [];
+    for (const { sessionId } of records) {
+      try {
+        await this.applyCommand(sessionId, message, actor);
+        sessionIds.push(sessionId);
+      } catch (error) {
+        // One ended session must not stop a room-wide pause; a single target reports it.
+        if (message.target !== '*') throw error;
+      }
+    }
+    connection.send({ type: 'command.done', id: message.id, sessionIds });
+  }
+
+  private async applyCommand(sessionId: string, message: CommandMessage, actor: Actor): Promise<void> {
+    switch (message.type) {
+      case 'command.pause':
+        await this.sessions.pause(sessionId, actor);
+        return;
+      case 'command.resume':
+        await this.sessions.resume(sessionId, actor);
+        return;
+      case 'command.extend':
+        await this.sessions.extend(sessionId, message.minutes, actor);
+        return;
+      case 'command.message':
+        await this.sessions.message(sessionId, message.text, actor);
+        return;
+      case 'command.terminate':
+        await this.sessions.terminate(sessionId, message.reason, actor);
+        return;
+    }
+  }
+
+  private *watchersOf(session: SessionSummary): Iterable<ClientConnection> {
+    for (const supervisor of this.supervisorsByExam.get(session.examId) ?? []) {
+      if (supervises(supervisor.claims as SupervisorClaims, session.examId, session.candidateId)) yield supervisor;
+    }
+  }
+
   private unsubscribe(connection: ClientConnection, sessionId: string): void {
     connection.subscriptions.delete(sessionId);
     const subscribers = this.subscriptions.get(sessionId);
@@ -225,37 +290,17 @@ export class SessionHub {
     return subscription;
   }
 
+  private async watchableRecords(claims: SupervisorClaims): Promise<SessionRecord[]> {
+    const records = await this.sessions.listByExam(claims.examId);
+    return records.filter((r) => supervises(claims, r.examId, r.candidateId));
+  }
+
   private async requireWatchable(claims: SupervisorClaims, sessionId: string): Promise<SessionRecord> {
-    const record = await this.store.get(sessionId);
+    const record = await this.sessions.get(sessionId);
     if (!record || !supervises(claims, record.examId, record.candidateId)) {
       throw new KitError('not-found', `No session ${sessionId} that you may watch.`);
     }
     return record;
-  }
-
-  /**
-   * Changes a stored session one change at a time, recomputes whether it is connected, and tells
-   * its supervisors when what they see changed.
-   */
-  private mutate(sessionId: string, change: (session: SessionRecord) => void): Promise<SessionRecord> {
-    return this.sessionLocks.run(`session:${sessionId}`, async () => {
-      const record = await this.store.get(sessionId);
-      if (!record) throw new KitError('not-found', `Session ${sessionId} does not exist.`);
-      const before = JSON.stringify(toSummary(record));
-      change(record);
-      record.connected = this.candidates.has(sessionId);
-      await this.store.put(record);
-      const summary = toSummary(record);
-      if (JSON.stringify(summary) !== before) this.broadcast(summary);
-      return record;
-    });
-  }
-
-  private broadcast(session: SessionSummary): void {
-    for (const supervisor of this.supervisorsByExam.get(session.examId) ?? []) {
-      const claims = supervisor.claims as SupervisorClaims;
-      if (supervises(claims, session.examId, session.candidateId)) supervisor.send({ type: 'session.updated', session });
-    }
   }
 }
 

@@ -1,12 +1,23 @@
 import type { Server } from 'node:http';
 import type { Router } from 'express';
-import { CloseCode, GeneratedIdSchema, parse, type Claims, type SessionSummary } from '@proctorkit/core/protocol';
+import {
+  CloseCode,
+  GeneratedIdSchema,
+  LogNameSchema,
+  parse,
+  type Claims,
+  type SessionEvent,
+  type SessionSummary,
+} from '@proctorkit/core/protocol';
 import { KitError } from './errors.js';
 import { createRouter } from './http/router.js';
-import { SessionHub, toSummary } from './hub.js';
+import { SessionHub } from './hub.js';
 import { consoleLogger, type LogLevel, type Logger } from './logger.js';
 import { localProvider } from './providers/local.js';
 import type { MediaProvider } from './providers/provider.js';
+import { Sessions, type Actor } from './sessions.js';
+import type { EventStore } from './store/event-store.js';
+import { MemoryEventStore } from './store/memory-event-store.js';
 import { MemorySessionStore } from './store/memory-store.js';
 import type { SessionStore } from './store/session-store.js';
 import { TokenIssuer, type IssueOptions } from './tokens.js';
@@ -20,6 +31,10 @@ export interface ProctorKitOptions {
   provider?: MediaProvider;
   /** Where sessions are kept. Default: in memory. */
   store?: SessionStore;
+  /** Where sessions' logs are kept. Default: in memory. */
+  eventStore?: EventStore;
+  /** Exam length when a candidate token names none. Default: 60. */
+  examDurationMinutes?: number;
   /** A logger, or the level of the console logger. Default: `'warn'`. */
   logger?: Logger | LogLevel;
   /** Default lifetime of issued tokens, as seconds or a duration string. Default: `'4h'`. */
@@ -34,12 +49,25 @@ export interface AttachOptions {
   path?: string;
 }
 
-/** Read access to sessions for the host's backend. */
+/**
+ * Sessions for the host's backend: read them, and act on them as a supervisor would (e.g. extend
+ * time for an accommodation). Changes reach the candidate and the supervisors live and are logged
+ * with `source: 'host'`.
+ */
 export interface SessionsApi {
   /** One session, or `undefined`. */
   get(sessionId: string): Promise<SessionSummary | undefined>;
   /** Every session of an exam. */
   list(examId: string): Promise<SessionSummary[]>;
+  /** The session's whole log, in order. */
+  events(sessionId: string): Promise<SessionEvent[]>;
+  pause(sessionId: string): Promise<SessionSummary>;
+  resume(sessionId: string): Promise<SessionSummary>;
+  extend(sessionId: string, minutes: number): Promise<SessionSummary>;
+  /** Shows the candidate a message; resolves with its id, which the candidate's acknowledgement names. */
+  message(sessionId: string, text: string): Promise<string>;
+  /** Ends the candidate's exam with a reason the candidate sees. */
+  terminate(sessionId: string, reason: string): Promise<SessionSummary>;
 }
 
 /** The server kit a host mounts: REST router, control channel and token issuing. */
@@ -51,9 +79,16 @@ export interface ProctorKit {
   /** Signs a token for a candidate or a supervisor, after checking the claims. */
   issueToken(claims: Claims, options?: IssueOptions): Promise<string>;
   readonly sessions: SessionsApi;
+  /**
+   * Adds a host log line to a session, e.g. `kit.log(id, 'answer.graded', { question: 3, correct: true })`.
+   * It appears in the supervisors' event feed as `log.answer.graded`.
+   */
+  log(sessionId: string, name: string, data?: Record<string, unknown>): Promise<SessionEvent>;
   /** Closes every control connection (1001) and stops timers. */
   close(): Promise<void>;
 }
+
+const HOST: Actor = { source: 'host', by: 'host' };
 
 /**
  * Creates the server kit.
@@ -69,29 +104,77 @@ export interface ProctorKit {
 export function createProctorKit(options: ProctorKitOptions): ProctorKit {
   const logger = typeof options.logger === 'object' ? options.logger : consoleLogger(options.logger);
   const tokens = new TokenIssuer(options.secret, options.tokenTtl ?? '4h');
-  const store = options.store ?? new MemorySessionStore();
-  const hub = new SessionHub(store, options.provider ?? localProvider(), logger);
+  const durationMinutes = options.examDurationMinutes ?? 60;
+  if (!Number.isFinite(durationMinutes) || durationMinutes <= 0) {
+    throw new KitError('bad-message', 'createProctorKit: `examDurationMinutes` must be a positive number.');
+  }
+  const hub = new SessionHub(options.provider ?? localProvider(), logger);
+  const sessions = new Sessions({
+    store: options.store ?? new MemorySessionStore(),
+    events: options.eventStore ?? new MemoryEventStore(),
+    defaultDurationMs: durationMinutes * 60_000,
+    isConnected: (sessionId) => hub.isConnected(sessionId),
+    onChange: (change) => hub.announce(change),
+  });
+  hub.bind(sessions);
   const endpoint = new ControlEndpoint(hub, tokens, logger, {
     helloTimeoutMs: options.timings?.helloTimeoutMs ?? 10_000,
     heartbeatMs: options.timings?.heartbeatMs ?? 20_000,
   });
 
+  const sessionId = (id: string) => {
+    const parsed = parse(GeneratedIdSchema, id);
+    if (!parsed.ok) throw new KitError('bad-message', `sessionId ${parsed.message}.`);
+    return parsed.value;
+  };
+  const text = (value: string, what: string, max: number) => {
+    const trimmed = typeof value === 'string' ? value.trim() : '';
+    if (!trimmed || trimmed.length > max) throw new KitError('bad-message', `${what} must be 1 to ${max} characters.`);
+    return trimmed;
+  };
+
   return {
-    router: createRouter({ hub, store, tokens, logger }),
+    router: createRouter({ hub, sessions, tokens, logger }),
     attach: (server, { path = '/proctor/ws' } = {}) => endpoint.attach(server, path),
     issueToken: (claims, issueOptions) => tokens.issue(claims, issueOptions),
     sessions: {
-      async get(sessionId) {
-        const id = parse(GeneratedIdSchema, sessionId);
-        if (!id.ok) throw new KitError('bad-message', `sessionId ${id.message}.`);
-        const record = await store.get(id.value);
-        return record && toSummary(record);
+      async get(id) {
+        const record = await sessions.get(sessionId(id));
+        return record && sessions.summary(record);
       },
       async list(examId) {
-        return (await store.listByExam(examId)).map(toSummary);
+        return Promise.all((await sessions.listByExam(examId)).map((record) => sessions.summary(record)));
       },
+      async events(id) {
+        const all: SessionEvent[] = [];
+        for (let more = true; more; ) {
+          const batch = await sessions.events(sessionId(id), all.length);
+          all.push(...batch.events);
+          more = batch.more;
+        }
+        return all;
+      },
+      pause: async (id) => (await sessions.pause(sessionId(id), HOST)).summary,
+      resume: async (id) => (await sessions.resume(sessionId(id), HOST)).summary,
+      async extend(id, minutes) {
+        if (!Number.isInteger(minutes) || minutes < 1 || minutes > 600) {
+          throw new KitError('bad-message', 'extend: minutes must be a whole number from 1 to 600.');
+        }
+        return (await sessions.extend(sessionId(id), minutes, HOST)).summary;
+      },
+      message: async (id, body) => (await sessions.message(sessionId(id), text(body, 'message', 1000), HOST)).messageId,
+      terminate: async (id, reason) =>
+        (await sessions.terminate(sessionId(id), text(reason, 'terminate: reason', 500), HOST)).summary,
+    },
+    async log(id, name, data = {}) {
+      const parsedName = parse(LogNameSchema, name);
+      if (!parsedName.ok) throw new KitError('bad-message', `log: name ${parsedName.message}.`);
+      if (JSON.stringify(data).length > 2048) throw new KitError('bad-message', 'log: data must be at most 2 KB of JSON.');
+      const { events } = await sessions.log(sessionId(id), parsedName.value, data);
+      return events[0]!;
     },
     async close() {
+      sessions.close();
       hub.closeAll(CloseCode.goingAway, 'Server is shutting down.');
       await endpoint.close();
     },

@@ -7,6 +7,8 @@ export const CandidateClaimsSchema = v.strictObject({
   examId: HostIdSchema,
   candidateId: HostIdSchema,
   name: NameSchema,
+  /** The exam's length for this candidate; default: the kit's `examDurationMinutes`. */
+  durationMinutes: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(1440))),
 });
 
 /** What a supervisor token grants: watching the named candidates of one exam, or `'*'` for all. */

@@ -7,6 +7,8 @@ export * from './feeds.js';
 export * from './ids.js';
 export * from './claims.js';
 export * from './status.js';
+export * from './clock.js';
+export * from './events.js';
 export * from './close-codes.js';
 export * from './messages.js';
 export * from './parse.js';

@@ -1,4 +1,6 @@
 import * as v from 'valibot';
+import { ClockStateSchema } from './clock.js';
+import { CandidateEventSchema, SessionEventSchema } from './events.js';
 import { FeedQualitySchema, FeedSchema, FeedStateSchema } from './feeds.js';
 import { GeneratedIdSchema, HostIdSchema, NameSchema } from './ids.js';
 import { SessionStatusSchema } from './status.js';
@@ -103,8 +105,71 @@ export const QualitySchema = v.object({
   quality: FeedQualitySchema,
 });
 
+/** The candidate starts the exam (after consent): the clock starts. Sent again, it changes nothing. */
+export const StartSchema = v.object({ v: V, type: v.literal('session.start') });
+
+/** A clock sample: the server answers `clock.pong` with its time. */
+export const PingSchema = v.object({
+  v: V,
+  type: v.literal('clock.ping'),
+  id: v.pipe(v.number(), v.integer(), v.minValue(0)),
+});
+
+/** Events from the candidate's page, answered by `log.ack` once recorded. */
+export const LogAppendSchema = v.object({
+  v: V,
+  type: v.literal('log.append'),
+  events: v.pipe(v.array(CandidateEventSchema), v.minLength(1), v.maxLength(50)),
+});
+
+/** Asks for a session's events after `afterSeq`; answered by `events.batch`. */
+export const EventsFetchSchema = v.object({
+  v: V,
+  type: v.literal('events.fetch'),
+  sessionId: GeneratedIdSchema,
+  afterSeq: v.pipe(v.number(), v.integer(), v.minValue(0)),
+});
+
+/** A command's target: one session, or `'*'` for every session the supervisor watches. */
+const TargetSchema = v.union([GeneratedIdSchema, v.literal('*')]);
+const CommandIdSchema = GeneratedIdSchema;
+
+export const PauseSchema = v.object({ v: V, type: v.literal('command.pause'), id: CommandIdSchema, target: TargetSchema });
+export const ResumeSchema = v.object({ v: V, type: v.literal('command.resume'), id: CommandIdSchema, target: TargetSchema });
+export const ExtendSchema = v.object({
+  v: V,
+  type: v.literal('command.extend'),
+  id: CommandIdSchema,
+  target: TargetSchema,
+  minutes: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(600)),
+});
+export const MessageSchema = v.object({
+  v: V,
+  type: v.literal('command.message'),
+  id: CommandIdSchema,
+  target: TargetSchema,
+  text: v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(1000)),
+});
+/** Ends one candidate's exam. Never for a whole room at once. */
+export const TerminateSchema = v.object({
+  v: V,
+  type: v.literal('command.terminate'),
+  id: CommandIdSchema,
+  target: GeneratedIdSchema,
+  reason: v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(500)),
+});
+
 /** Every message a client may send after `session.hello`. */
 export const ClientMessageSchema = v.variant('type', [
+  StartSchema,
+  PingSchema,
+  LogAppendSchema,
+  EventsFetchSchema,
+  PauseSchema,
+  ResumeSchema,
+  ExtendSchema,
+  MessageSchema,
+  TerminateSchema,
   FeedStateMessageSchema,
   SubscribeSchema,
   UnsubscribeSchema,
@@ -124,6 +189,9 @@ export const SessionSummarySchema = v.object({
   status: SessionStatusSchema,
   feeds: v.object({ webcam: FeedStateSchema, screen: FeedStateSchema, phone: FeedStateSchema }),
   joinedAt: v.number(),
+  clock: ClockStateSchema,
+  /** The sequence number of the session's latest event (0 before any). */
+  lastSeq: v.pipe(v.number(), v.integer(), v.minValue(0)),
 });
 
 export const ProviderInfoSchema = v.variant('name', [
@@ -187,6 +255,46 @@ export const PeerQualitySchema = v.object({
   quality: FeedQualitySchema,
 });
 
+/** A new entry of a session's log, sent to its candidate and the supervisors watching it. */
+export const SessionEventMessageSchema = v.object({
+  v: V,
+  type: v.literal('session.event'),
+  sessionId: GeneratedIdSchema,
+  event: SessionEventSchema,
+});
+
+/** The events asked for by `events.fetch`, in order; `more` when another fetch will return more. */
+export const EventsBatchSchema = v.object({
+  v: V,
+  type: v.literal('events.batch'),
+  sessionId: GeneratedIdSchema,
+  events: v.array(SessionEventSchema),
+  more: v.boolean(),
+});
+
+/** The server's time for a `clock.ping`. */
+export const PongSchema = v.object({
+  v: V,
+  type: v.literal('clock.pong'),
+  id: v.pipe(v.number(), v.integer(), v.minValue(0)),
+  serverTime: v.number(),
+});
+
+/** The candidate events the server recorded (or had already recorded): the page may forget them. */
+export const LogAckSchema = v.object({
+  v: V,
+  type: v.literal('log.ack'),
+  ids: v.array(v.string()),
+});
+
+/** A command was carried out on these sessions (those already in that state are included). */
+export const CommandDoneSchema = v.object({
+  v: V,
+  type: v.literal('command.done'),
+  id: GeneratedIdSchema,
+  sessionIds: v.array(GeneratedIdSchema),
+});
+
 /** Stable codes of `error` messages and HTTP error bodies. */
 export const ERROR_CODES = [
   'bad-message',
@@ -195,6 +303,7 @@ export const ERROR_CODES = [
   'forbidden',
   'not-found',
   'not-connected',
+  'conflict',
   'internal',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -207,6 +316,8 @@ export const ErrorMessageSchema = v.object({
   message: v.string(),
   /** The `type` of the refused message, when it had one. */
   ref: v.optional(v.string()),
+  /** The `id` of the refused command, when it had one. */
+  id: v.optional(v.string()),
 });
 
 export const ServerMessageSchema = v.variant('type', [
@@ -219,6 +330,11 @@ export const ServerMessageSchema = v.variant('type', [
   RtcOfferSchema,
   RtcAnswerSchema,
   RtcIceSchema,
+  SessionEventMessageSchema,
+  EventsBatchSchema,
+  PongSchema,
+  LogAckSchema,
+  CommandDoneSchema,
   ErrorMessageSchema,
 ]);
 
@@ -232,6 +348,8 @@ export type RtcOffer = v.InferOutput<typeof RtcOfferSchema>;
 export type RtcAnswer = v.InferOutput<typeof RtcAnswerSchema>;
 export type RtcIce = v.InferOutput<typeof RtcIceSchema>;
 export type RtcMessage = RtcOffer | RtcAnswer | RtcIce;
+/** A supervisor's command message. */
+export type CommandMessage = Extract<ClientMessage, { type: `command.${string}` }>;
 
 /** Known client message types, to tell an unknown type from a malformed message. */
 export const CLIENT_MESSAGE_TYPES: ReadonlySet<string> = new Set(

@@ -13,6 +13,7 @@ const STATUS_LABEL: Record<SessionStatus, string> = {
   live: 'Live',
   'feed-lost': 'Feed lost',
   offline: 'Offline',
+  ended: 'Ended',
 };
 const PLACEHOLDER: Record<Exclude<TileFeedState, 'live'>, (feed: Feed) => string> = {
   connecting: () => 'Connecting…',

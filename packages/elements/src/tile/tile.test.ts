@@ -1,6 +1,6 @@
 /// <reference path="../../test-support/mocha-globals.d.ts" />
 import { expect, fixture, html } from '@open-wc/testing';
-import type { Feed, FeedState, SessionSummary } from '@proctorkit/core';
+import { newClock, type Feed, type FeedState, type SessionSummary } from '@proctorkit/core';
 import type { ProctorTile } from './tile.js';
 import './tile.js';
 
@@ -12,6 +12,8 @@ function summary(change: Partial<SessionSummary> = {}, feeds: Partial<Record<Fee
     name: 'Ada Lovelace',
     status: 'live',
     joinedAt: 1,
+    clock: newClock(3_600_000),
+    lastSeq: 0,
     ...change,
     feeds: { webcam: 'live', screen: 'live', phone: 'off', ...feeds },
   };

@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, test, type TestContext } from 'node:test';
-import { noFeeds } from '@proctorkit/core/protocol';
+import { newClock, noFeeds } from '@proctorkit/core/protocol';
 import { MemorySessionStore } from '../store/memory-store.js';
 import type { SessionRecord } from '../store/session-store.js';
 import { EXAM, OTHER_EXAM, OTHER_SECRET, TestServer, signRaw, supervisorClaims, unsignedToken } from '../test-helpers.js';
 import { TokenIssuer } from '../tokens.js';
 
 function record(sessionId: string, candidateId: string, examId = EXAM): SessionRecord {
-  return { sessionId, examId, candidateId, name: `Candidate ${candidateId}`, connected: false, feeds: noFeeds(), joinedAt: 1_700_000_000_000 };
+  return { sessionId, examId, candidateId, name: `Candidate ${candidateId}`, connected: false, feeds: noFeeds(), joinedAt: 1_700_000_000_000, clock: newClock(3_600_000) };
 }
 
 const ADA = record('session-ada', 'ada');

@@ -1,17 +1,25 @@
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
+import * as v from 'valibot';
 import { GeneratedIdSchema, parse, supervises, type Claims } from '@proctorkit/core/protocol';
 import { KitError } from '../errors.js';
-import { toSummary, type SessionHub } from '../hub.js';
+import type { SessionHub } from '../hub.js';
+import type { Sessions } from '../sessions.js';
 import type { Logger } from '../logger.js';
-import type { SessionStore } from '../store/session-store.js';
+import type { SessionRecord } from '../store/session-store.js';
 import type { TokenIssuer } from '../tokens.js';
 
 interface RouterDeps {
   hub: SessionHub;
-  store: SessionStore;
+  sessions: Sessions;
   tokens: TokenIssuer;
   logger: Logger;
 }
+
+const AfterSeqSchema = v.pipe(
+  v.string('must be a number'),
+  v.regex(/^\d{1,12}$/, 'must be a whole number'),
+  v.transform(Number),
+);
 
 type Handler = (request: Request, response: Response, claims: Claims) => Promise<void>;
 
@@ -19,7 +27,7 @@ type Handler = (request: Request, response: Response, claims: Claims) => Promise
  * The kit's REST API, for pages and host backends holding a token (`Authorization: Bearer …`).
  * Errors answer `{ error: { code, message } }` with the matching status.
  */
-export function createRouter({ hub, store, tokens, logger }: RouterDeps): Router {
+export function createRouter({ hub, sessions, tokens, logger }: RouterDeps): Router {
   const router = express.Router();
 
   const authorized = (handler: Handler) => async (request: Request, response: Response, next: NextFunction) => {
@@ -45,19 +53,34 @@ export function createRouter({ hub, store, tokens, logger }: RouterDeps): Router
     }),
   );
 
+  /** The session if the token may read it; 404 alike for unknown and forbidden, so ids leak nothing. */
+  async function readable(request: Request, claims: Claims): Promise<SessionRecord> {
+    const id = parse(GeneratedIdSchema, request.params.sessionId);
+    if (!id.ok) throw new KitError('bad-message', `sessionId ${id.message}.`);
+    const record = await sessions.get(id.value);
+    const allowed =
+      record &&
+      (claims.role === 'candidate'
+        ? record.examId === claims.examId && record.candidateId === claims.candidateId
+        : supervises(claims, record.examId, record.candidateId));
+    if (!record || !allowed) throw new KitError('not-found', `No session ${id.value} that this token may read.`);
+    return record;
+  }
+
   router.get(
     '/sessions/:sessionId',
     authorized(async (request, response, claims) => {
-      const id = parse(GeneratedIdSchema, request.params.sessionId);
-      if (!id.ok) throw new KitError('bad-message', `sessionId ${id.message}.`);
-      const record = await store.get(id.value);
-      const allowed =
-        record &&
-        (claims.role === 'candidate'
-          ? record.examId === claims.examId && record.candidateId === claims.candidateId
-          : supervises(claims, record.examId, record.candidateId));
-      if (!record || !allowed) throw new KitError('not-found', `No session ${id.value} that this token may read.`);
-      response.json({ session: toSummary(record) });
+      response.json({ session: await sessions.summary(await readable(request, claims)) });
+    }),
+  );
+
+  router.get(
+    '/sessions/:sessionId/events',
+    authorized(async (request, response, claims) => {
+      const record = await readable(request, claims);
+      const after = parse(AfterSeqSchema, request.query.after ?? '0');
+      if (!after.ok) throw new KitError('bad-message', `after ${after.message}.`);
+      response.json(await sessions.events(record.sessionId, after.value));
     }),
   );
 

@@ -34,5 +34,5 @@ function candidateKey(examId: string, candidateId: string): string {
 }
 
 function copy(record: SessionRecord | undefined): SessionRecord | undefined {
-  return record && { ...record, feeds: { ...record.feeds } };
+  return record && { ...record, feeds: { ...record.feeds }, clock: { ...record.clock } };
 }

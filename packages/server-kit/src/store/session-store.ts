@@ -1,4 +1,4 @@
-import type { FeedStates } from '@proctorkit/core/protocol';
+import type { ClockState, FeedStates } from '@proctorkit/core/protocol';
 
 /** What the kit keeps about one session. */
 export interface SessionRecord {
@@ -11,6 +11,8 @@ export interface SessionRecord {
   feeds: FeedStates;
   /** When the session was first joined (ms since epoch). */
   joinedAt: number;
+  /** The exam clock, kept by the server. */
+  clock: ClockState;
 }
 
 /**

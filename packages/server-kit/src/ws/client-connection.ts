@@ -44,8 +44,8 @@ export class ClientConnection {
     for (const later of held ?? []) this.send(later);
   }
 
-  sendError(code: ErrorCode, message: string, ref?: string): void {
-    this.send({ type: 'error', code, message, ...(ref === undefined ? {} : { ref }) });
+  sendError(code: ErrorCode, message: string, ref?: string, id?: string): void {
+    this.send({ type: 'error', code, message, ...(ref === undefined ? {} : { ref }), ...(id === undefined ? {} : { id }) });
   }
 
   close(code: number, reason: string): void {

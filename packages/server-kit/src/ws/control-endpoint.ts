@@ -119,12 +119,13 @@ export class ControlEndpoint {
     }
     const message = parse(ClientMessageSchema, json.value);
     if (!message.ok) return connection.sendError('bad-message', `${type}: ${message.message}`, ref);
+    const id = 'id' in message.value && typeof message.value.id === 'string' ? message.value.id : undefined;
     try {
       await this.hub.handle(connection, message.value);
     } catch (error) {
-      if (error instanceof KitError) return connection.sendError(error.code, error.message, ref);
+      if (error instanceof KitError) return connection.sendError(error.code, error.message, ref, id);
       this.logger.error(`handling ${type} failed`, error);
-      connection.sendError('internal', 'The server failed to handle this message.', ref);
+      connection.sendError('internal', 'The server failed to handle this message.', ref, id);
     }
   }
 

@@ -1,0 +1,291 @@
+import { randomUUID } from 'node:crypto';
+import {
+  candidateEventType,
+  clockEnd,
+  clockEndsAt,
+  clockExtend,
+  clockPause,
+  clockResume,
+  clockStart,
+  isRunning,
+  newClock,
+  noFeeds,
+  sessionStatus,
+  type CandidateClaims,
+  type CandidateEvent,
+  type EndReason,
+  type EventSource,
+  type Feed,
+  type FeedState,
+  type SessionEvent,
+  type SessionSummary,
+} from '@proctorkit/core/protocol';
+import { KitError } from './errors.js';
+import { KeyedQueue } from './keyed-queue.js';
+import type { EventDraft, EventStore } from './store/event-store.js';
+import type { SessionRecord, SessionStore } from './store/session-store.js';
+
+/** Who made a change: a supervisor (by name), the host's backend, the candidate or the kit. */
+export interface Actor {
+  source: EventSource;
+  by?: string;
+}
+
+/** What a change did: the session as it is now, and the events it appended. */
+export interface SessionChange {
+  summary: SessionSummary;
+  /** Whether what supervisors see of the session (status, clock, feeds) changed. */
+  changed: boolean;
+  events: SessionEvent[];
+}
+
+type Draft = Omit<EventDraft, 'at' | 'source' | 'by'> & { clientEventId?: string };
+
+const SERVER: Actor = { source: 'server' };
+const CANDIDATE: Actor = { source: 'candidate' };
+const EVENTS_PER_BATCH = 500;
+
+export interface SessionsOptions {
+  store: SessionStore;
+  events: EventStore;
+  /** Exam length when the token names none. */
+  defaultDurationMs: number;
+  /** Whether the candidate's page of a session holds a connection now. */
+  isConnected(sessionId: string): boolean;
+  /** Called after every change, in order per session. */
+  onChange(change: SessionChange): void;
+}
+
+/**
+ * The sessions' rules, in one place for the control channel and the host's backend alike: each
+ * change runs alone per session, updates the stored session, appends its events to the log, keeps
+ * the expiry timer, and is announced through `onChange`.
+ */
+export class Sessions {
+  private readonly locks = new KeyedQueue();
+  private readonly expiryTimers = new Map<string, NodeJS.Timeout>();
+
+  constructor(private readonly options: SessionsOptions) {}
+
+  /** The candidate's session for this exam, created on the first join. */
+  async open(claims: CandidateClaims): Promise<SessionRecord> {
+    const { examId, candidateId } = claims;
+    return this.locks.run(`candidate:${examId}:${candidateId}`, async () => {
+      const existing = await this.options.store.findByCandidate(examId, candidateId);
+      if (existing) return existing;
+      const durationMs = claims.durationMinutes ? claims.durationMinutes * 60_000 : this.options.defaultDurationMs;
+      const created: SessionRecord = {
+        sessionId: randomUUID(),
+        examId,
+        candidateId,
+        name: claims.name,
+        connected: false,
+        feeds: noFeeds(),
+        joinedAt: Date.now(),
+        clock: newClock(durationMs),
+      };
+      await this.options.store.put(created);
+      return created;
+    });
+  }
+
+  async get(sessionId: string): Promise<SessionRecord | undefined> {
+    return this.options.store.get(sessionId);
+  }
+
+  async listByExam(examId: string): Promise<SessionRecord[]> {
+    return this.options.store.listByExam(examId);
+  }
+
+  async require(sessionId: string): Promise<SessionRecord> {
+    const record = await this.options.store.get(sessionId);
+    if (!record) throw new KitError('not-found', `Session ${sessionId} does not exist.`);
+    return record;
+  }
+
+  async summary(record: SessionRecord): Promise<SessionSummary> {
+    return toSummary(record, await this.options.events.lastSeq(record.sessionId));
+  }
+
+  /** Up to 500 events after `afterSeq`, and whether more follow. */
+  async events(sessionId: string, afterSeq: number): Promise<{ events: SessionEvent[]; more: boolean }> {
+    const page = await this.options.events.list(sessionId, afterSeq, EVENTS_PER_BATCH + 1);
+    return { events: page.slice(0, EVENTS_PER_BATCH), more: page.length > EVENTS_PER_BATCH };
+  }
+
+  /** A page of the candidate connected (it may have replaced another): its feeds start over. */
+  joined(sessionId: string, name: string): Promise<SessionChange> {
+    return this.change(sessionId, SERVER, (record) => {
+      record.name = name;
+      record.feeds = noFeeds();
+      return [{ type: 'session.joined', data: {} }];
+    });
+  }
+
+  /** The candidate's page left. */
+  left(sessionId: string): Promise<SessionChange> {
+    return this.change(sessionId, SERVER, (record) => {
+      record.feeds = noFeeds();
+      return [{ type: 'session.left', data: {} }];
+    });
+  }
+
+  setFeed(sessionId: string, feed: Feed, state: FeedState): Promise<SessionChange> {
+    return this.change(sessionId, CANDIDATE, (record) => {
+      requireNotEnded(record);
+      const before = record.feeds[feed];
+      record.feeds[feed] = state;
+      if (before === state || state === 'off') return [];
+      return [{ type: state === 'live' ? 'feed.live' : 'feed.lost', data: { feed } }];
+    });
+  }
+
+  /** The candidate starts (after consent): the clock runs. Starting again changes nothing. */
+  start(sessionId: string): Promise<SessionChange> {
+    return this.change(sessionId, CANDIDATE, (record, now) => {
+      requireNotEnded(record);
+      if (record.clock.startedAt !== null) return [];
+      record.clock = clockStart(record.clock, now);
+      return [{ type: 'session.started', data: { durationMs: record.clock.durationMs } }];
+    });
+  }
+
+  pause(sessionId: string, actor: Actor): Promise<SessionChange> {
+    return this.change(sessionId, actor, (record, now) => {
+      requireNotEnded(record);
+      if (!isRunning(record.clock) || record.clock.pausedAt !== null) return [];
+      record.clock = clockPause(record.clock, now);
+      return [{ type: 'session.paused', data: {} }];
+    });
+  }
+
+  resume(sessionId: string, actor: Actor): Promise<SessionChange> {
+    return this.change(sessionId, actor, (record, now) => {
+      requireNotEnded(record);
+      if (record.clock.pausedAt === null) return [];
+      const pausedForMs = now - record.clock.pausedAt;
+      record.clock = clockResume(record.clock, now);
+      return [{ type: 'session.resumed', data: { pausedForMs } }];
+    });
+  }
+
+  extend(sessionId: string, minutes: number, actor: Actor): Promise<SessionChange> {
+    return this.change(sessionId, actor, (record, now) => {
+      requireNotEnded(record);
+      record.clock = clockExtend(record.clock, minutes * 60_000);
+      return [{ type: 'session.extended', data: { minutes, endsAt: clockEndsAt(record.clock, now) } }];
+    });
+  }
+
+  /** Sends the candidate a message; returns its id, which the candidate's acknowledgement names. */
+  async message(sessionId: string, text: string, actor: Actor): Promise<{ messageId: string; change: SessionChange }> {
+    const messageId = randomUUID();
+    const change = await this.change(sessionId, actor, (record) => {
+      requireNotEnded(record);
+      return [{ type: 'message.sent', data: { messageId, text } }];
+    });
+    return { messageId, change };
+  }
+
+  terminate(sessionId: string, reason: string, actor: Actor): Promise<SessionChange> {
+    return this.end(sessionId, 'terminated', actor, reason);
+  }
+
+  /** Ends the session; ending an ended session changes nothing. */
+  end(sessionId: string, endReason: EndReason, actor: Actor, message?: string): Promise<SessionChange> {
+    return this.change(sessionId, actor, (record, now) => {
+      if (record.clock.endedAt !== null) return [];
+      record.clock = clockEnd(record.clock, now, endReason);
+      return [{ type: 'session.ended', data: { reason: endReason, ...(message ? { message } : {}) } }];
+    });
+  }
+
+  /** Records events from the candidate's page; returns the ids recorded now or before (to acknowledge). */
+  async appendFromCandidate(sessionId: string, events: CandidateEvent[]): Promise<string[]> {
+    await this.change(sessionId, CANDIDATE, () =>
+      events.map((event) => ({
+        type: candidateEventType(event),
+        data: event.kind === 'ack' ? { messageId: event.messageId } : event.data,
+        occurredAt: event.at,
+        clientEventId: event.id,
+      })),
+    );
+    return events.map((event) => event.id);
+  }
+
+  /** A host log line, e.g. `answer.graded`. */
+  log(sessionId: string, name: string, data: Record<string, unknown>): Promise<SessionChange> {
+    return this.change(sessionId, { source: 'host' }, () => [{ type: `log.${name}`, data }]);
+  }
+
+  /** Stops every expiry timer (the kit is closing). */
+  close(): void {
+    for (const timer of this.expiryTimers.values()) clearTimeout(timer);
+    this.expiryTimers.clear();
+  }
+
+  private change(
+    sessionId: string,
+    actor: Actor,
+    apply: (record: SessionRecord, now: number) => Draft[],
+  ): Promise<SessionChange> {
+    return this.locks.run(`session:${sessionId}`, async () => {
+      const record = await this.require(sessionId);
+      const before = JSON.stringify(toSummary(record, 0));
+      const clockBefore = record.clock;
+      const now = Date.now();
+      const drafts = apply(record, now);
+      record.connected = this.options.isConnected(sessionId);
+      const after = JSON.stringify(toSummary(record, 0));
+      if (after !== before) await this.options.store.put(record);
+      const events: SessionEvent[] = [];
+      for (const { clientEventId, ...draft } of drafts) {
+        const event = await this.options.events.append(
+          sessionId,
+          { ...draft, at: now, source: actor.source, ...(actor.by ? { by: actor.by } : {}) },
+          clientEventId,
+        );
+        if (event) events.push(event);
+      }
+      if (record.clock !== clockBefore) this.scheduleExpiry(record);
+      const change = { summary: await this.summary(record), changed: after !== before, events };
+      if (change.changed || events.length > 0) this.options.onChange(change);
+      return change;
+    });
+  }
+
+  /** Arms the timer that ends a running session when its time is up. */
+  private scheduleExpiry(record: SessionRecord): void {
+    const { sessionId, clock } = record;
+    clearTimeout(this.expiryTimers.get(sessionId));
+    this.expiryTimers.delete(sessionId);
+    if (!isRunning(clock) || clock.pausedAt !== null) return;
+    const endsAt = clockEndsAt(clock, Date.now())!;
+    // setTimeout holds at most ~24.8 days; a longer exam is re-armed when the timer fires.
+    const delay = Math.min(Math.max(0, endsAt - Date.now()), 2 ** 31 - 1);
+    const timer = setTimeout(() => {
+      this.expiryTimers.delete(sessionId);
+      void this.expireIfDue(sessionId);
+    }, delay);
+    timer.unref();
+    this.expiryTimers.set(sessionId, timer);
+  }
+
+  private async expireIfDue(sessionId: string): Promise<void> {
+    const record = await this.options.store.get(sessionId);
+    if (!record || !isRunning(record.clock) || record.clock.pausedAt !== null) return;
+    if (clockEndsAt(record.clock, Date.now())! > Date.now()) return this.scheduleExpiry(record);
+    await this.end(sessionId, 'expired', SERVER);
+  }
+}
+
+/** A session as supervisors and host backends see it. */
+export function toSummary(record: SessionRecord, lastSeq: number): SessionSummary {
+  const { sessionId, examId, candidateId, name, feeds, joinedAt, clock } = record;
+  const status = sessionStatus(record.connected, feeds, clock.endedAt !== null);
+  return { sessionId, examId, candidateId, name, feeds: { ...feeds }, joinedAt, clock: { ...clock }, status, lastSeq };
+}
+
+function requireNotEnded(record: SessionRecord): void {
+  if (record.clock.endedAt !== null) throw new KitError('conflict', `Session ${record.sessionId} has ended.`);
+}
