@@ -19,7 +19,11 @@ export type ProctorErrorCode =
   /** This session was opened on another page, which now holds it. */
   | 'replaced'
   /** The server refused the connection for another reason. */
-  | 'connection-refused';
+  | 'connection-refused'
+  /** A call's arguments are invalid (e.g. a log line's name). */
+  | 'bad-input'
+  /** The server refused a supervisor's command (e.g. the session has ended). */
+  | 'command-refused';
 
 /** The one error type of `@proctorkit/core`. */
 export class ProctorError extends Error {

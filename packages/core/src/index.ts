@@ -19,6 +19,16 @@ export {
   type CandidateState,
   type CapturedFeed,
   type FeedCapture,
+  type ClockView,
+  type SupervisorMessage,
+  type SessionEnd,
 } from './session/candidate-session.js';
-export { SupervisorRoom, type SupervisorRoomOptions, type RoomState } from './session/supervisor-room.js';
+export {
+  SupervisorRoom,
+  type SupervisorRoomOptions,
+  type RoomState,
+  type RoomEvent,
+  type CommandTarget,
+} from './session/supervisor-room.js';
+export { ServerClock, type ServerClockOptions } from './clock/server-clock.js';
 export { pageCount, clampPage, pageItems, gridColumns } from './grid/paging.js';

@@ -50,18 +50,18 @@ export class SessionHub {
     return this.candidates.has(sessionId);
   }
 
-  /** Announces a change: status to the session's supervisors, events to them and the candidate. */
+  /**
+   * Announces a change to the session's candidate and supervisors: its events first (they say why),
+   * then the session as it is now.
+   */
   announce({ summary, changed, events }: SessionChange): void {
-    const watchers = [...this.watchersOf(summary)];
-    if (changed) {
-      for (const supervisor of watchers) supervisor.send({ type: 'session.updated', session: summary });
-      this.candidates.get(summary.sessionId)?.send({ type: 'session.updated', session: summary });
-    }
+    const receivers = [...this.watchersOf(summary)];
+    const candidate = this.candidates.get(summary.sessionId);
+    if (candidate) receivers.push(candidate);
     for (const event of events) {
-      const message = { type: 'session.event', sessionId: summary.sessionId, event } as const;
-      for (const supervisor of watchers) supervisor.send(message);
-      this.candidates.get(summary.sessionId)?.send(message);
+      for (const receiver of receivers) receiver.send({ type: 'session.event', sessionId: summary.sessionId, event });
     }
+    if (changed) for (const receiver of receivers) receiver.send({ type: 'session.updated', session: summary });
   }
 
   /** Creates or resumes the candidate's session and makes `connection` its live connection. */

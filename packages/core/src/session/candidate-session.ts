@@ -2,12 +2,25 @@ import type { ChannelState } from '../channel/control-channel.js';
 import { ControlChannel } from '../channel/control-channel.js';
 import { controlUrl } from '../channel/control-url.js';
 import { captureScreen, captureWebcam } from '../capture/capture.js';
+import { ServerClock } from '../clock/server-clock.js';
 import { ProctorError } from '../errors.js';
+import { IntegrityMonitor } from '../integrity/integrity-monitor.js';
 import type { CandidateMedia } from '../media/media.js';
 import { createCandidateMedia } from '../media/providers.js';
-import type { SessionSummary } from '../protocol/index.js';
+import {
+  LogNameSchema,
+  clockEndsAt,
+  clockRemainingMs,
+  parse,
+  type ClockState,
+  type EndReason,
+  type SessionEvent,
+  type SessionSummary,
+} from '../protocol/index.js';
 import { Emitter } from '../util/emitter.js';
 import { Store, type Readable } from '../util/store.js';
+import { EventFeed } from './event-feed.js';
+import { Outbox } from './outbox.js';
 
 /** The feeds a candidate's own page captures (the phone joins from its own page). */
 export type CapturedFeed = 'webcam' | 'screen';
@@ -21,14 +34,47 @@ export interface FeedCapture {
   error?: ProctorError;
 }
 
+/** A supervisor's message to the candidate. */
+export interface SupervisorMessage {
+  messageId: string;
+  text: string;
+  /** The supervisor's name. */
+  from?: string;
+  /** Server time it was sent. */
+  at: number;
+  /** Whether the candidate acknowledged it. */
+  acked: boolean;
+}
+
+/** The exam clock as a page shows it. */
+export interface ClockView {
+  /** Time left; the whole duration before the exam starts, 0 once it ended. */
+  remainingMs: number;
+  paused: boolean;
+  /** When the exam ends at the current pace (server time, ms since epoch); `null` before it starts. */
+  endsAt: number | null;
+  started: boolean;
+}
+
+/** How the session ended, for the page to say. */
+export interface SessionEnd {
+  reason: EndReason;
+  /** The supervisor's reason when terminated. */
+  message?: string;
+}
+
 /** Everything a candidate's page shows, as one immutable value. */
 export interface CandidateState {
   connection: ChannelState;
-  /** The candidate's session once the server accepted the token. */
+  /** The candidate's session (with its clock) once the server accepted the token. */
   session?: SessionSummary;
   /** Whether the candidate agreed to be captured. Nothing is captured before. */
   consented: boolean;
   feeds: Record<CapturedFeed, FeedCapture>;
+  /** Supervisors' messages, oldest first. */
+  messages: SupervisorMessage[];
+  /** Set once the exam has ended. */
+  ended?: SessionEnd;
   /** Why the session cannot go on (refused token, opened elsewhere). */
   error?: ProctorError;
 }
@@ -38,6 +84,11 @@ export interface CandidateSessionEvents extends Record<string, unknown> {
   'feed-live': { feed: CapturedFeed };
   'feed-error': { feed: CapturedFeed; error: ProctorError };
   'session-error': { error: ProctorError };
+  paused: Record<string, never>;
+  resumed: Record<string, never>;
+  'time-extended': { minutes: number; endsAt: number | null };
+  message: { messageId: string; text: string; from?: string };
+  ended: SessionEnd;
 }
 
 /** Options of {@link CandidateSession}. */
@@ -48,6 +99,8 @@ export interface CandidateSessionOptions {
   token: string;
   /** Which feeds to capture. Default: webcam and screen. */
   feeds?: CapturedFeed[];
+  /** Report leaving fullscreen as an integrity signal (when the host requires fullscreen). */
+  requireFullscreen?: boolean;
 }
 
 const CAPTURE: Record<CapturedFeed, () => Promise<MediaStreamTrack>> = {
@@ -57,28 +110,42 @@ const CAPTURE: Record<CapturedFeed, () => Promise<MediaStreamTrack>> = {
 
 /**
  * A candidate's side of a session: connects the control channel, captures the feeds once the
- * candidate consents, publishes them through the server's media provider, and reports each
- * feed's state to the supervisors.
+ * candidate consents, publishes them through the server's media provider, starts the exam clock,
+ * and reports feeds, integrity signals and the host's log lines — none lost to a drop or a reload.
  */
 export class CandidateSession {
   private readonly store: Store<CandidateState>;
   private readonly emitter = new Emitter<CandidateSessionEvents>();
   private readonly channel: ControlChannel;
+  private readonly serverClock: ServerClock;
+  private readonly outbox: Outbox;
+  private readonly feed: EventFeed;
+  private readonly integrity: IntegrityMonitor;
   private readonly feedList: CapturedFeed[];
   private media?: CandidateMedia;
   private mediaReady?: Promise<CandidateMedia>;
   private closed = false;
+  private endReasonText?: string;
 
   constructor(options: CandidateSessionOptions) {
     this.feedList = options.feeds ?? ['webcam', 'screen'];
     this.channel = new ControlChannel({ url: controlUrl(options.server), token: options.token });
+    this.serverClock = new ServerClock(this.channel);
+    this.outbox = new Outbox(this.channel);
+    this.feed = new EventFeed(this.channel, (_sessionId, events) => this.applyEvents(events));
+    this.integrity = new IntegrityMonitor(
+      ({ code, data }) => this.outbox.add({ kind: 'signal', id: newId(), code, data, at: this.serverNow() }),
+      { requireFullscreen: options.requireFullscreen ?? false },
+    );
     this.store = new Store<CandidateState>({
       connection: 'connecting',
       consented: false,
       feeds: { webcam: { state: 'off' }, screen: { state: 'off' } },
+      messages: [],
     });
     this.channel.state.subscribe((connection) => this.patch({ connection }));
     this.channel.onEvent('welcome', (welcome) => void this.welcomed(welcome.session));
+    this.channel.on('session.updated', ({ session }) => this.sessionChanged(session));
     this.channel.onEvent('closed', ({ error }) => {
       if (!error) return;
       this.patch({ error });
@@ -95,6 +162,24 @@ export class CandidateSession {
     return this.feedList;
   }
 
+  /** The exam clock now, from the server's clock as this page estimates it. */
+  clock(): ClockView {
+    const clock = this.store.value.session?.clock;
+    if (!clock) return { remainingMs: 0, paused: false, endsAt: null, started: false };
+    const now = this.serverNow();
+    return {
+      remainingMs: clockRemainingMs(clock, now),
+      paused: clock.pausedAt !== null && clock.endedAt === null,
+      endsAt: clockEndsAt(clock, now),
+      started: clock.startedAt !== null,
+    };
+  }
+
+  /** The server's time as this page estimates it (ms since epoch). */
+  serverNow(): number {
+    return this.serverClock.now();
+  }
+
   on<K extends keyof CandidateSessionEvents>(type: K, handler: (detail: CandidateSessionEvents[K]) => void) {
     return this.emitter.on(type, handler);
   }
@@ -103,7 +188,7 @@ export class CandidateSession {
     this.channel.connect();
   }
 
-  /** Records the candidate's consent and starts capturing every feed. */
+  /** Records the candidate's consent and starts capturing every feed; the clock starts once all are live. */
   async consent(): Promise<void> {
     this.patch({ consented: true });
     for (const feed of this.feedList) await this.capture(feed);
@@ -115,22 +200,46 @@ export class CandidateSession {
     await this.capture(feed);
   }
 
+  /**
+   * Adds a host log line to the session, e.g. `log('question.opened', { question: 3 })`. Kept until
+   * the server confirms it, across drops and reloads.
+   */
+  log(name: string, data: Record<string, unknown> = {}): void {
+    const parsed = parse(LogNameSchema, name);
+    if (!parsed.ok) throw new ProctorError('bad-input', `log: name ${parsed.message}.`);
+    if (JSON.stringify(data).length > 2048) throw new ProctorError('bad-input', 'log: data must be at most 2 KB of JSON.');
+    this.outbox.add({ kind: 'log', id: newId(), name: parsed.value, data, at: this.serverNow() });
+  }
+
+  /** Acknowledges a supervisor's message; the supervisor sees it. */
+  acknowledge(messageId: string): void {
+    const message = this.store.value.messages.find((m) => m.messageId === messageId);
+    if (!message || message.acked) return;
+    this.outbox.add({ kind: 'ack', id: newId(), messageId, at: this.serverNow() });
+    this.setMessages(this.store.value.messages.map((m) => (m.messageId === messageId ? { ...m, acked: true } : m)));
+  }
+
   /** Stops capture and closes the connection. */
   close(): void {
     this.closed = true;
-    for (const feed of this.feedList) this.store.value.feeds[feed].track?.stop();
-    this.media?.close();
+    this.stopCapture();
+    this.serverClock.close();
+    this.outbox.close();
+    this.feed.close();
     this.channel.close();
   }
 
   private async welcomed(session: SessionSummary | undefined): Promise<void> {
-    this.patch({ session });
+    if (!session) return;
+    this.feed.follow(session.sessionId, session.lastSeq, 0);
+    this.sessionChanged(session);
+    if (this.store.value.ended) return;
     this.mediaReady ??= createCandidateMedia(this.channel, this.channel.welcome!.provider).then((media) => {
       if (this.closed) media.close();
       return (this.media = media);
     });
     await this.mediaReady;
-    if (this.closed || !this.media) return;
+    if (this.closed || !this.media || this.store.value.ended) return;
     // The server starts every connection with the feeds off: tell it what is live.
     for (const feed of this.feedList) {
       const { state, track } = this.store.value.feeds[feed];
@@ -139,11 +248,76 @@ export class CandidateSession {
         this.channel.send({ type: 'feed.state', feed, state: 'live' });
       }
     }
+    this.startWhenReady();
+  }
+
+  /** Follows the server's view of the session and tells the page what changed in the clock. */
+  private sessionChanged(session: SessionSummary): void {
+    const before = this.store.value.session?.clock;
+    this.patch({ session });
+    const after = session.clock;
+    if (after.endedAt !== null) {
+      if (!this.store.value.ended) this.end(after);
+      return;
+    }
+    if (after.startedAt !== null && !before?.startedAt) this.integrity.start();
+    if (after.pausedAt !== null && before?.pausedAt == null) this.emitter.emit('paused', {});
+    if (after.pausedAt === null && before?.pausedAt != null) this.emitter.emit('resumed', {});
+    if (before && after.extendedMs > before.extendedMs) {
+      const minutes = Math.round((after.extendedMs - before.extendedMs) / 60_000);
+      this.emitter.emit('time-extended', { minutes, endsAt: clockEndsAt(after, this.serverNow()) });
+    }
+  }
+
+  private end(clock: ClockState): void {
+    const ended: SessionEnd = { reason: clock.endReason ?? 'finished', ...this.endMessage() };
+    this.patch({ ended });
+    this.stopCapture();
+    this.emitter.emit('ended', ended);
+  }
+
+  /** The supervisor's reason, from the `session.ended` event when it already arrived. */
+  private endMessage(): { message?: string } {
+    return this.endReasonText === undefined ? {} : { message: this.endReasonText };
+  }
+
+  private applyEvents(events: SessionEvent[]): void {
+    let messages = this.store.value.messages;
+    const fresh: SupervisorMessage[] = [];
+    for (const event of events) {
+      if (event.type === 'message.sent') {
+        const { messageId, text } = event.data as { messageId: string; text: string };
+        if (messages.some((m) => m.messageId === messageId)) continue;
+        const message: SupervisorMessage = { messageId, text, at: event.at, acked: false, ...(event.by ? { from: event.by } : {}) };
+        messages = [...messages, message];
+        fresh.push(message);
+      } else if (event.type === 'message.acked') {
+        const { messageId } = event.data as { messageId: string };
+        messages = messages.map((m) => (m.messageId === messageId ? { ...m, acked: true } : m));
+      } else if (event.type === 'session.ended' && typeof event.data.message === 'string') {
+        this.endReasonText = event.data.message;
+        const ended = this.store.value.ended;
+        if (ended && !ended.message) this.patch({ ended: { ...ended, message: event.data.message } });
+      }
+    }
+    this.setMessages(messages);
+    for (const message of fresh) {
+      const current = messages.find((m) => m.messageId === message.messageId);
+      if (current && !current.acked) {
+        this.emitter.emit('message', { messageId: message.messageId, text: message.text, ...(message.from ? { from: message.from } : {}) });
+      }
+    }
+  }
+
+  private startWhenReady(): void {
+    const { consented, session, feeds } = this.store.value;
+    if (!consented || !session || session.clock.startedAt !== null || this.store.value.ended) return;
+    if (this.feedList.every((feed) => feeds[feed].state === 'live')) this.channel.send({ type: 'session.start' });
   }
 
   private async capture(feed: CapturedFeed): Promise<void> {
     const current = this.store.value.feeds[feed];
-    if (current.state === 'starting' || current.state === 'live' || this.closed) return;
+    if (current.state === 'starting' || current.state === 'live' || this.closed || this.store.value.ended) return;
     this.setFeed(feed, { state: 'starting' });
     let track: MediaStreamTrack;
     try {
@@ -152,27 +326,41 @@ export class CandidateSession {
       this.fail(feed, error instanceof ProctorError ? error : new ProctorError(feed === 'webcam' ? 'camera-missing' : 'screen-unsupported', String(error)));
       return;
     }
-    if (this.closed) {
+    if (this.closed || this.store.value.ended) {
       track.stop();
       return;
     }
     track.addEventListener('ended', () => this.ended(feed, track));
     this.setFeed(feed, { state: 'live', track });
     this.media?.setTrack(feed, track);
+    if (feed === 'webcam') this.integrity.watchWebcam(track);
     this.channel.send({ type: 'feed.state', feed, state: 'live' });
     this.emitter.emit('feed-live', { feed });
+    this.startWhenReady();
   }
 
   private ended(feed: CapturedFeed, track: MediaStreamTrack): void {
-    if (this.store.value.feeds[feed].track !== track || this.closed) return;
+    if (this.store.value.feeds[feed].track !== track || this.closed || this.store.value.ended) return;
     this.media?.setTrack(feed, null);
     this.channel.send({ type: 'feed.state', feed, state: 'lost' });
+    if (feed === 'webcam') this.integrity.watchWebcam(null);
+    this.integrity.report(feed === 'screen' ? 'screen-share-stopped' : 'webcam-stopped');
     this.fail(
       feed,
       feed === 'screen'
         ? new ProctorError('screen-stopped', 'Screen sharing stopped. Share your entire screen again to continue.')
         : new ProctorError('camera-stopped', 'The camera stopped. Check that it is connected, then try again.'),
     );
+  }
+
+  private stopCapture(): void {
+    this.integrity.stop();
+    for (const feed of this.feedList) {
+      const capture = this.store.value.feeds[feed];
+      capture.track?.stop();
+      if (capture.state === 'live' || capture.state === 'starting') this.setFeed(feed, { state: 'off' });
+    }
+    this.media?.close();
   }
 
   private fail(feed: CapturedFeed, error: ProctorError): void {
@@ -184,7 +372,15 @@ export class CandidateSession {
     this.store.update((state) => ({ ...state, feeds: { ...state.feeds, [feed]: capture } }));
   }
 
+  private setMessages(messages: SupervisorMessage[]): void {
+    if (messages !== this.store.value.messages) this.patch({ messages });
+  }
+
   private patch(change: Partial<CandidateState>): void {
     this.store.update((state) => ({ ...state, ...change }));
   }
+}
+
+function newId(): string {
+  return crypto.randomUUID();
 }

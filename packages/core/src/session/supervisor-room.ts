@@ -1,11 +1,29 @@
 import type { ChannelState } from '../channel/control-channel.js';
 import { ControlChannel } from '../channel/control-channel.js';
 import { controlUrl } from '../channel/control-url.js';
-import type { ProctorError } from '../errors.js';
+import { ServerClock } from '../clock/server-clock.js';
+import { ProctorError } from '../errors.js';
 import type { FeedStats, FeedStreams, SupervisorMedia } from '../media/media.js';
 import { createSupervisorMedia } from '../media/providers.js';
-import { FEEDS, type SessionSummary } from '../protocol/index.js';
+import { FEEDS, type CommandMessage, type SessionEvent, type SessionSummary, type Unversioned } from '../protocol/index.js';
 import { Store, type Readable } from '../util/store.js';
+import { EventFeed } from './event-feed.js';
+
+/** An entry of the room's event feed: which session, and its event. */
+export interface RoomEvent {
+  sessionId: string;
+  event: SessionEvent;
+}
+
+/** A command's target: a session id, or `'*'` for every session the supervisor watches. */
+export type CommandTarget = string;
+
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+type CommandWithoutId = DistributiveOmit<CommandMessage, 'id' | 'v'>;
+
+/** How many events the room keeps per session and for the whole room. */
+const EVENTS_PER_SESSION = 200;
+const ROOM_EVENTS = 300;
 
 /** Everything a supervisor's page shows about its room, as one immutable value. */
 export interface RoomState {
@@ -17,6 +35,12 @@ export interface RoomState {
   sessions: SessionSummary[];
   /** The session shown large and at full quality, if any. */
   focused?: string;
+  /** Each session's events seen by this page, oldest first (the latest 200). */
+  events: ReadonlyMap<string, readonly SessionEvent[]>;
+  /** Every session's events as they arrived, newest last (the latest 300). */
+  roomEvents: readonly RoomEvent[];
+  /** Integrity signals per session not yet looked at (see {@link SupervisorRoom.markSeen}). */
+  unseen: ReadonlyMap<string, number>;
   /** Why the room cannot go on (refused token). */
   error?: ProctorError;
 }
@@ -36,7 +60,13 @@ const NO_STREAMS: ReadonlyMap<string, FeedStreams> = new Map();
  * sessions on screen — subscribed when shown, unsubscribed when not, full quality for the focused one.
  */
 export class SupervisorRoom {
-  private readonly store = new Store<RoomState>({ connection: 'connecting', sessions: [] });
+  private readonly store = new Store<RoomState>({
+    connection: 'connecting',
+    sessions: [],
+    events: new Map(),
+    roomEvents: [],
+    unseen: new Map(),
+  });
   private readonly streamStore = new Store<ReadonlyMap<string, FeedStreams>>(NO_STREAMS);
   private readonly channel: ControlChannel;
   private media?: SupervisorMedia;
@@ -44,17 +74,35 @@ export class SupervisorRoom {
   private shown = new Set<string>();
   private subscribed = new Set<string>();
   private readonly framesSeen = new Map<string, number>();
+  private readonly serverClock: ServerClock;
+  private readonly feed: EventFeed;
+  private readonly commands = new Map<string, { resolve: (ids: string[]) => void; reject: (error: ProctorError) => void }>();
 
   constructor(options: SupervisorRoomOptions) {
     this.channel = new ControlChannel({ url: controlUrl(options.server), token: options.token });
+    this.serverClock = new ServerClock(this.channel);
+    this.feed = new EventFeed(this.channel, (sessionId, events, live) => this.addEvents(sessionId, events, live));
+    this.channel.on('command.done', ({ id, sessionIds }) => {
+      this.commands.get(id)?.resolve(sessionIds);
+      this.commands.delete(id);
+    });
+    this.channel.on('error', ({ id, message }) => {
+      if (id === undefined) return;
+      this.commands.get(id)?.reject(new ProctorError('command-refused', message));
+      this.commands.delete(id);
+    });
     this.channel.state.subscribe((connection) => this.patch({ connection }));
     this.channel.onEvent('welcome', ({ name, examId }) => {
       this.patch({ name, examId });
       void this.ensureMedia();
     });
     this.channel.onEvent('closed', ({ error }) => error && this.patch({ error }));
-    this.channel.on('session.list', ({ sessions }) => this.patch({ sessions: ordered(sessions) }));
+    this.channel.on('session.list', ({ sessions }) => {
+      for (const session of sessions) this.feed.follow(session.sessionId, session.lastSeq);
+      this.patch({ sessions: ordered(sessions) });
+    });
     this.channel.on('session.updated', ({ session }) => {
+      this.feed.follow(session.sessionId, session.lastSeq);
       const others = this.store.value.sessions.filter((s) => s.sessionId !== session.sessionId);
       this.patch({ sessions: ordered([...others, session]) });
     });
@@ -103,9 +151,85 @@ export class SupervisorRoom {
     });
   }
 
+  /** The server's time as this page estimates it (ms since epoch), for rendering clocks. */
+  serverNow(): number {
+    return this.serverClock.now();
+  }
+
+  /** Loads a session's whole log (e.g. when its candidate is focused). */
+  loadHistory(sessionId: string): void {
+    this.feed.history(sessionId);
+  }
+
+  /** Clears a session's count of unseen signals. */
+  markSeen(sessionId: string): void {
+    if (!this.store.value.unseen.has(sessionId)) return;
+    const unseen = new Map(this.store.value.unseen);
+    unseen.delete(sessionId);
+    this.patch({ unseen });
+  }
+
+  /** Pauses one candidate's exam, or every watched one with `'*'`. Resolves with the sessions paused. */
+  pause(target: CommandTarget): Promise<string[]> {
+    return this.command({ type: 'command.pause', target });
+  }
+
+  resume(target: CommandTarget): Promise<string[]> {
+    return this.command({ type: 'command.resume', target });
+  }
+
+  /** Adds minutes (1–600) to one candidate's exam, or to every watched one with `'*'`. */
+  extend(target: CommandTarget, minutes: number): Promise<string[]> {
+    return this.command({ type: 'command.extend', target, minutes });
+  }
+
+  /** Shows candidates a message; each acknowledges it in the session's log (`message.acked`). */
+  message(target: CommandTarget, text: string): Promise<string[]> {
+    return this.command({ type: 'command.message', target, text });
+  }
+
+  /** Ends one candidate's exam with a reason the candidate sees. Capture stops on their side. */
+  terminate(sessionId: string, reason: string): Promise<string[]> {
+    return this.command({ type: 'command.terminate', target: sessionId, reason });
+  }
+
   close(): void {
+    for (const { reject } of this.commands.values()) reject(new ProctorError('command-refused', 'The room was closed.'));
+    this.commands.clear();
+    this.serverClock.close();
+    this.feed.close();
     this.media?.close();
     this.channel.close();
+  }
+
+  private command(command: CommandWithoutId): Promise<string[]> {
+    const id = crypto.randomUUID();
+    return new Promise((resolve, reject) => {
+      if (!this.channel.send({ ...command, id } as Unversioned<CommandMessage>)) {
+        reject(new ProctorError('command-refused', 'Not connected: the command was not sent. Try again when connected.'));
+        return;
+      }
+      this.commands.set(id, { resolve, reject });
+    });
+  }
+
+  private addEvents(sessionId: string, events: SessionEvent[], live: boolean): void {
+    const state = this.store.value;
+    const known = state.events.get(sessionId) ?? [];
+    const merged = live ? [...known, ...events] : mergeBySeq(known, events);
+    const perSession = new Map(state.events);
+    perSession.set(sessionId, merged.slice(-EVENTS_PER_SESSION));
+    const change: Partial<RoomState> = { events: perSession };
+    if (live) {
+      change.roomEvents = [...state.roomEvents, ...events.map((event) => ({ sessionId, event }))].slice(-ROOM_EVENTS);
+      const signals = events.filter((e) => e.type.startsWith('signal.')).length;
+      if (signals > 0 && state.focused !== sessionId) {
+        const unseen = new Map(state.unseen);
+        unseen.set(sessionId, (unseen.get(sessionId) ?? 0) + signals);
+        change.unseen = unseen;
+      }
+    }
+    this.patch(change);
   }
 
   private async ensureMedia(): Promise<void> {
@@ -136,6 +260,12 @@ export class SupervisorRoom {
   private patch(change: Partial<RoomState>): void {
     this.store.update((state) => ({ ...state, ...change }));
   }
+}
+
+function mergeBySeq(a: readonly SessionEvent[], b: readonly SessionEvent[]): SessionEvent[] {
+  const bySeq = new Map<number, SessionEvent>();
+  for (const event of [...a, ...b]) bySeq.set(event.seq, event);
+  return [...bySeq.values()].sort((x, y) => x.seq - y.seq);
 }
 
 /** First joined first: a tile keeps its place when others join or change status. */
