@@ -1,4 +1,4 @@
-import type { CapturedFeed, ChannelState, ProctorErrorCode } from '@proctorkit/core';
+import type { CapturedFeed, ChannelState, EndReason, ProctorErrorCode } from '@proctorkit/core';
 
 /** Detail of `proctor-consent`: the candidate's answer to the consent step. */
 export interface ConsentDetail {
@@ -39,6 +39,35 @@ export interface PageDetail {
   pageCount: number;
 }
 
+/** Detail of `proctor-time-extended`: a supervisor or the host added time. */
+export interface TimeExtendedDetail {
+  minutes: number;
+  /** When the exam now ends (server time, ms since epoch). */
+  endsAt: number | null;
+}
+
+/** Detail of `proctor-message`: a supervisor's message for the candidate. */
+export interface MessageDetail {
+  messageId: string;
+  text: string;
+  /** The supervisor's name. */
+  from?: string;
+}
+
+/** Detail of `proctor-ended`: the exam ended; capture has stopped. */
+export interface EndedDetail {
+  reason: EndReason;
+  /** The supervisor's reason when terminated. */
+  message?: string;
+}
+
+/** Detail of `proctor-command`: a supervisor's command was carried out. */
+export interface CommandDetail {
+  command: 'pause' | 'resume' | 'extend' | 'message' | 'terminate';
+  /** The sessions it applied to. */
+  sessionIds: string[];
+}
+
 /** Fires a Proctorkit event the way every element does: bubbling out of shadow roots. */
 export function fire<K extends keyof ProctorEventMap>(target: EventTarget, type: K, detail: ProctorEventMap[K]['detail']) {
   target.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true }));
@@ -53,6 +82,12 @@ export interface ProctorEventMap {
   'proctor-connection': CustomEvent<ConnectionDetail>;
   'proctor-focus': CustomEvent<FocusDetail>;
   'proctor-page': CustomEvent<PageDetail>;
+  'proctor-paused': CustomEvent<Record<string, never>>;
+  'proctor-resumed': CustomEvent<Record<string, never>>;
+  'proctor-time-extended': CustomEvent<TimeExtendedDetail>;
+  'proctor-message': CustomEvent<MessageDetail>;
+  'proctor-ended': CustomEvent<EndedDetail>;
+  'proctor-command': CustomEvent<CommandDetail>;
 }
 
 declare global {
