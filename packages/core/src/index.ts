@@ -7,7 +7,7 @@ export * from './protocol/index.js';
 export { ProctorError, type ProctorErrorCode } from './errors.js';
 export { Store, type Readable, type Listener } from './util/store.js';
 export { setLogLevel, type LogLevel } from './util/logger.js';
-export { ControlChannel, type ChannelState, type ControlChannelOptions } from './channel/control-channel.js';
+export { ControlChannel, type ChannelState, type ControlChannelOptions, type PingSample } from './channel/control-channel.js';
 export { controlUrl } from './channel/control-url.js';
 export { captureWebcam, captureScreen, WEBCAM_CONSTRAINTS, SCREEN_CONSTRAINTS } from './capture/capture.js';
 export { feedEncoding, THUMBNAIL, type FeedEncoding } from './media/quality.js';

@@ -30,6 +30,21 @@ export interface ControlChannelOptions {
   retryDelayMs?: number;
   /** Longest reconnect delay in ms. Default 5000. */
   maxRetryDelayMs?: number;
+  /**
+   * After this long without a message from the server, the channel pings it; with no answer within
+   * `pingTimeoutMs` the connection counts as dead and is replaced. Default 10 000.
+   */
+  keepaliveMs?: number;
+  /** How long a ping may take. Default 5000. */
+  pingTimeoutMs?: number;
+}
+
+/** One round trip to the server, in the page's monotonic time (`performance.now()`). */
+export interface PingSample {
+  sentAt: number;
+  receivedAt: number;
+  /** The server's clock when it answered (ms since epoch). */
+  serverTime: number;
 }
 
 type MessageOf<T extends ServerMessage['type']> = Extract<ServerMessage, { type: T }>;
@@ -54,6 +69,10 @@ export class ControlChannel {
   private retryTimer?: ReturnType<typeof setTimeout>;
   private stopped = false;
   private lastWelcome?: Welcome;
+  private lastHeardAt = 0;
+  private keepaliveTimer?: ReturnType<typeof setInterval>;
+  private nextPingId = 0;
+  private readonly pings = new Map<number, (serverTime: number) => void>();
 
   constructor(private readonly options: ControlChannelOptions) {}
 
@@ -73,9 +92,34 @@ export class ControlChannel {
     this.open();
   }
 
+  /**
+   * Measures one round trip; resolves `undefined` when not connected or with no answer in time.
+   */
+  ping(): Promise<PingSample | undefined> {
+    const id = this.nextPingId++;
+    const sentAt = performance.now();
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.pings.delete(id);
+        resolve(undefined);
+      }, this.options.pingTimeoutMs ?? 5000);
+      this.pings.set(id, (serverTime) => {
+        clearTimeout(timer);
+        this.pings.delete(id);
+        resolve({ sentAt, receivedAt: performance.now(), serverTime });
+      });
+      if (!this.send({ type: 'clock.ping', id })) {
+        clearTimeout(timer);
+        this.pings.delete(id);
+        resolve(undefined);
+      }
+    });
+  }
+
   /** Closes the channel for good. */
   close(): void {
     this.stopped = true;
+    clearInterval(this.keepaliveTimer);
     clearTimeout(this.retryTimer);
     this.socket?.close(1000, 'Closed by the page.');
     this.socket = undefined;
@@ -110,7 +154,9 @@ export class ControlChannel {
       socket.send(JSON.stringify({ v: PROTOCOL_VERSION, type: 'session.hello', token: this.options.token }));
     };
     socket.onmessage = (event) => {
-      if (socket === this.socket) this.receive(event.data);
+      if (socket !== this.socket) return;
+      this.lastHeardAt = performance.now();
+      this.receive(event.data);
     };
     socket.onclose = (event) => {
       if (socket === this.socket) this.dropped(event.code, event.reason);
@@ -135,16 +181,41 @@ export class ControlChannel {
       this.attempts = 0;
       this.lastWelcome = message;
       this.stateStore.set('open');
+      this.keepAlive();
       this.events.emit('welcome', message);
     }
+    if (message.type === 'clock.pong') this.pings.get(message.id)?.(message.serverTime);
     if (message.type === 'error') log.debug(`server refused ${message.ref ?? 'a message'}: ${message.message}`);
     for (const handler of [...(this.handlers.get(message.type) ?? [])]) {
       (handler as (m: ServerMessage) => void)(message);
     }
   }
 
+  /**
+   * A network can die without closing the socket (a laptop lid, a dead Wi-Fi): when the server has
+   * been silent too long and does not answer a ping, replace the connection.
+   */
+  private keepAlive(): void {
+    clearInterval(this.keepaliveTimer);
+    const idleMs = this.options.keepaliveMs ?? 10_000;
+    let probing = false;
+    this.keepaliveTimer = setInterval(async () => {
+      const socket = this.socket;
+      if (probing || !socket || performance.now() - this.lastHeardAt < idleMs) return;
+      probing = true;
+      const answered = await this.ping();
+      probing = false;
+      if (answered || socket !== this.socket) return;
+      log.info('the server stopped answering; reconnecting');
+      socket.onclose = socket.onmessage = null;
+      socket.close();
+      this.dropped(4000, 'No answer from the server.');
+    }, Math.max(250, idleMs / 4));
+  }
+
   private dropped(code: number, reason: string): void {
     this.socket = undefined;
+    clearInterval(this.keepaliveTimer);
     if (this.stopped) return;
     if (TERMINAL_CLOSE_CODES.has(code)) {
       this.stopped = true;

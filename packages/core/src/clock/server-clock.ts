@@ -6,8 +6,6 @@ export interface ServerClockOptions {
   samples?: number;
   /** How often to sync again, ms. Default 60 000. */
   resyncMs?: number;
-  /** How long to wait for one pong, ms. Default 2000. */
-  timeoutMs?: number;
 }
 
 /**
@@ -17,27 +15,20 @@ export interface ServerClockOptions {
  */
 export class ServerClock {
   private offset?: number;
-  private nextPingId = 0;
-  private readonly pending = new Map<number, (serverTime: number) => void>();
-  private resyncTimer?: ReturnType<typeof setInterval>;
-  private readonly stop: (() => void)[];
+  private readonly resyncTimer: ReturnType<typeof setInterval>;
+  private readonly stopWelcome: () => void;
   private readonly samples: number;
-  private readonly timeoutMs: number;
 
   constructor(
     private readonly channel: ControlChannel,
     options: ServerClockOptions = {},
   ) {
     this.samples = options.samples ?? 5;
-    this.timeoutMs = options.timeoutMs ?? 2000;
-    this.stop = [
-      channel.on('clock.pong', ({ id, serverTime }) => this.pending.get(id)?.(serverTime)),
-      channel.onEvent('welcome', ({ serverTime }) => {
-        // A rough first estimate, refined by the samples.
-        this.offset ??= serverTime - performance.now();
-        void this.sync();
-      }),
-    ];
+    this.stopWelcome = channel.onEvent('welcome', ({ serverTime }) => {
+      // A rough first estimate, refined by the samples.
+      this.offset ??= serverTime - performance.now();
+      void this.sync();
+    });
     this.resyncTimer = setInterval(() => void this.sync(), options.resyncMs ?? 60_000);
   }
 
@@ -51,43 +42,20 @@ export class ServerClock {
     return this.offset === undefined ? Date.now() : performance.now() + this.offset;
   }
 
-  /** Samples the offset again; resolves when done (keeps the old estimate if no pong came back). */
+  /** Samples the offset again; keeps the old estimate if no pong came back. */
   async sync(): Promise<void> {
     const offsets: number[] = [];
     for (let i = 0; i < this.samples; i += 1) {
-      const offset = await this.sample();
-      if (offset !== undefined) offsets.push(offset);
+      const sample = await this.channel.ping();
+      // The server read its clock about halfway through the round trip.
+      if (sample) offsets.push(sample.serverTime - (sample.sentAt + sample.receivedAt) / 2);
     }
     if (offsets.length > 0) this.offset = median(offsets);
   }
 
   close(): void {
     clearInterval(this.resyncTimer);
-    for (const stop of this.stop) stop();
-    this.pending.clear();
-  }
-
-  private sample(): Promise<number | undefined> {
-    const id = this.nextPingId++;
-    const sentAt = performance.now();
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => {
-        this.pending.delete(id);
-        resolve(undefined);
-      }, this.timeoutMs);
-      this.pending.set(id, (serverTime) => {
-        clearTimeout(timer);
-        this.pending.delete(id);
-        const receivedAt = performance.now();
-        // The server read its clock about halfway through the round trip.
-        resolve(serverTime - (sentAt + receivedAt) / 2);
-      });
-      if (!this.channel.send({ type: 'clock.ping', id })) {
-        clearTimeout(timer);
-        this.pending.delete(id);
-        resolve(undefined);
-      }
-    });
+    this.stopWelcome();
   }
 }
 
