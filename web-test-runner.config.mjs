@@ -81,7 +81,7 @@ const kitServer = await proctorKitServer();
 /** @type {import('@web/test-runner').TestRunnerConfig} */
 export default {
   rootDir: root,
-  files: ['packages/elements/src/**/*.test.ts'],
+  files: ['packages/elements/src/**/*.test.ts', 'packages/core/src/**/*.browser.test.ts'],
   nodeResolve: { exportConditions: ['proctorkit-source', 'browser', 'import', 'default'] },
   concurrency: 2,
   concurrentBrowsers: 1,

@@ -31,4 +31,5 @@ export {
   type CommandTarget,
 } from './session/supervisor-room.js';
 export { ServerClock, type ServerClockOptions } from './clock/server-clock.js';
+export { IntegrityMonitor, type IntegrityOptions, type IntegritySignal } from './integrity/integrity-monitor.js';
 export { pageCount, clampPage, pageItems, gridColumns } from './grid/paging.js';

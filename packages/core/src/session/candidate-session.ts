@@ -134,8 +134,8 @@ export class CandidateSession {
     this.outbox = new Outbox(this.channel);
     this.feed = new EventFeed(this.channel, (_sessionId, events) => this.applyEvents(events));
     this.integrity = new IntegrityMonitor(
-      ({ code, data }) => this.outbox.add({ kind: 'signal', id: newId(), code, data, at: this.serverNow() }),
-      { requireFullscreen: options.requireFullscreen ?? false },
+      ({ code, data, at }) => this.outbox.add({ kind: 'signal', id: newId(), code, data, at }),
+      { requireFullscreen: options.requireFullscreen ?? false, now: () => this.serverNow() },
     );
     this.store = new Store<CandidateState>({
       connection: 'connecting',
@@ -334,6 +334,7 @@ export class CandidateSession {
     this.setFeed(feed, { state: 'live', track });
     this.media?.setTrack(feed, track);
     if (feed === 'webcam') this.integrity.watchWebcam(track);
+    else this.integrity.clear('screen-share-stopped');
     this.channel.send({ type: 'feed.state', feed, state: 'live' });
     this.emitter.emit('feed-live', { feed });
     this.startWhenReady();
