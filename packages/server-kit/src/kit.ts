@@ -4,6 +4,7 @@ import {
   CloseCode,
   GeneratedIdSchema,
   LogNameSchema,
+  SessionEventSchema,
   parse,
   type Claims,
   type SessionEvent,
@@ -112,7 +113,8 @@ export function createProctorKit(options: ProctorKitOptions): ProctorKit {
   const sessions = new Sessions({
     store: options.store ?? new MemorySessionStore(),
     events: options.eventStore ?? new MemoryEventStore(),
-    defaultDurationMs: durationMinutes * 60_000,
+    // Whole milliseconds: the clock schema allows no fractions (0.017 min is 1020.0000000000001 ms).
+    defaultDurationMs: Math.round(durationMinutes * 60_000),
     isConnected: (sessionId) => hub.isConnected(sessionId),
     onChange: (change) => hub.announce(change),
   });
@@ -169,8 +171,19 @@ export function createProctorKit(options: ProctorKitOptions): ProctorKit {
     async log(id, name, data = {}) {
       const parsedName = parse(LogNameSchema, name);
       if (!parsedName.ok) throw new KitError('bad-message', `log: name ${parsedName.message}.`);
-      if (JSON.stringify(data).length > 2048) throw new KitError('bad-message', 'log: data must be at most 2 KB of JSON.');
-      const { events } = await sessions.log(sessionId(id), parsedName.value, data);
+      // Through JSON and the event schema, so what is stored is what clients receive and accept.
+      let json: string | undefined;
+      try {
+        json = JSON.stringify(data);
+      } catch {
+        json = undefined;
+      }
+      const parsedData = json === undefined ? undefined : parse(SessionEventSchema.entries.data, JSON.parse(json));
+      if (!parsedData?.ok) {
+        const why = parsedData ? parsedData.message : 'must be a JSON object';
+        throw new KitError('bad-message', `log: data ${why}.`);
+      }
+      const { events } = await sessions.log(sessionId(id), parsedName.value, parsedData.value);
       return events[0]!;
     },
     async close() {

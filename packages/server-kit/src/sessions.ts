@@ -271,11 +271,19 @@ export class Sessions {
     this.expiryTimers.set(sessionId, timer);
   }
 
+  /** Ends a running session whose time is up; checked under the session's lock, so a pause in the same instant wins or loses cleanly. */
   private async expireIfDue(sessionId: string): Promise<void> {
-    const record = await this.options.store.get(sessionId);
-    if (!record || !isRunning(record.clock) || record.clock.pausedAt !== null) return;
-    if (clockEndsAt(record.clock, Date.now())! > Date.now()) return this.scheduleExpiry(record);
-    await this.end(sessionId, 'expired', SERVER);
+    let early: SessionRecord | undefined;
+    await this.change(sessionId, SERVER, (record, now) => {
+      if (!isRunning(record.clock) || record.clock.pausedAt !== null) return [];
+      if (clockEndsAt(record.clock, now)! > now) {
+        early = record;
+        return [];
+      }
+      record.clock = clockEnd(record.clock, now, 'expired');
+      return [{ type: 'session.ended', data: { reason: 'expired' } }];
+    });
+    if (early) this.scheduleExpiry(early);
   }
 }
 

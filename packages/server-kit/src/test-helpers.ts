@@ -16,7 +16,9 @@ import {
   parse,
   type CandidateClaims,
   type ServerMessage,
+  type SessionEvent,
   type SessionSummary,
+  type SignalCode,
   type SupervisorClaims,
 } from '@proctorkit/core/protocol';
 import { createProctorKit, type ProctorKit, type ProctorKitOptions } from './index.js';
@@ -29,7 +31,7 @@ export const OTHER_EXAM = 'exam-2';
 /** How long a test waits for something the server should do at once. */
 const WAIT_MS = 2000;
 
-type MessageOf<T extends ServerMessage['type']> = Extract<ServerMessage, { type: T }>;
+export type MessageOf<T extends ServerMessage['type']> = Extract<ServerMessage, { type: T }>;
 
 export interface CloseEvent {
   code: number;
@@ -150,6 +152,37 @@ export class TestClient {
     return this.received.filter((m): m is MessageOf<T> => m.type === type);
   }
 
+  /** The events of every `session.event` received so far (of one session, when given), read or not. */
+  sessionEvents(sessionId?: string): SessionEvent[] {
+    return this.all('session.event')
+      .filter((m) => sessionId === undefined || m.sessionId === sessionId)
+      .map((m) => m.event);
+  }
+
+  /** The next unread `session.event` whose event has `type`. */
+  async nextEvent(type: string, sessionId?: string): Promise<SessionEvent> {
+    const message = await this.next('session.event', (m) => m.event.type === type && (sessionId === undefined || m.sessionId === sessionId));
+    return message.event;
+  }
+
+  /** Sends `events.fetch` and waits for its batch. */
+  async fetchEvents(sessionId: string, afterSeq = 0): Promise<MessageOf<'events.batch'>> {
+    this.send({ v: PROTOCOL_VERSION, type: 'events.fetch', sessionId, afterSeq });
+    return this.next('events.batch', (m) => m.sessionId === sessionId);
+  }
+
+  /** Sends a command and waits for its `command.done`. */
+  async command(message: { id: string }): Promise<MessageOf<'command.done'>> {
+    this.send(message);
+    return this.next('command.done', (m) => m.id === message.id);
+  }
+
+  /** Sends a command and waits for the `error` refusing it, which names its id. */
+  async commandError(message: { id: string; type: string }): Promise<MessageOf<'error'>> {
+    this.send(message);
+    return this.next('error', (m) => m.ref === message.type && m.id === message.id);
+  }
+
   /**
    * Makes a round trip through the server. The server handles a connection's messages in order
    * and writes to a socket in order, so afterwards everything it sent this client before handling
@@ -267,6 +300,14 @@ export class TestServer {
     return { client, welcome, list };
   }
 
+  /** Connects a candidate who starts the exam, and waits until its clock runs. */
+  async started(candidateId: string, claims: Partial<CandidateClaims> = {}): Promise<JoinedCandidate> {
+    const joined = await this.candidate(candidateId, claims);
+    joined.client.send({ v: PROTOCOL_VERSION, type: 'session.start' });
+    const { session } = await joined.client.next('session.updated', (m) => m.session.clock.startedAt !== null);
+    return { ...joined, session };
+  }
+
   /** GET on the kit's router, with a bearer token when given. */
   get(path: string, token?: string): Promise<Response> {
     return fetch(`${this.origin}/proctor${path}`, {
@@ -323,3 +364,46 @@ export function candidateClaims(candidateId: string, examId = EXAM): CandidateCl
 export function supervisorClaims(candidates: SupervisorClaims['candidates'], examId = EXAM): SupervisorClaims {
   return { role: 'supervisor', examId, supervisorId: 'sup-1', name: 'Supervisor', candidates };
 }
+
+let commandCount = 0;
+
+/** A fresh command id. */
+export function commandId(): string {
+  return `cmd-${String(++commandCount).padStart(6, '0')}`;
+}
+
+/** Supervisor commands as a client sends them, each with a fresh id unless given. */
+export const commands = {
+  pause: (target: string, id = commandId()) => ({ v: PROTOCOL_VERSION, type: 'command.pause', id, target }) as const,
+  resume: (target: string, id = commandId()) => ({ v: PROTOCOL_VERSION, type: 'command.resume', id, target }) as const,
+  extend: (target: string, minutes: number, id = commandId()) =>
+    ({ v: PROTOCOL_VERSION, type: 'command.extend', id, target, minutes }) as const,
+  message: (target: string, text: string, id = commandId()) =>
+    ({ v: PROTOCOL_VERSION, type: 'command.message', id, target, text }) as const,
+  terminate: (target: string, reason: string, id = commandId()) =>
+    ({ v: PROTOCOL_VERSION, type: 'command.terminate', id, target, reason }) as const,
+};
+
+let eventCount = 0;
+
+/** A fresh client event id. */
+export function clientEventId(): string {
+  return `evt-${String(++eventCount).padStart(8, '0')}`;
+}
+
+/** Events a candidate's page appends, each with a fresh id unless given. */
+export const candidateEvents = {
+  signal: (code: SignalCode | string, data: Record<string, unknown> = {}, id = clientEventId(), at = Date.now()) =>
+    ({ kind: 'signal', id, code, data, at }) as const,
+  log: (name: string, data: Record<string, unknown> = {}, id = clientEventId(), at = Date.now()) =>
+    ({ kind: 'log', id, name, data, at }) as const,
+  ack: (messageId: string, id = clientEventId(), at = Date.now()) => ({ kind: 'ack', id, messageId, at }) as const,
+};
+
+/** A `log.append` message. */
+export function logAppend(...events: object[]): { v: 1; type: 'log.append'; events: object[] } {
+  return { v: PROTOCOL_VERSION, type: 'log.append', events };
+}
+
+/** The `session.start` message. */
+export const START = { v: PROTOCOL_VERSION, type: 'session.start' } as const;

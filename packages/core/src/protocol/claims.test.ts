@@ -35,6 +35,17 @@ describe('token claims', () => {
     assert.equal(parse(ClaimsSchema, { ...supervisor, candidates: '*' }).ok, true);
   });
 
+  test("accept a candidate's exam length in whole minutes from 1 to 1440", () => {
+    for (const durationMinutes of [1, 90, 1440]) {
+      assert.deepEqual(parse(ClaimsSchema, { ...candidate, durationMinutes }), { ok: true, value: { ...candidate, durationMinutes } });
+    }
+    for (const durationMinutes of [0, 1441, 1.5, '90']) {
+      const result = parse(ClaimsSchema, { ...candidate, durationMinutes });
+      assert.match((result as { message: string }).message, /^durationMinutes: /, String(durationMinutes));
+    }
+    assert.match((parse(ClaimsSchema, { ...supervisor, durationMinutes: 60 }) as { message: string }).message, /^durationMinutes: /);
+  });
+
   test('trim the display name and refuse a blank one', () => {
     const result = parse(ClaimsSchema, { ...candidate, name: '  Ada  ' });
     assert.ok(result.ok);

@@ -8,6 +8,7 @@ import {
   PROTOCOL_VERSION,
   ServerMessageSchema,
   WelcomeSchema,
+  newClock,
   parse,
   type Parsed,
 } from './index.js';
@@ -15,7 +16,26 @@ import {
 const SESSION_ID = '0b6f7c1e-8a53-4f0e-9d6b-2f1c3e4a5b6c';
 const PEER = 'd2c1b0a9-8f7e-4d6c-9b5a-493827161504';
 
+const COMMAND_ID = 'cmd-000001';
+
 const valid = {
+  'session.start': { v: 1, type: 'session.start' },
+  'clock.ping': { v: 1, type: 'clock.ping', id: 7 },
+  'log.append': {
+    v: 1,
+    type: 'log.append',
+    events: [
+      { kind: 'signal', id: 'evt-00000001', code: 'page-hidden', data: {}, at: 1_700_000_000_000 },
+      { kind: 'log', id: 'evt-00000002', name: 'question.opened', data: { question: 3 }, at: 1_700_000_000_001 },
+      { kind: 'ack', id: 'evt-00000003', messageId: 'msg-000001', at: 1_700_000_000_002 },
+    ],
+  },
+  'events.fetch': { v: 1, type: 'events.fetch', sessionId: SESSION_ID, afterSeq: 0 },
+  'command.pause': { v: 1, type: 'command.pause', id: COMMAND_ID, target: SESSION_ID },
+  'command.resume': { v: 1, type: 'command.resume', id: COMMAND_ID, target: '*' },
+  'command.extend': { v: 1, type: 'command.extend', id: COMMAND_ID, target: SESSION_ID, minutes: 10 },
+  'command.message': { v: 1, type: 'command.message', id: COMMAND_ID, target: '*', text: 'Five minutes left.' },
+  'command.terminate': { v: 1, type: 'command.terminate', id: COMMAND_ID, target: SESSION_ID, reason: 'Phone in use.' },
   'feed.state': { v: 1, type: 'feed.state', feed: 'webcam', state: 'live' },
   'feed.subscribe': { v: 1, type: 'feed.subscribe', sessionId: SESSION_ID, feeds: ['webcam', 'screen'], quality: 'thumbnail' },
   'feed.unsubscribe': { v: 1, type: 'feed.unsubscribe', sessionId: SESSION_ID },
@@ -44,6 +64,8 @@ const summary = {
   status: 'live',
   feeds: { webcam: 'live', screen: 'off', phone: 'off' },
   joinedAt: 1_700_000_000_000,
+  clock: newClock(3_600_000),
+  lastSeq: 0,
 };
 
 describe('client messages', () => {
@@ -214,5 +236,101 @@ describe('server messages', () => {
     assert.equal(parse(ErrorMessageSchema, { v: 1, type: 'error', code: 'not-found', message: 'No.', ref: 'feed.subscribe' }).ok, true);
     assert.equal(parse(ErrorMessageSchema, { v: 1, type: 'error', code: 'bad-message', message: 'No.' }).ok, true);
     assert.match(refused(parse(ErrorMessageSchema, { v: 1, type: 'error', code: 'oops', message: 'No.' })), /^code: /);
+  });
+});
+
+describe('clock, log and command messages', () => {
+  test('refuse terminating every session at once', () => {
+    assert.match(refused(parse(ClientMessageSchema, { ...valid['command.terminate'], target: '*' })), /^target: /);
+  });
+
+  test('accept "*" or a session id as the target of the other commands, and nothing else', () => {
+    for (const type of ['command.pause', 'command.resume', 'command.extend', 'command.message'] as const) {
+      assert.equal(parse(ClientMessageSchema, { ...valid[type], target: '*' }).ok, true, type);
+      assert.equal(parse(ClientMessageSchema, { ...valid[type], target: SESSION_ID }).ok, true, type);
+      assert.match(refused(parse(ClientMessageSchema, { ...valid[type], target: 'all' })), /^target: /, type);
+      const { target: _target, ...untargeted } = valid[type];
+      assert.match(refused(parse(ClientMessageSchema, untargeted)), /^target: /, type);
+    }
+  });
+
+  test('require a command id the client can match the answer with', () => {
+    const { id: _id, ...anonymous } = valid['command.pause'];
+    assert.match(refused(parse(ClientMessageSchema, anonymous)), /^id: /);
+    assert.match(refused(parse(ClientMessageSchema, { ...valid['command.pause'], id: 'abc' })), /^id: /);
+  });
+
+  test('extend by 1 to 600 whole minutes', () => {
+    for (const minutes of [1, 600]) assert.equal(parse(ClientMessageSchema, { ...valid['command.extend'], minutes }).ok, true);
+    for (const minutes of [0, -5, 601, 1.5, '10']) {
+      assert.match(refused(parse(ClientMessageSchema, { ...valid['command.extend'], minutes })), /^minutes: /, String(minutes));
+    }
+  });
+
+  test('trim a message and its length to 1 to 1000 characters', () => {
+    const trimmed = parse(ClientMessageSchema, { ...valid['command.message'], text: '  Hello  ' });
+    assert.ok(trimmed.ok);
+    assert.equal((trimmed.value as { text: string }).text, 'Hello');
+    assert.match(refused(parse(ClientMessageSchema, { ...valid['command.message'], text: '   ' })), /^text: /);
+    assert.match(refused(parse(ClientMessageSchema, { ...valid['command.message'], text: 'x'.repeat(1001) })), /^text: /);
+    assert.equal(parse(ClientMessageSchema, { ...valid['command.message'], text: 'x'.repeat(1000) }).ok, true);
+  });
+
+  test('require a reason to terminate, of at most 500 characters', () => {
+    assert.match(refused(parse(ClientMessageSchema, { ...valid['command.terminate'], reason: ' ' })), /^reason: /);
+    assert.match(refused(parse(ClientMessageSchema, { ...valid['command.terminate'], reason: 'x'.repeat(501) })), /^reason: /);
+  });
+
+  test('append 1 to 50 events at once, naming the bad one', () => {
+    const one = valid['log.append'].events[0];
+    const many = (n: number) => Array.from({ length: n }, (_, i) => ({ ...one, id: `evt-${String(i).padStart(8, '0')}` }));
+    assert.equal(parse(ClientMessageSchema, { ...valid['log.append'], events: many(50) }).ok, true);
+    assert.match(refused(parse(ClientMessageSchema, { ...valid['log.append'], events: many(51) })), /^events: /);
+    assert.match(refused(parse(ClientMessageSchema, { ...valid['log.append'], events: [] })), /^events: /);
+    const bad = [one, { ...one, code: 'nope' }];
+    assert.match(refused(parse(ClientMessageSchema, { ...valid['log.append'], events: bad })), /^events\.1\.code: /);
+  });
+
+  test('fetch events after a whole, non-negative sequence number', () => {
+    for (const afterSeq of [-1, 0.5, '3', null]) {
+      assert.match(refused(parse(ClientMessageSchema, { ...valid['events.fetch'], afterSeq })), /^afterSeq: /);
+    }
+    assert.match(refused(parse(ClientMessageSchema, { ...valid['events.fetch'], sessionId: '*' })), /^sessionId: /);
+  });
+
+  test('ping with a whole, non-negative id', () => {
+    for (const id of [-1, 1.5, 'a']) assert.match(refused(parse(ClientMessageSchema, { ...valid['clock.ping'], id })), /^id: /);
+  });
+});
+
+describe('clock, log and command answers', () => {
+  const event = { seq: 1, at: 1_700_000_000_000, type: 'session.started', source: 'candidate', data: {} };
+
+  test('accept each of them', () => {
+    const messages = [
+      { v: 1, type: 'session.event', sessionId: SESSION_ID, event },
+      { v: 1, type: 'events.batch', sessionId: SESSION_ID, events: [event, { ...event, seq: 2 }], more: false },
+      { v: 1, type: 'clock.pong', id: 7, serverTime: 1_700_000_000_000 },
+      { v: 1, type: 'log.ack', ids: ['evt-00000001'] },
+      { v: 1, type: 'command.done', id: COMMAND_ID, sessionIds: [SESSION_ID] },
+      { v: 1, type: 'command.done', id: COMMAND_ID, sessionIds: [] },
+      { v: 1, type: 'error', code: 'conflict', message: 'Ended.', ref: 'command.pause', id: COMMAND_ID },
+    ];
+    for (const message of messages) assert.deepEqual(parse(ServerMessageSchema, message), { ok: true, value: message }, message.type);
+  });
+
+  test('refuse an event without a sequence number or a batch without more', () => {
+    const { seq: _seq, ...unnumbered } = event;
+    assert.match(refused(parse(ServerMessageSchema, { v: 1, type: 'session.event', sessionId: SESSION_ID, event: unnumbered })), /^event\.seq: /);
+    assert.match(refused(parse(ServerMessageSchema, { v: 1, type: 'events.batch', sessionId: SESSION_ID, events: [] })), /^more: /);
+  });
+
+  test('carry the clock and the latest sequence number in every summary', () => {
+    const { clock: _clock, ...clockless } = summary;
+    assert.match(refused(parse(ServerMessageSchema, { v: 1, type: 'session.updated', session: clockless })), /^session\.clock: /);
+    const badSeq = { ...summary, lastSeq: -1 };
+    assert.match(refused(parse(ServerMessageSchema, { v: 1, type: 'session.updated', session: badSeq })), /^session\.lastSeq: /);
+    const ended = { ...summary, status: 'ended', clock: { ...summary.clock, startedAt: 1, endedAt: 2, endReason: 'expired' } };
+    assert.equal(parse(ServerMessageSchema, { v: 1, type: 'session.updated', session: ended }).ok, true);
   });
 });

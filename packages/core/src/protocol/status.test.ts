@@ -23,6 +23,12 @@ describe('sessionStatus', () => {
     assert.equal(sessionStatus(true, { webcam: 'off', screen: 'off', phone: 'lost' }), 'feed-lost');
   });
 
+  test('is ended once the session ended, connected or not, whatever the feeds say', () => {
+    assert.equal(sessionStatus(true, { webcam: 'live', screen: 'lost', phone: 'off' }, true), 'ended');
+    assert.equal(sessionStatus(false, noFeeds(), true), 'ended');
+    assert.equal(sessionStatus(true, noFeeds(), false), 'connecting');
+  });
+
   test('starts every feed off, in a fresh object each time', () => {
     const feeds = noFeeds();
     assert.deepEqual(feeds, { webcam: 'off', screen: 'off', phone: 'off' });

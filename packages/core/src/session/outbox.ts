@@ -5,7 +5,9 @@ import { createLogger } from '../util/logger.js';
 const log = createLogger('outbox');
 const DB_NAME = 'proctorkit';
 const STORE = 'outbox';
-const BATCH = 50;
+const BATCH_EVENTS = 50;
+/** Well under the protocol's 64 KB per message, whatever the events carry. */
+const BATCH_BYTES = 48 * 1024;
 
 interface StoredEvent {
   id: string;
@@ -71,8 +73,8 @@ export class Outbox {
   private flush(): void {
     if (!this.sessionId || this.channel.state.value !== 'open') return;
     const unsent = this.queue.filter((s) => !this.sent.has(s.id));
-    for (let i = 0; i < unsent.length; i += BATCH) {
-      const batch = unsent.slice(i, i + BATCH);
+    while (unsent.length > 0) {
+      const batch = takeBatch(unsent);
       if (!this.channel.send({ type: 'log.append', events: batch.map((s) => s.event) })) return;
       for (const s of batch) this.sent.add(s.id);
     }
@@ -111,6 +113,18 @@ export class Outbox {
     });
     return found;
   }
+}
+
+/** Removes and returns the first events of `queue` that fit in one message. */
+function takeBatch(queue: StoredEvent[]): StoredEvent[] {
+  let bytes = 0;
+  let count = 0;
+  while (count < queue.length && count < BATCH_EVENTS) {
+    bytes += JSON.stringify(queue[count]!.event).length;
+    if (bytes > BATCH_BYTES && count > 0) break;
+    count += 1;
+  }
+  return queue.splice(0, count);
 }
 
 /** The page's outbox database, or `undefined` where IndexedDB is unavailable (then events live in memory). */

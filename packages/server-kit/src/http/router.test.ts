@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test, type TestContext } from 'node:test';
-import { newClock, noFeeds } from '@proctorkit/core/protocol';
+import { newClock, noFeeds, type SessionEvent } from '@proctorkit/core/protocol';
 import { MemorySessionStore } from '../store/memory-store.js';
 import type { SessionRecord } from '../store/session-store.js';
 import { EXAM, OTHER_EXAM, OTHER_SECRET, TestServer, signRaw, supervisorClaims, unsignedToken } from '../test-helpers.js';
@@ -101,6 +101,8 @@ describe('GET /sessions', () => {
         feeds: noFeeds(),
         joinedAt: ADA.joinedAt,
         status: 'offline',
+        clock: newClock(3_600_000),
+        lastSeq: 0,
       },
     ]);
   });
@@ -187,6 +189,96 @@ describe('GET /sessions/:sessionId', () => {
     const server = await start(t);
     await assertUnauthorized(await server.get('/sessions/session-ada'));
     await assertUnauthorized(await server.get('/sessions/abc'));
+  });
+});
+
+describe('GET /sessions/:sessionId/events', () => {
+  interface EventsBody {
+    events: SessionEvent[];
+    more: boolean;
+  }
+
+  async function withLog(t: TestContext, lines = 3): Promise<TestServer> {
+    const server = await start(t);
+    for (let i = 1; i <= lines; i++) await server.kit.log('session-ada', 'step', { i });
+    return server;
+  }
+
+  async function assertEvents(response: Response): Promise<EventsBody> {
+    assert.equal(response.status, 200);
+    assert.match(response.headers.get('content-type') ?? '', /^application\/json/);
+    const body = (await response.json()) as EventsBody;
+    assert.deepEqual(Object.keys(body).sort(), ['events', 'more']);
+    return body;
+  }
+
+  test("answers a supervisor with the session's events and whether more follow", async (t) => {
+    const server = await withLog(t);
+    const body = await assertEvents(await server.get('/sessions/session-ada/events', await server.supervisorToken(['ada'])));
+    assert.equal(body.more, false);
+    assert.deepEqual(body.events, await server.kit.sessions.events('session-ada'));
+    assert.deepEqual(body.events.map((e) => [e.seq, e.type, e.source, e.data]), [
+      [1, 'log.step', 'host', { i: 1 }],
+      [2, 'log.step', 'host', { i: 2 }],
+      [3, 'log.step', 'host', { i: 3 }],
+    ]);
+  });
+
+  test('answers the candidate with its own events', async (t) => {
+    const server = await withLog(t);
+    const body = await assertEvents(await server.get('/sessions/session-ada/events', await server.candidateToken('ada')));
+    assert.equal(body.events.length, 3);
+  });
+
+  test('gives only the events after `after`', async (t) => {
+    const server = await withLog(t);
+    const token = await server.supervisorToken('*');
+    assert.deepEqual((await assertEvents(await server.get('/sessions/session-ada/events?after=2', token))).events.map((e) => e.seq), [3]);
+    assert.deepEqual(await assertEvents(await server.get('/sessions/session-ada/events?after=3', token)), { events: [], more: false });
+    assert.deepEqual((await assertEvents(await server.get('/sessions/session-ada/events?after=999999', token))).events, []);
+    assert.equal((await assertEvents(await server.get('/sessions/session-ada/events?after=0', token))).events.length, 3);
+  });
+
+  test('answers an empty log for a session without events', async (t) => {
+    const server = await start(t);
+    const body = await assertEvents(await server.get('/sessions/session-bob/events', await server.supervisorToken('*')));
+    assert.deepEqual(body, { events: [], more: false });
+  });
+
+  test('pages at 500 events', async (t) => {
+    const server = await withLog(t, 501);
+    const token = await server.supervisorToken(['ada']);
+    const first = await assertEvents(await server.get('/sessions/session-ada/events', token));
+    assert.equal(first.events.length, 500);
+    assert.equal(first.more, true);
+    const rest = await assertEvents(await server.get('/sessions/session-ada/events?after=500', token));
+    assert.deepEqual(rest.events.map((e) => e.seq), [501]);
+    assert.equal(rest.more, false);
+  });
+
+  test("answers 404 to another candidate, a supervisor not naming the candidate, and another exam's token", async (t) => {
+    const server = await withLog(t);
+    await assertError(await server.get('/sessions/session-ada/events', await server.candidateToken('bob')), 404, 'not-found');
+    await assertError(await server.get('/sessions/session-ada/events', await server.supervisorToken(['bob'])), 404, 'not-found');
+    const otherExam = await server.supervisorToken('*', { examId: OTHER_EXAM });
+    await assertError(await server.get('/sessions/session-ada/events', otherExam), 404, 'not-found');
+    await assertError(await server.get('/sessions/session-nobody/events', await server.supervisorToken('*')), 404, 'not-found');
+  });
+
+  test('answers 400 naming `after` when it is not a whole number', async (t) => {
+    const server = await withLog(t);
+    const token = await server.supervisorToken('*');
+    for (const after of ['abc', '-1', '1.5', '', '1e3', '0x10', '1&after=2', '9999999999999']) {
+      const { error } = await assertError(await server.get(`/sessions/session-ada/events?after=${after}`, token), 400, 'bad-message');
+      assert.match(error.message, /^after /, after);
+    }
+  });
+
+  test('answers 400 for a malformed id and 401 without a token', async (t) => {
+    const server = await withLog(t);
+    await assertError(await server.get('/sessions/abc/events', await server.supervisorToken('*')), 400, 'bad-message');
+    await assertUnauthorized(await server.get('/sessions/session-ada/events'));
+    await assertUnauthorized(await server.get('/sessions/session-ada/events?after=abc'));
   });
 });
 

@@ -5,6 +5,7 @@ import {
   CLIENT_MESSAGE_TYPES,
   ClientMessageSchema,
   CloseCode,
+  GeneratedIdSchema,
   HelloSchema,
   MAX_MESSAGE_BYTES,
   parse,
@@ -117,9 +118,11 @@ export class ControlEndpoint {
       const what = type === 'session.hello' ? 'session.hello was already accepted' : `unknown message type ${JSON.stringify(ref ?? null)}`;
       return connection.sendError(type === 'session.hello' ? 'bad-message' : 'unknown-type', what, ref);
     }
+    // A command's id, even when the rest of the command is refused, so the client can tell which one failed.
+    const rawId = (json.value as { id?: unknown }).id;
+    const id = typeof rawId === 'string' && parse(GeneratedIdSchema, rawId).ok ? rawId : undefined;
     const message = parse(ClientMessageSchema, json.value);
-    if (!message.ok) return connection.sendError('bad-message', `${type}: ${message.message}`, ref);
-    const id = 'id' in message.value && typeof message.value.id === 'string' ? message.value.id : undefined;
+    if (!message.ok) return connection.sendError('bad-message', `${type}: ${message.message}`, ref, id);
     try {
       await this.hub.handle(connection, message.value);
     } catch (error) {
