@@ -31,7 +31,8 @@ interface Subscription {
  */
 export class SessionHub {
   private readonly candidates = new Map<string, ClientConnection>();
-  private readonly supervisorsByExam = new Map<string, Set<ClientConnection>>();
+  /** Who receives a candidate's updates: `exam\0candidate` → supervisors naming it, `exam` → supervisors of `'*'`. */
+  private readonly watchers = new Map<string, Set<ClientConnection>>();
   /** sessionId → supervisor connection id → what it wants. */
   private readonly subscriptions = new Map<string, Map<string, Subscription>>();
   private sessions!: Sessions;
@@ -96,9 +97,11 @@ export class SessionHub {
   /** Registers a supervisor and sends it every session it may watch. */
   async joinSupervisor(connection: ClientConnection, claims: SupervisorClaims): Promise<void> {
     connection.claims = claims;
-    let room = this.supervisorsByExam.get(claims.examId);
-    if (!room) this.supervisorsByExam.set(claims.examId, (room = new Set()));
-    room.add(connection);
+    for (const key of watchKeys(claims)) {
+      let set = this.watchers.get(key);
+      if (!set) this.watchers.set(key, (set = new Set()));
+      set.add(connection);
+    }
     connection.send({
       type: 'session.welcome',
       role: 'supervisor',
@@ -140,14 +143,19 @@ export class SessionHub {
       this.logger.info(`candidate ${claims.candidateId} left (session ${sessionId})`);
       return;
     }
-    this.supervisorsByExam.get(claims.examId)?.delete(connection);
+    for (const key of watchKeys(claims)) {
+      const set = this.watchers.get(key);
+      set?.delete(connection);
+      if (set?.size === 0) this.watchers.delete(key);
+    }
     for (const sessionId of connection.subscriptions) this.unsubscribe(connection, sessionId);
   }
 
   /** Closes every live connection, e.g. when the host shuts down. */
   closeAll(code: number, reason: string): void {
     for (const connection of this.candidates.values()) connection.close(code, reason);
-    for (const room of this.supervisorsByExam.values()) for (const c of room) c.close(code, reason);
+    const supervisors = new Set([...this.watchers.values()].flatMap((set) => [...set]));
+    for (const connection of supervisors) connection.close(code, reason);
   }
 
   private async handleCandidate(connection: ClientConnection, message: ClientMessage): Promise<void> {
@@ -271,9 +279,8 @@ export class SessionHub {
   }
 
   private *watchersOf(session: SessionSummary): Iterable<ClientConnection> {
-    for (const supervisor of this.supervisorsByExam.get(session.examId) ?? []) {
-      if (supervises(supervisor.claims as SupervisorClaims, session.examId, session.candidateId)) yield supervisor;
-    }
+    yield* this.watchers.get(session.examId) ?? [];
+    yield* this.watchers.get(`${session.examId}\u0000${session.candidateId}`) ?? [];
   }
 
   private unsubscribe(connection: ClientConnection, sessionId: string): void {
@@ -302,6 +309,12 @@ export class SessionHub {
     }
     return record;
   }
+}
+
+/** The keys of {@link SessionHub} `watchers` a supervisor's claims put it under. */
+function watchKeys(claims: SupervisorClaims): string[] {
+  if (claims.candidates === '*') return [claims.examId];
+  return [...new Set(claims.candidates)].map((candidateId) => `${claims.examId}\u0000${candidateId}`);
 }
 
 /** The same signaling message, addressed from the receiver's point of view. */
