@@ -1,9 +1,11 @@
 /**
  * Proctorkit's custom elements. Importing this module registers `<proctor-candidate>`,
- * `<proctor-grid>` and `<proctor-tile>`.
+ * `<proctor-grid>`, `<proctor-tile>`, `<proctor-controls>` and `<proctor-event-feed>`.
  * @module @proctorkit/elements
  */
 export * from './candidate/candidate.js';
 export * from './grid/grid.js';
 export * from './tile/tile.js';
+export * from './controls/controls.js';
+export * from './event-feed/event-feed.js';
 export type * from './shared/events.js';

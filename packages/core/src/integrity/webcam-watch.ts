@@ -27,19 +27,33 @@ export interface WebcamWatchOptions {
   clear: (code: SignalCode) => void;
 }
 
+/** Reads one frame of a track now: `ImageCapture.grabFrame()` where the browser has it. */
+type FrameGrabber = () => Promise<CanvasImageSource & { close?: () => void }>;
+
+/** The frame counter of a track where the browser keeps one (`MediaStreamTrack.stats`). */
+function trackFrameCount(track: MediaStreamTrack): (() => number) | undefined {
+  const stats = (track as MediaStreamTrack & { stats?: { totalFrames?: number } }).stats;
+  return typeof stats?.totalFrames === 'number' ? () => (track as unknown as { stats: { totalFrames: number } }).stats.totalFrames : undefined;
+}
+
 /**
- * Watches one webcam track through a detached, muted `<video>`: counts its frames and samples its
- * brightness. Never stops the track. A track that ends stops the watch: whoever owns the track
- * reports that as `webcam-stopped`.
+ * Watches one webcam track: counts its frames and samples its brightness. Where the browser can
+ * count frames and grab one on demand (Chromium), nothing renders the track between samples, so the
+ * watch costs nothing while the encoder works; elsewhere a detached, muted `<video>` plays it.
+ * Never stops the track. A track that ends stops the watch: whoever owns the track reports that as
+ * `webcam-stopped`.
  */
 export class WebcamWatch {
-  private readonly video = document.createElement('video');
   private readonly canvas = document.createElement('canvas');
   private readonly context: CanvasRenderingContext2D;
   private readonly timer: ReturnType<typeof setInterval>;
-  private frames = 0;
+  private readonly countFrames: () => number;
+  private readonly grab: FrameGrabber;
+  private video?: HTMLVideoElement;
+  private frames = -1;
   private lastFrameAt = performance.now();
   private darkSamples = 0;
+  private sampling = false;
 
   constructor(
     private readonly track: MediaStreamTrack,
@@ -48,28 +62,47 @@ export class WebcamWatch {
     this.canvas.width = SAMPLE_WIDTH;
     this.canvas.height = SAMPLE_HEIGHT;
     this.context = this.canvas.getContext('2d', { willReadFrequently: true })!;
-    this.video.muted = true;
-    this.video.playsInline = true;
-    this.video.srcObject = new MediaStream([track]);
-    // stop() during start-up aborts play(); a refused play() shows up as missing frames anyway.
-    this.video.play().catch(() => undefined);
+    const ImageCaptureImpl = (globalThis as { ImageCapture?: new (track: MediaStreamTrack) => { grabFrame(): Promise<ImageBitmap> } }).ImageCapture;
+    const counter = trackFrameCount(track);
+    if (ImageCaptureImpl && counter) {
+      const capture = new ImageCaptureImpl(track);
+      this.grab = () => capture.grabFrame();
+      this.countFrames = counter;
+    } else {
+      const video = this.playDetached(track);
+      this.grab = async () => video;
+      this.countFrames = () => video.getVideoPlaybackQuality().totalVideoFrames;
+    }
     track.addEventListener('mute', this.onMute);
     track.addEventListener('unmute', this.onUnmute);
     track.addEventListener('ended', this.stop);
-    this.timer = setInterval(() => this.sample(), options.sampleMs);
+    this.timer = setInterval(() => void this.sample(), options.sampleMs);
     if (track.muted) this.onMute();
   }
 
-  /** Stops watching and releases the video element and canvas. */
+  /** Stops watching and releases the canvas (and the video element, if one was needed). */
   readonly stop = (): void => {
     clearInterval(this.timer);
     this.track.removeEventListener('mute', this.onMute);
     this.track.removeEventListener('unmute', this.onUnmute);
     this.track.removeEventListener('ended', this.stop);
-    this.video.pause();
-    this.video.srcObject = null;
+    if (this.video) {
+      this.video.pause();
+      this.video.srcObject = null;
+    }
     this.canvas.width = this.canvas.height = 0;
   };
+
+  private playDetached(track: MediaStreamTrack): HTMLVideoElement {
+    const video = document.createElement('video');
+    video.muted = true;
+    video.playsInline = true;
+    video.srcObject = new MediaStream([track]);
+    // stop() during start-up aborts play(); a refused play() shows up as missing frames anyway.
+    video.play().catch(() => undefined);
+    this.video = video;
+    return video;
+  }
 
   private readonly onMute = (): void => {
     this.options.report('webcam-no-frames', { reason: 'muted' });
@@ -80,9 +113,21 @@ export class WebcamWatch {
     this.options.clear('webcam-no-frames');
   };
 
-  private sample(): void {
+  private async sample(): Promise<void> {
+    if (this.sampling) return;
+    this.sampling = true;
+    try {
+      if (!this.framesArrive()) return;
+      await this.judgeBrightness();
+    } finally {
+      this.sampling = false;
+    }
+  }
+
+  /** Whether new frames came since the last sample; reports a stall. */
+  private framesArrive(): boolean {
     const now = performance.now();
-    const frames = this.video.getVideoPlaybackQuality().totalVideoFrames;
+    const frames = this.countFrames();
     if (frames !== this.frames) {
       this.frames = frames;
       this.lastFrameAt = now;
@@ -91,10 +136,22 @@ export class WebcamWatch {
       this.lastFrameAt = now;
     } else if (now - this.lastFrameAt >= this.options.noFramesMs) {
       this.options.report('webcam-no-frames', { reason: 'stalled' });
-      return;
+      return false;
     }
-    if (this.video.videoWidth === 0) return;
-    this.context.drawImage(this.video, 0, 0, SAMPLE_WIDTH, SAMPLE_HEIGHT);
+    return true;
+  }
+
+  private async judgeBrightness(): Promise<void> {
+    let frame: Awaited<ReturnType<FrameGrabber>>;
+    try {
+      frame = await this.grab();
+    } catch {
+      return; // No frame to grab right now (muted, or between frames): the frame count tells.
+    }
+    if (this.video && this.video.videoWidth === 0) return;
+    this.context.drawImage(frame, 0, 0, SAMPLE_WIDTH, SAMPLE_HEIGHT);
+    frame.close?.();
+    if (this.canvas.width === 0) return;
     const luminance = meanLuminance(this.context.getImageData(0, 0, SAMPLE_WIDTH, SAMPLE_HEIGHT).data);
     if (luminance >= DARK_LUMINANCE) {
       this.darkSamples = 0;

@@ -1,11 +1,24 @@
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
-import { CandidateSession, type CandidateState, type CapturedFeed, type FeedCapture } from '@proctorkit/core';
+import { live } from 'lit/directives/live.js';
+import { repeat } from 'lit/directives/repeat.js';
+import {
+  CandidateSession,
+  type CandidateState,
+  type CapturedFeed,
+  type ClockView,
+  type FeedCapture,
+  type SessionEnd,
+  type SupervisorMessage,
+} from '@proctorkit/core';
+import { ClockController } from '../shared/clock-controller.js';
 import { fire } from '../shared/events.js';
 import { cameraIcon, clockIcon, eyeIcon, screenIcon } from '../shared/icons.js';
 import { ReadableController } from '../shared/readable-controller.js';
 import { systemTokens } from '../shared/theme.js';
 import { candidateStyles } from './candidate.styles.js';
+import { WARNINGS_MS, crossedWarning, formatRemaining, spokenMinutes, spokenRemaining } from './clock.js';
+import { checkIcon, flagIcon, messageIcon, pauseIcon } from './icons.js';
 
 const FEED_LABEL: Record<CapturedFeed, string> = { webcam: 'Camera', screen: 'Screen' };
 const CONNECTION_LABEL: Record<CandidateState['connection'], string> = {
@@ -16,7 +29,11 @@ const CONNECTION_LABEL: Record<CandidateState['connection'], string> = {
 };
 const previews = new WeakMap<MediaStreamTrack, MediaStream>();
 
-/** One stream per track, so re-rendering never restarts a preview. */
+/**
+ * One stream per track, so re-rendering never restarts a preview. Bound with `live()`: lit sets an
+ * object-valued property on every render, and assigning `srcObject` again (even the same stream)
+ * reloads the video, which stalls the capture a supervisor receives — and the clock renders each second.
+ */
 function previewStream(track: MediaStreamTrack): MediaStream {
   let stream = previews.get(track);
   if (!stream) previews.set(track, (stream = new MediaStream([track])));
@@ -25,30 +42,77 @@ function previewStream(track: MediaStreamTrack): MediaStream {
 
 const RETRY_LABEL: Record<CapturedFeed, string> = { webcam: 'Try the camera again', screen: 'Share the screen again' };
 
+const NO_CLOCK: ClockView = { remainingMs: 0, paused: false, endsAt: null, started: false };
+
+/** Where the clock is, for its look (`data-state`) and its caption. */
+type ClockPhase = 'connecting' | 'idle' | 'running' | 'low' | 'paused' | 'ended';
+const CLOCK_CAPTION: Record<ClockPhase, string> = {
+  connecting: 'Connecting',
+  idle: 'Not started',
+  running: 'left',
+  low: 'left',
+  paused: 'Paused',
+  ended: 'Ended',
+};
+
+const PAUSED_TEXT = 'Your exam is paused by the supervisor. The clock is stopped.';
+
+/** Why the exam ended, as the candidate reads it. */
+function endText({ reason, message }: SessionEnd): string {
+  if (reason === 'expired') return 'Time is up.';
+  if (reason === 'terminated') return message ? `A supervisor ended your exam: ${message}` : 'A supervisor ended your exam.';
+  return 'You have finished the exam.';
+}
+
+/** That capture stopped, naming what this session captured. */
+function stoppedText(feeds: readonly CapturedFeed[]): string {
+  if (feeds.includes('webcam') && feeds.includes('screen')) return 'Camera and screen sharing have stopped.';
+  return feeds.includes('screen') ? 'Screen sharing has stopped.' : 'The camera has stopped.';
+}
+
+const timeOfDay = new Intl.DateTimeFormat(undefined, { hour: 'numeric', minute: '2-digit' });
+
 /**
  * The candidate's side of a supervised exam: asks for consent, then captures the webcam and the
  * screen, shows a self-preview and the connection status, and says clearly what to do when a
- * permission is denied, no camera is found or screen sharing stops.
+ * permission is denied, no camera is found or screen sharing stops. It shows the exam clock, the
+ * supervisor's messages, covers itself while a supervisor pauses the exam, and says when and why
+ * the exam ended.
+ *
+ * A host hides its exam content while the exam is paused or over: listen to `proctor-paused`,
+ * `proctor-resumed` and `proctor-ended`, and read `clock` for the time left.
  *
  * @tagname proctor-candidate
- * @summary Consent, capture and live status for the candidate's exam page.
+ * @summary Consent, capture, exam clock, supervisor messages and live status for the candidate's exam page.
  *
  * @event proctor-consent - The candidate accepted or declined. Detail: `ConsentDetail`.
  * @event proctor-feed-live - A feed is captured and sent. Detail: `FeedLiveDetail`.
  * @event proctor-feed-error - A feed failed or stopped (camera denied, no camera, screen share stopped…). Detail: `FeedErrorDetail`.
  * @event proctor-session-error - The session cannot go on (token refused, opened on another page). Detail: `SessionErrorDetail`.
  * @event proctor-connection - The connection to supervision changed. Detail: `ConnectionDetail`.
+ * @event proctor-paused - A supervisor paused the exam (also on load when it is paused): hide the exam content. Detail: `{}`.
+ * @event proctor-resumed - The exam goes on after a pause. Detail: `{}`.
+ * @event proctor-time-extended - Time was added to the exam. Detail: `TimeExtendedDetail` (`minutes`, `endsAt`).
+ * @event proctor-message - A supervisor sent the candidate a message, shown until acknowledged. Detail: `MessageDetail` (`messageId`, `text`, `from`).
+ * @event proctor-ended - The exam ended (time up, ended by a supervisor, finished); capture has stopped. Detail: `EndedDetail` (`reason`, `message`).
  *
  * @slot privacy - The host's own privacy notice, shown in the consent step.
  *
  * @csspart consent - The consent step.
+ * @csspart clock - The exam clock; `data-state` is `connecting`, `idle`, `running`, `low` (5 minutes or less), `paused` or `ended`.
  * @csspart previews - The self-previews once capturing.
  * @csspart problem - A feed's problem message with its retry button.
+ * @csspart messages - The supervisor's messages, newest first.
+ * @csspart message - One message; `data-state` is `new` or `acked`.
+ * @csspart pause - The overlay that covers the element while the exam is paused.
+ * @csspart ended - What the element shows once the exam has ended.
  *
  * @cssproperty --proctor-candidate-background=#ffffff - Background.
  * @cssproperty --proctor-candidate-color=#111827 - Text color.
  * @cssproperty --proctor-candidate-border=#e5e7eb - Borders.
- * @cssproperty --proctor-color-accent=#2563eb - The consent button and focus rings.
+ * @cssproperty --proctor-candidate-overlay=#fffffff5 - Behind the pause notice, over the element.
+ * @cssproperty --proctor-color-accent=#2563eb - The consent button, new messages and focus rings.
+ * @cssproperty --proctor-color-warning=#d97706 - The paused clock and the clock's last 5 minutes.
  */
 export class ProctorCandidate extends LitElement {
   /** @internal */
@@ -63,16 +127,38 @@ export class ProctorCandidate extends LitElement {
   /** The exam's title as the candidate knows it, for the consent text. Default: the exam id. */
   @property({ attribute: 'exam-title' }) examTitle = '';
 
+  /**
+   * Reports leaving fullscreen as an integrity signal, for hosts that require the exam in
+   * fullscreen. Read when the session opens.
+   */
+  @property({ type: Boolean, attribute: 'require-fullscreen' }) requireFullscreen = false;
+
   @state() private declined = false;
+
+  /** The latest announcement for screen readers (pause, resume, extension, message, warning, end). */
+  @state() private announcement = '';
+
+  /** Minutes of the latest extension, shown beside the clock for a moment; `n` restarts its fade. */
+  @state() private extension?: { minutes: number; n: number };
 
   private session?: CandidateSession;
   private readonly sessionState = new ReadableController<CandidateState>(this);
+  private readonly ticker = new ClockController<ClockView>(this, () => this.session?.clock());
   private stopEvents: (() => void)[] = [];
   private lastConnection?: CandidateState['connection'];
+  private lastRemainingMs?: number;
 
-  /** The session's state: connection, consent, each feed's capture. */
+  /** The session's state: connection, consent, each feed's capture, clock, messages, end. */
   get state(): CandidateState | undefined {
     return this.sessionState.value;
+  }
+
+  /**
+   * The exam clock now: `remainingMs` (the whole duration before the start, 0 once ended),
+   * `paused`, `endsAt` (server time, ms since epoch; `null` before the start) and `started`.
+   */
+  get clock(): ClockView {
+    return this.ticker.value ?? { ...NO_CLOCK };
   }
 
   /** Accepts on the candidate's behalf, as the consent button does (for hosts with their own consent UI). */
@@ -80,6 +166,21 @@ export class ProctorCandidate extends LitElement {
     this.declined = false;
     fire(this, 'proctor-consent', { accepted: true });
     await this.session?.consent();
+  }
+
+  /**
+   * Adds a line to the session's log for the supervisors and the report, e.g.
+   * `log('question.opened', { question: 3 })`. Kept until the server has it, across drops and
+   * reloads. Throws when there is no session yet (no `server` or `token`, or not on the page), or
+   * when the name or data is invalid (a `ProctorError` with code `bad-input`).
+   */
+  log(name: string, data: Record<string, unknown> = {}): void {
+    this.requireSession('log').log(name, data);
+  }
+
+  /** Acknowledges a supervisor's message, as its "Got it" button does; the supervisor sees it. */
+  acknowledge(messageId: string): void {
+    this.requireSession('acknowledge').acknowledge(messageId);
   }
 
   override connectedCallback(): void {
@@ -97,6 +198,7 @@ export class ProctorCandidate extends LitElement {
       this.shut();
       if (this.server && this.token) this.open();
     }
+    this.warnWhenLow();
   }
 
   protected override updated(): void {
@@ -109,18 +211,139 @@ export class ProctorCandidate extends LitElement {
 
   protected override render() {
     const state = this.state;
-    if (!state) return html`<p class="fine">Set <code>server</code> and <code>token</code> to start supervision.</p>`;
+    if (!state) return html`<p class="fine unset">Set <code>server</code> and <code>token</code> to start supervision.</p>`;
+    const clock = this.clock;
+    const paused = clock.paused && !state.ended;
     return html`
-      <header>
-        <h2>Exam supervision</h2>
-        <span class="connection" data-state=${state.connection} role="status">${CONNECTION_LABEL[state.connection]}</span>
-      </header>
-      ${state.error
-        ? html`<p class="fatal" role="alert">${state.error.message}</p>`
-        : state.consented
-          ? this.renderCapture(state)
-          : this.renderConsent(state)}
+      <div class="stack">
+        <div class="content" ?inert=${paused}>
+          <header>
+            <div class="title">
+              <h2>Exam supervision</h2>
+              ${state.ended
+                ? html`<span class="connection" data-state="ended">Supervision has ended</span>`
+                : html`<span class="connection" data-state=${state.connection} role="status">${CONNECTION_LABEL[state.connection]}</span>`}
+            </div>
+            ${this.renderClock(state, clock)}
+          </header>
+          ${state.ended ? this.renderEnded(state.ended) : nothing}
+          ${this.renderMessages(state, 'content')}
+          ${state.error
+            ? html`<p class="fatal" role="alert">${state.error.message}</p>`
+            : state.ended
+              ? nothing
+              : state.consented
+                ? this.renderCapture(state)
+                : this.renderConsent(state)}
+        </div>
+        ${paused ? this.renderPause(state, clock) : nothing}
+      </div>
+      <div class="visually-hidden" role="status" aria-live="polite" aria-atomic="true">${this.announcement}</div>
     `;
+  }
+
+  private renderClock(state: CandidateState, clock: ClockView) {
+    const phase: ClockPhase = !state.session
+      ? 'connecting'
+      : state.ended
+        ? 'ended'
+        : !clock.started
+          ? 'idle'
+          : clock.paused
+            ? 'paused'
+            : clock.remainingMs <= WARNINGS_MS[0]
+              ? 'low'
+              : 'running';
+    const spoken = spokenRemaining(clock.remainingMs);
+    const label = {
+      connecting: 'Exam clock: connecting',
+      idle: `Exam not started. Time for the exam: ${spoken}`,
+      running: `Time left: ${spoken}`,
+      low: `Time left: ${spoken}`,
+      paused: `Exam paused. Time left: ${spoken}`,
+      ended: 'The exam has ended',
+    }[phase];
+    // role="timer" is never live: screen readers hear the time when they read it, not every second.
+    return html`<div class="clock" part="clock" role="timer" aria-live="off" aria-label=${label} data-state=${phase} tabindex="-1">
+      <span class="clock-icon" aria-hidden="true">${phase === 'paused' ? pauseIcon : clockIcon}</span>
+      <span class="digits" aria-hidden="true">${state.session ? formatRemaining(clock.remainingMs) : '--:--'}</span>
+      <span class="caption" aria-hidden="true">${CLOCK_CAPTION[phase]}</span>
+      ${this.extension && phase !== 'ended'
+        ? html`<span class="extended" aria-hidden="true" data-n=${this.extension.n}>+${this.extension.minutes} min</span>`
+        : nothing}
+    </div>`;
+  }
+
+  private renderMessages(state: CandidateState, where: 'content' | 'pause') {
+    if (state.messages.length === 0) return nothing;
+    const newestFirst = [...state.messages].reverse();
+    return html`<section
+      class="messages"
+      part="messages"
+      data-where=${where}
+      ?data-ended=${!!state.ended}
+      aria-label="Messages from the supervisor"
+    >
+      ${repeat(
+        newestFirst,
+        (message) => message.messageId,
+        (message) => this.renderMessage(message, where, !!state.ended),
+      )}
+    </section>`;
+  }
+
+  private renderMessage(message: SupervisorMessage, where: 'content' | 'pause', ended: boolean) {
+    const id = `${where}-${message.messageId}`;
+    const localTime = message.at + Date.now() - (this.session?.serverNow() ?? Date.now());
+    return html`<article
+      class="message"
+      part="message"
+      data-message-id=${message.messageId}
+      data-state=${message.acked ? 'acked' : 'new'}
+      tabindex="-1"
+      aria-labelledby="${id}-from ${id}-text"
+    >
+      <span class="message-icon">${messageIcon}</span>
+      <div class="message-body">
+        <p class="message-meta" id="${id}-from">
+          <span class="visually-hidden">Message from</span>
+          <strong>${message.from ?? 'Supervisor'}</strong>
+          <time datetime=${new Date(localTime).toISOString()}>${timeOfDay.format(localTime)}</time>
+        </p>
+        <p class="message-text" id="${id}-text">${message.text}</p>
+        ${message.acked
+          ? html`<p class="acked">${checkIcon} Acknowledged</p>`
+          : ended
+            ? nothing
+            : html`<button class="ack" aria-describedby="${id}-text" @click=${() => this.acknowledgeFrom(where, message.messageId)}>Got it</button>`}
+      </div>
+    </article>`;
+  }
+
+  private renderPause(state: CandidateState, clock: ClockView) {
+    return html`<div class="overlay" part="pause">
+      <section class="pause-notice" aria-labelledby="pause-title" tabindex="-1">
+        <span class="pause-icon">${pauseIcon}</span>
+        <h3 id="pause-title">Exam paused</h3>
+        <p>${PAUSED_TEXT}</p>
+        <p class="fine">
+          Time left: <strong class="paused-time">${formatRemaining(clock.remainingMs)}</strong>. Stay on this page: your exam
+          continues here when the supervisor resumes it.
+        </p>
+      </section>
+      ${this.renderMessages(state, 'pause')}
+    </div>`;
+  }
+
+  private renderEnded(ended: SessionEnd) {
+    return html`<section class="ended" part="ended" aria-labelledby="ended-title">
+      <span class="ended-icon">${flagIcon}</span>
+      <div>
+        <h3 id="ended-title">Your exam has ended</h3>
+        <p class="reason" data-reason=${ended.reason}>${endText(ended)}</p>
+        <p class="fine">${stoppedText(this.session!.feeds)}</p>
+      </div>
+    </section>`;
   }
 
   private renderConsent(state: CandidateState) {
@@ -165,7 +388,7 @@ export class ProctorCandidate extends LitElement {
     return html`<figure data-feed=${feed}>
       <div class="frame">
         ${capture.track
-          ? html`<video autoplay muted playsinline .muted=${true} .srcObject=${previewStream(capture.track)} aria-label="Your ${FEED_LABEL[feed].toLowerCase()} preview"></video>`
+          ? html`<video autoplay muted playsinline .muted=${true} .srcObject=${live(previewStream(capture.track))} aria-label="Your ${FEED_LABEL[feed].toLowerCase()} preview"></video>`
           : html`<span>${capture.state === 'starting' ? 'Waiting for permission…' : 'Not captured'}</span>`}
       </div>
       <figcaption>
@@ -188,17 +411,71 @@ export class ProctorCandidate extends LitElement {
     fire(this, 'proctor-consent', { accepted: false });
   };
 
+  /** Says "5 minutes left" (then 1 minute) once, when the running clock goes below it. */
+  private warnWhenLow(): void {
+    const clock = this.clock;
+    const running = clock.started && !clock.paused && !this.state?.ended;
+    if (running) {
+      const crossed = crossedWarning(this.lastRemainingMs, clock.remainingMs);
+      if (crossed !== undefined) this.announce(`${spokenRemaining(crossed)} left.`);
+    }
+    this.lastRemainingMs = running ? clock.remainingMs : undefined;
+  }
+
+  private announce(text: string): void {
+    // A live region speaks only changes: the same words twice need a difference.
+    this.announcement = text === this.announcement ? `${text}\u00a0` : text;
+  }
+
+  private async acknowledgeFrom(where: 'content' | 'pause', messageId: string): Promise<void> {
+    this.session?.acknowledge(messageId);
+    await this.updateComplete;
+    // Its button is gone: keep focus on the message rather than dropping it to the page.
+    this.messageElement(where, messageId)?.focus();
+  }
+
+  private messageElement(where: 'content' | 'pause', messageId: string): HTMLElement | null | undefined {
+    return this.shadowRoot?.querySelector<HTMLElement>(`.messages[data-where="${where}"] [data-message-id="${CSS.escape(messageId)}"]`);
+  }
+
+  /**
+   * Brings a keyboard user to a new message — but only when focus is nowhere or already in this
+   * element: never away from what the candidate is doing on the host's page (an answer being typed).
+   * Everyone else hears it announced and sees it highlighted.
+   */
+  private async revealMessage(messageId: string): Promise<void> {
+    await this.updateComplete;
+    const active = document.activeElement;
+    if (active && active !== document.body && active !== this) return;
+    this.messageElement(this.clock.paused ? 'pause' : 'content', messageId)?.focus({ preventScroll: true });
+  }
+
+  /** Keeps focus in the element when the pause overlay comes or goes over what had it. */
+  private async moveFocusAfterUpdate(to: () => HTMLElement | null | undefined): Promise<void> {
+    const hadFocus = this.matches(':focus-within');
+    await this.updateComplete;
+    if (hadFocus) to()?.focus({ preventScroll: true });
+  }
+
   private openedWith?: string;
 
   private target(): string {
     return `${this.server}\n${this.token}`;
   }
 
+  private requireSession(method: string): CandidateSession {
+    if (!this.session) {
+      throw new Error(`<proctor-candidate>.${method}(): no session yet. Set its server and token and add it to the page first.`);
+    }
+    return this.session;
+  }
+
   private open(): void {
     this.openedWith = this.target();
-    const session = new CandidateSession({ server: this.server, token: this.token });
+    const session = new CandidateSession({ server: this.server, token: this.token, requireFullscreen: this.requireFullscreen });
     this.session = session;
     this.sessionState.bind(session.state);
+    const shadow = () => this.shadowRoot;
     this.stopEvents = [
       session.on('feed-live', ({ feed }) => fire(this, 'proctor-feed-live', { feed })),
       session.on('feed-error', ({ feed, error }) =>
@@ -207,6 +484,30 @@ export class ProctorCandidate extends LitElement {
       session.on('session-error', ({ error }) =>
         fire(this, 'proctor-session-error', { code: error.code, message: error.message }),
       ),
+      session.on('paused', () => {
+        this.announce(PAUSED_TEXT);
+        void this.moveFocusAfterUpdate(() => shadow()?.querySelector<HTMLElement>('.pause-notice'));
+        fire(this, 'proctor-paused', {});
+      }),
+      session.on('resumed', () => {
+        this.announce(`Your exam continues. Time left: ${spokenRemaining(session.clock().remainingMs)}.`);
+        void this.moveFocusAfterUpdate(() => shadow()?.querySelector<HTMLElement>('.clock'));
+        fire(this, 'proctor-resumed', {});
+      }),
+      session.on('time-extended', ({ minutes, endsAt }) => {
+        this.extension = { minutes, n: (this.extension?.n ?? 0) + 1 };
+        this.announce(`${spokenMinutes(minutes)} added. Time left: ${spokenRemaining(session.clock().remainingMs)}.`);
+        fire(this, 'proctor-time-extended', { minutes, endsAt });
+      }),
+      session.on('message', ({ messageId, text, from }) => {
+        this.announce(`New message from ${from ?? 'the supervisor'}: ${text}`);
+        void this.revealMessage(messageId);
+        fire(this, 'proctor-message', { messageId, text, ...(from ? { from } : {}) });
+      }),
+      session.on('ended', (ended) => {
+        this.announce(`Your exam has ended. ${endText(ended)} ${stoppedText(session.feeds)}`);
+        fire(this, 'proctor-ended', { ...ended });
+      }),
     ];
     session.connect();
   }
@@ -218,5 +519,7 @@ export class ProctorCandidate extends LitElement {
     this.session?.close();
     this.session = undefined;
     this.sessionState.bind(undefined);
+    this.lastRemainingMs = undefined;
+    this.extension = undefined;
   }
 }

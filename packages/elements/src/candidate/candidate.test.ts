@@ -1,17 +1,25 @@
 /// <reference path="../../test-support/mocha-globals.d.ts" />
 import { aTimeout, expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
-import type { CapturedFeed } from '@proctorkit/core';
+import { SupervisorRoom, type CapturedFeed } from '@proctorkit/core';
 import type { ProctorEventMap } from '../shared/events.js';
 import type { ProctorCandidate } from './candidate.js';
 import './candidate.js';
 
-/** A candidate token from the test server's kit, for a candidate no other test uses. */
-async function candidateToken(name = 'Ada Lovelace'): Promise<string> {
-  const candidateId = `candidate-${crypto.randomUUID()}`;
-  const response = await fetch(`/test-token?${new URLSearchParams({ role: 'candidate', candidateId, name })}`);
+/** A token from the test server's kit, as a host's backend issues it after its own login. */
+async function testToken(query: Record<string, string>): Promise<string> {
+  const response = await fetch(`/test-token?${new URLSearchParams(query)}`);
   if (!response.ok) throw new Error(`GET /test-token answered ${response.status}`);
   const { token } = (await response.json()) as { token: string };
   return token;
+}
+
+/** A candidate token for a candidate no other test uses. */
+function candidateToken(candidateId = newCandidateId(), name = 'Ada Lovelace'): Promise<string> {
+  return testToken({ role: 'candidate', candidateId, name });
+}
+
+function newCandidateId(): string {
+  return `candidate-${crypto.randomUUID()}`;
 }
 
 async function candidate(token: string): Promise<ProctorCandidate> {
@@ -20,8 +28,66 @@ async function candidate(token: string): Promise<ProctorCandidate> {
 
 async function connectedCandidate(): Promise<ProctorCandidate> {
   const element = await candidate(await candidateToken());
-  await waitUntil(() => element.state?.connection === 'open', 'the candidate never connected to the kit');
+  await waitUntil(() => element.state?.connection === 'open' && element.state.session, 'the candidate never connected to the kit');
+  await element.updateComplete;
   return element;
+}
+
+/** Consents and waits until the exam clock runs (core starts it once both feeds are live). */
+async function startExam(element: ProctorCandidate): Promise<string> {
+  await element.consent();
+  await waitUntil(() => element.clock.started, 'the exam clock should start once both feeds are live');
+  await element.updateComplete;
+  return element.state!.session!.sessionId;
+}
+
+/** Every supervisor room a test opened, closed after it. */
+const rooms: SupervisorRoom[] = [];
+
+/** A supervisor watching `candidateId`, as `<proctor-grid>` would, once it sees the session. */
+async function supervising(candidateId: string, sessionId: string): Promise<SupervisorRoom> {
+  const token = await testToken({ role: 'supervisor', candidates: candidateId, name: 'Dr. Maria Reyes' });
+  const room = new SupervisorRoom({ server: '/proctor', token });
+  rooms.push(room);
+  room.connect();
+  await waitUntil(() => room.state.value.sessions.some((s) => s.sessionId === sessionId), 'the supervisor never saw the session');
+  return room;
+}
+
+/** A candidate whose exam runs, and a supervisor watching it. */
+async function supervisedExam(attributes: { requireFullscreen?: boolean } = {}) {
+  const candidateId = newCandidateId();
+  const token = await candidateToken(candidateId);
+  const element = attributes.requireFullscreen
+    ? await fixture<ProctorCandidate>(html`<proctor-candidate server="/proctor" token=${token} require-fullscreen></proctor-candidate>`)
+    : await candidate(token);
+  await waitUntil(() => element.state?.session, 'the candidate never connected to the kit');
+  const sessionId = await startExam(element);
+  const room = await supervising(candidateId, sessionId);
+  return { element, room, sessionId };
+}
+
+/** Whether the supervisor's event feed has an event of the session matching `match`. */
+function supervisorSaw(room: SupervisorRoom, sessionId: string, match: (type: string, data: Record<string, unknown>) => boolean) {
+  return room.state.value.events.get(sessionId)?.some((event) => match(event.type, event.data)) ?? false;
+}
+
+function part(element: ProctorCandidate, selector: string): HTMLElement | null {
+  return element.shadowRoot!.querySelector<HTMLElement>(selector);
+}
+
+function clockText(element: ProctorCandidate): { digits: string; caption: string; label: string } {
+  const timer = part(element, '[role="timer"]')!;
+  return {
+    digits: timer.querySelector('.digits')!.textContent!.trim(),
+    caption: timer.querySelector('.caption')!.textContent!.trim(),
+    label: timer.getAttribute('aria-label')!,
+  };
+}
+
+/** What the element last asked screen readers to announce. */
+function announced(element: ProctorCandidate): string {
+  return part(element, '.visually-hidden[aria-live="polite"]')!.textContent!.trim();
 }
 
 function button(element: ProctorCandidate, label: string): HTMLButtonElement {
@@ -79,6 +145,7 @@ describe('<proctor-candidate>', () => {
     Reflect.deleteProperty(media, 'getUserMedia');
     Reflect.deleteProperty(media, 'getDisplayMedia');
     for (const stop of recorded.splice(0)) stop();
+    for (const room of rooms.splice(0)) room.close();
   });
 
   it('shows the consent step and captures nothing before the candidate agrees', async () => {
@@ -228,5 +295,180 @@ describe('<proctor-candidate>', () => {
     const tracks = [element.state!.feeds.webcam.track!, element.state!.feeds.screen.track!];
     element.remove();
     expect(tracks.map((t) => t.readyState)).to.deep.equal(['ended', 'ended']);
+  });
+  describe('exam clock, pause, messages and end', () => {
+    it('shows the whole exam time, not started, before the candidate agrees', async () => {
+      const element = await connectedCandidate();
+      expect(clockText(element)).to.deep.equal({
+        digits: '60:00',
+        caption: 'Not started',
+        label: 'Exam not started. Time for the exam: 1 hour',
+      });
+      expect(element.clock).to.deep.equal({ remainingMs: 3_600_000, paused: false, endsAt: null, started: false });
+      expect(part(element, '[role="timer"]')).to.have.attribute('aria-live', 'off');
+    });
+
+    it('counts down once both feeds are live, and names the time left in minutes for screen readers', async () => {
+      const element = await connectedCandidate();
+      await startExam(element);
+      await waitUntil(() => /^59:5\d$/.test(clockText(element).digits), 'the clock should tick down each second', { timeout: 3000 });
+
+      expect(clockText(element).caption).to.equal('left');
+      expect(clockText(element).label).to.equal('Time left: 59 minutes');
+      const { remainingMs, paused, endsAt } = element.clock;
+      expect(remainingMs).to.be.within(3_540_000, 3_600_000);
+      expect(paused).to.equal(false);
+      expect(endsAt).to.be.closeTo(element.state!.session!.clock.startedAt! + 3_600_000, 1);
+    });
+
+    it('covers itself while paused, fires proctor-paused and stops the clock; resuming uncovers it and fires proctor-resumed', async () => {
+      const paused = record('proctor-paused');
+      const resumed = record('proctor-resumed');
+      const { element, room, sessionId } = await supervisedExam();
+      part(element, '[role="timer"]')!.focus();
+
+      await room.pause(sessionId);
+      await waitUntil(() => paused.length === 1, 'proctor-paused should fire');
+      await element.updateComplete;
+      const overlay = part(element, '[part="pause"]')!;
+      expect(overlay.textContent).to.contain('Your exam is paused by the supervisor. The clock is stopped.');
+      const covered = element.getBoundingClientRect();
+      const cover = overlay.getBoundingClientRect();
+      // Everything inside the element's 1px border.
+      expect(cover.top - covered.top).to.be.closeTo(1, 0.5);
+      expect(cover.left - covered.left).to.be.closeTo(1, 0.5);
+      expect(covered.bottom - cover.bottom).to.be.closeTo(1, 0.5);
+      expect(covered.right - cover.right).to.be.closeTo(1, 0.5);
+      expect(part(element, '.content')!.inert, 'what is under the overlay cannot be reached').to.equal(true);
+      expect(paused[0]!.detail).to.deep.equal({});
+      expect(element.clock.paused).to.equal(true);
+      expect(clockText(element).caption).to.equal('Paused');
+      expect(announced(element)).to.equal('Your exam is paused by the supervisor. The clock is stopped.');
+      expect(element.shadowRoot!.activeElement, 'focus moves from under the overlay onto it').to.equal(part(element, '.pause-notice'));
+      const frozen = element.clock.remainingMs;
+      await aTimeout(150);
+      expect(element.clock.remainingMs, 'the clock stands still').to.equal(frozen);
+
+      await room.resume(sessionId);
+      await waitUntil(() => resumed.length === 1, 'proctor-resumed should fire');
+      await element.updateComplete;
+      expect(part(element, '[part="pause"]')).to.equal(null);
+      expect(part(element, '.content')!.inert).to.equal(false);
+      expect(element.clock.paused).to.equal(false);
+      expect(element.shadowRoot!.activeElement).to.equal(part(element, '[role="timer"]'));
+      expect(announced(element)).to.match(/^Your exam continues\. Time left: (1 hour|59 minutes)\.$/);
+    });
+
+    it('fires proctor-time-extended and shows the added time when a supervisor extends the exam', async () => {
+      const extended = record('proctor-time-extended');
+      const { element, room, sessionId } = await supervisedExam();
+      const before = element.clock.remainingMs;
+
+      await room.extend(sessionId, 5);
+      await waitUntil(() => extended.length === 1, 'proctor-time-extended should fire');
+      await element.updateComplete;
+
+      expect(extended[0]!.detail.minutes).to.equal(5);
+      expect(extended[0]!.detail.endsAt).to.equal(element.clock.endsAt);
+      expect(element.clock.remainingMs - before).to.be.above(4.9 * 60_000);
+      expect(clockText(element).digits, 'above an hour: h:mm:ss').to.match(/^1:0[45]:\d\d$/);
+      expect(part(element, '.extended')!.textContent).to.equal('+5 min');
+      expect(announced(element)).to.match(/^5 minutes added\. Time left: 1 hour [45] minutes\.$/);
+    });
+
+    it('shows a supervisor\'s message with name and time, fires proctor-message, and "Got it" acknowledges it to the supervisor', async () => {
+      const messages = record('proctor-message');
+      const { element, room, sessionId } = await supervisedExam();
+
+      await room.message(sessionId, 'Please show your desk to the camera.');
+      await waitUntil(() => messages.length === 1, 'proctor-message should fire');
+      await element.updateComplete;
+      const { messageId, text, from } = messages[0]!.detail;
+      expect({ text, from }).to.deep.equal({ text: 'Please show your desk to the camera.', from: 'Dr. Maria Reyes' });
+      const message = part(element, `[part="message"][data-message-id="${messageId}"]`)!;
+      expect(message).to.have.attribute('data-state', 'new');
+      expect(message.textContent).to.contain('Dr. Maria Reyes').and.contain('Please show your desk to the camera.');
+      expect(message.querySelector('time')).to.exist;
+      expect(announced(element)).to.equal('New message from Dr. Maria Reyes: Please show your desk to the camera.');
+
+      button(element, 'Got it').click();
+      await waitUntil(
+        () => supervisorSaw(room, sessionId, (type, data) => type === 'message.acked' && data.messageId === messageId),
+        'the supervisor should see the acknowledgement',
+      );
+      await element.updateComplete;
+      expect(message).to.have.attribute('data-state', 'acked');
+      expect(message.textContent).to.contain('Acknowledged');
+      expect(message.querySelector('button')).to.equal(null);
+      expect(element.shadowRoot!.activeElement, 'focus stays on the message').to.equal(message);
+    });
+
+    it('lists messages newest first, and takes focus to a new one only when focus is not on the page\'s own inputs', async () => {
+      const messages = record('proctor-message');
+      const { element, room, sessionId } = await supervisedExam();
+      const answer = document.createElement('input');
+      element.after(answer);
+      answer.focus();
+
+      await room.message(sessionId, 'First');
+      await waitUntil(() => messages.length === 1, 'the first message should arrive');
+      await element.updateComplete;
+      expect(document.activeElement, 'an answer being typed keeps focus').to.equal(answer);
+
+      answer.blur();
+      await room.message(sessionId, 'Second');
+      await waitUntil(() => messages.length === 2, 'the second message should arrive');
+      await waitUntil(() => element.shadowRoot!.activeElement, 'a keyboard user is brought to the new message');
+      const listed = [...element.shadowRoot!.querySelectorAll('[part="message"]')];
+      expect(listed.map((m) => m.querySelector('.message-text')!.textContent)).to.deep.equal(['Second', 'First']);
+      expect(element.shadowRoot!.activeElement).to.equal(listed[0]);
+      answer.remove();
+    });
+
+    it('when a supervisor ends the exam, says why, fires proctor-ended and stops capture', async () => {
+      const ended = record('proctor-ended');
+      const { element, room, sessionId } = await supervisedExam();
+      const tracks = [element.state!.feeds.webcam.track!, element.state!.feeds.screen.track!];
+
+      await room.terminate(sessionId, 'A second person is in the room.');
+      await waitUntil(() => ended.length === 1, 'proctor-ended should fire');
+      await element.updateComplete;
+
+      expect(ended[0]!.detail).to.deep.equal({ reason: 'terminated', message: 'A second person is in the room.' });
+      const panel = part(element, '[part="ended"]')!;
+      expect(panel.textContent).to.contain('Your exam has ended');
+      expect(panel.querySelector('.reason')!.textContent).to.equal('A supervisor ended your exam: A second person is in the room.');
+      expect(panel.textContent).to.contain('Camera and screen sharing have stopped.');
+      expect(tracks.map((t) => t.readyState)).to.deep.equal(['ended', 'ended']);
+      expect(part(element, '[part="previews"]')).to.equal(null);
+      expect(clockText(element).caption).to.equal('Ended');
+      expect(element.clock.remainingMs).to.equal(0);
+    });
+
+    it('log() reaches the supervisor\'s event feed as log.<name>', async () => {
+      const { element, room, sessionId } = await supervisedExam();
+      element.log('question.opened', { question: 3 });
+      await waitUntil(
+        () => supervisorSaw(room, sessionId, (type, data) => type === 'log.question.opened' && data.question === 3),
+        'the supervisor should see the log line',
+      );
+      expect(() => element.log('Question Opened')).to.throw(/lowercase/);
+    });
+
+    it('log() and acknowledge() throw a clear error while there is no session', () => {
+      const element = document.createElement('proctor-candidate');
+      expect(() => element.log('question.opened', { question: 1 })).to.throw(/no session yet/);
+      expect(() => element.acknowledge('m-1')).to.throw(/no session yet/);
+    });
+
+    it('with require-fullscreen, reports leaving fullscreen to the supervisor', async () => {
+      const { element, room, sessionId } = await supervisedExam({ requireFullscreen: true });
+      expect(element.requireFullscreen).to.equal(true);
+      document.dispatchEvent(new Event('fullscreenchange'));
+      await waitUntil(
+        () => supervisorSaw(room, sessionId, (type) => type === 'signal.fullscreen-exit'),
+        'the supervisor should see signal.fullscreen-exit',
+      );
+    });
   });
 });

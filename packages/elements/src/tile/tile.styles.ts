@@ -5,6 +5,7 @@ export const tileStyles = css`
     --_bg: var(--proctor-tile-background, #111827);
     --_fg: var(--proctor-tile-color, #f9fafb);
     --_feed-bg: var(--proctor-tile-feed-background, #1f2937);
+    --_paused: var(--proctor-color-paused, #60a5fa);
     display: block;
     box-sizing: border-box;
     background: var(--_bg);
@@ -22,6 +23,12 @@ export const tileStyles = css`
   }
   :host([status='offline']) {
     opacity: 0.72;
+  }
+  :host([paused]) {
+    border-color: color-mix(in srgb, var(--_paused) 55%, transparent);
+  }
+  :host([status='ended']) {
+    opacity: 0.6;
   }
   :host(:focus-visible) {
     outline: 3px solid var(--_accent);
@@ -41,6 +48,42 @@ export const tileStyles = css`
     overflow: hidden;
     text-overflow: ellipsis;
     white-space: nowrap;
+  }
+  .signals {
+    min-width: 1.5em;
+    box-sizing: border-box;
+    padding: 0.1em 0.45em;
+    border-radius: 999px;
+    background: var(--_warn);
+    color: #111827;
+    font-size: 0.75rem;
+    font-weight: 700;
+    text-align: center;
+    font-variant-numeric: tabular-nums;
+  }
+  .clock {
+    display: inline-flex;
+    align-items: center;
+    gap: 0.35em;
+    font-size: 0.8rem;
+    font-variant-numeric: tabular-nums;
+    white-space: nowrap;
+    color: rgb(255 255 255 / 0.88);
+  }
+  .clock[data-phase='paused'] {
+    color: var(--_paused);
+    font-weight: 600;
+  }
+  .clock[data-phase='not-started'],
+  .clock[data-phase='ended'] {
+    color: rgb(255 255 255 / 0.6);
+  }
+  :host([focused]) header {
+    font-size: 1rem;
+    padding: 0.55em 0.8em;
+  }
+  :host([focused]) .clock {
+    font-size: 0.95rem;
   }
   .status {
     display: inline-flex;

@@ -1,6 +1,6 @@
 /// <reference path="../../test-support/mocha-globals.d.ts" />
-import { expect, fixture, html } from '@open-wc/testing';
-import { newClock, type Feed, type FeedState, type SessionSummary } from '@proctorkit/core';
+import { expect, fixture, html, waitUntil } from '@open-wc/testing';
+import { newClock, type ClockState, type Feed, type FeedState, type SessionSummary } from '@proctorkit/core';
 import type { ProctorTile } from './tile.js';
 import './tile.js';
 
@@ -17,6 +17,19 @@ function summary(change: Partial<SessionSummary> = {}, feeds: Partial<Record<Fee
     ...change,
     feeds: { webcam: 'live', screen: 'live', phone: 'off', ...feeds },
   };
+}
+
+/** Server time in these tests: the tile reads the clock at this moment unless told otherwise. */
+const NOW = Date.UTC(2026, 0, 12, 10, 42, 3);
+const HOUR = 3_600_000;
+
+/** A one-hour clock started `elapsedMs` before {@link NOW}, with `change` applied. */
+function clock(elapsedMs: number, change: Partial<ClockState> = {}): ClockState {
+  return { ...newClock(HOUR), startedAt: NOW - elapsedMs, ...change };
+}
+
+function clockText(tile: ProctorTile): string | undefined {
+  return tile.shadowRoot!.querySelector('[part="clock"]')?.textContent?.trim();
 }
 
 function feedFrame(tile: ProctorTile, feed: Feed): HTMLElement {
@@ -95,6 +108,13 @@ describe('<proctor-tile>', () => {
     expect(tile.shadowRoot!.querySelector('[part="status"]')!.textContent).to.equal('Offline');
   });
 
+  it('says "Exam ended" on every feed once the exam ended', async () => {
+    const tile = await fixture<ProctorTile>(
+      html`<proctor-tile .session=${summary({ status: 'ended', clock: { ...newClock(HOUR), startedAt: 1, endedAt: 2, endReason: 'expired' } })}></proctor-tile>`,
+    );
+    expect(['webcam', 'screen', 'phone'].map((feed) => placeholder(tile, feed as Feed))).to.deep.equal(['Exam ended', 'Exam ended', 'Exam ended']);
+  });
+
   it('says "Connecting…" on a live feed whose video has not arrived yet', async () => {
     const tile = await fixture<ProctorTile>(html`<proctor-tile .session=${summary()}></proctor-tile>`);
     expect(placeholder(tile, 'webcam')).to.equal('Connecting…');
@@ -113,6 +133,26 @@ describe('<proctor-tile>', () => {
     expect(video.muted).to.equal(true);
     expect(frame.querySelector('.placeholder')).to.equal(null);
     expect(placeholder(tile, 'screen')).to.equal('Connecting…');
+  });
+
+  it('keeps playing a video across re-renders (the clock ticks every second)', async () => {
+    const webcam = canvasStream();
+    streams.push(webcam);
+    const tile = await fixture<ProctorTile>(
+      html`<proctor-tile .session=${summary({ clock: clock(0) })} .streams=${{ webcam }} .now=${() => NOW}></proctor-tile>`,
+    );
+    const video = feedFrame(tile, 'webcam').querySelector('video')!;
+    let assigned = 0;
+    const srcObject = Object.getOwnPropertyDescriptor(HTMLMediaElement.prototype, 'srcObject')!;
+    Object.defineProperty(video, 'srcObject', {
+      get: () => srcObject.get!.call(video),
+      set: (value) => (assigned++, srcObject.set!.call(video, value)),
+    });
+    tile.streams = { webcam };
+    tile.requestUpdate();
+    await tile.updateComplete;
+    expect(feedFrame(tile, 'webcam').querySelector('video')).to.equal(video);
+    expect(assigned, 'setting srcObject again would restart the video').to.equal(0);
   });
 
   it('keeps the last picture of a lost feed under the "Feed lost" label', async () => {
@@ -140,5 +180,59 @@ describe('<proctor-tile>', () => {
     tile.focused = true;
     await tile.updateComplete;
     expect(tile).to.have.attribute('focused');
+  });
+
+  it('shows the time left as mm:ss, read at the server time it is given', async () => {
+    const tile = await fixture<ProctorTile>(
+      html`<proctor-tile .session=${summary({ clock: clock(5_000) })} .now=${() => NOW}></proctor-tile>`,
+    );
+    expect(clockText(tile)).to.equal('59:55');
+    expect(tile.shadowRoot!.querySelector('[part="clock"]')).to.have.attribute('data-phase', 'running');
+    tile.session = summary({ clock: clock(5_000, { extendedMs: 15 * 60_000 }) });
+    await tile.updateComplete;
+    expect(clockText(tile)).to.equal('1:14:55');
+  });
+
+  it('says "Not started", "Paused" and "Ended" instead of the time, and reflects paused', async () => {
+    const tile = await fixture<ProctorTile>(html`<proctor-tile .session=${summary()} .now=${() => NOW}></proctor-tile>`);
+    expect(clockText(tile)).to.equal('Not started');
+    expect(tile).not.to.have.attribute('paused');
+
+    tile.session = summary({ clock: clock(60_000, { pausedAt: NOW - 10_000 }) });
+    await tile.updateComplete;
+    expect(clockText(tile)).to.equal('Paused');
+    expect(tile).to.have.attribute('paused');
+
+    tile.session = summary({ status: 'ended', clock: clock(60_000, { endedAt: NOW, endReason: 'terminated' }) });
+    await tile.updateComplete;
+    expect(clockText(tile)).to.equal('Ended');
+    expect(tile).not.to.have.attribute('paused');
+    expect(tile).to.have.attribute('status', 'ended');
+    expect(tile.shadowRoot!.querySelector('[part="status"]'), 'the clock already says it').to.equal(null);
+  });
+
+  it('adds the time left to "Paused" in the large view', async () => {
+    const tile = await fixture<ProctorTile>(
+      html`<proctor-tile focused .session=${summary({ clock: clock(60_000, { pausedAt: NOW }) })} .now=${() => NOW}></proctor-tile>`,
+    );
+    expect(clockText(tile)).to.equal('Paused · 59:00');
+  });
+
+  it('counts down every second while the exam runs', async () => {
+    // 3.5 s left: the clock shows 00:04, then 00:03 half a second later.
+    const started = summary({ clock: { ...newClock(60_000), startedAt: Date.now() - 56_500 } });
+    const tile = await fixture<ProctorTile>(html`<proctor-tile .session=${started}></proctor-tile>`);
+    expect(clockText(tile)).to.equal('00:04');
+    await waitUntil(() => clockText(tile) === '00:03', 'the clock should tick', { timeout: 1500, interval: 50 });
+  });
+
+  it('shows a badge with the number of signals not looked at, and none at zero', async () => {
+    const tile = await fixture<ProctorTile>(html`<proctor-tile .session=${summary()} .unseen=${3}></proctor-tile>`);
+    const badge = tile.shadowRoot!.querySelector('[part="signals"]')!;
+    expect(badge.textContent!.trim()).to.equal('3');
+    expect(badge).to.have.attribute('aria-label', '3 new signals');
+    tile.unseen = 0;
+    await tile.updateComplete;
+    expect(tile.shadowRoot!.querySelector('[part="signals"]')).to.equal(null);
   });
 });

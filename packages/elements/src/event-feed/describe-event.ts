@@ -1,0 +1,135 @@
+import type { SessionEvent, SignalCode } from '@proctorkit/core';
+
+/**
+ * What kind of line an event makes: an integrity `signal` (highlighted: it informs, it accuses no
+ * one), a supervisor's or the host's `command`, a `problem` with the connection or a feed, a host
+ * `log` line, or plain `info`.
+ */
+export type EventTone = 'signal' | 'command' | 'problem' | 'log' | 'info';
+
+/** One event as a supervisor reads it. */
+export interface EventLine {
+  text: string;
+  tone: EventTone;
+}
+
+const FEED_NAME: Record<string, string> = { webcam: 'Webcam', screen: 'Screen sharing', phone: 'Phone camera' };
+
+/** Plain words for each integrity signal; {@link describeEvent} adds a `durationMs` or `count`. */
+const SIGNAL_TEXT: Record<SignalCode, string> = {
+  'page-hidden': 'Page hidden',
+  'page-visible': 'Page visible again',
+  'window-blur': 'Switched to another window',
+  'window-focus': 'Back in the exam window',
+  'fullscreen-exit': 'Left fullscreen',
+  copy: 'Copied text',
+  paste: 'Pasted text',
+  'screen-share-stopped': 'Screen sharing stopped',
+  'webcam-stopped': 'Webcam stopped',
+  'webcam-covered': 'Webcam picture is dark',
+  'webcam-no-frames': 'Webcam sends no picture',
+  'second-display': 'A second display is connected',
+};
+
+const END_TEXT: Record<string, string> = {
+  expired: 'Time is up: the exam ended',
+  finished: 'Finished the exam',
+  terminated: 'The exam was ended',
+};
+
+/** `12 s`, `3 min 5 s`, `1 h 2 min`. */
+export function formatDuration(ms: number): string {
+  const seconds = Math.max(0, Math.round(ms / 1000));
+  if (seconds < 60) return `${seconds} s`;
+  const minutes = Math.floor(seconds / 60);
+  if (minutes < 60) return seconds % 60 ? `${minutes} min ${seconds % 60} s` : `${minutes} min`;
+  return minutes % 60 ? `${Math.floor(minutes / 60)} h ${minutes % 60} min` : `${minutes / 60} h`;
+}
+
+const timeFormat = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' });
+
+/** A moment as `10:42:03` in the page's time zone. */
+export function formatTime(at: number): string {
+  return timeFormat.format(at);
+}
+
+/** A host's data, compactly: `question 3, correct true`. */
+function compactData(data: Record<string, unknown>): string {
+  const text = Object.entries(data)
+    .map(([key, value]) => `${key} ${typeof value === 'object' && value !== null ? JSON.stringify(value) : String(value)}`)
+    .join(', ');
+  return text.length > 120 ? `${text.slice(0, 119)}…` : text;
+}
+
+function quote(text: unknown): string {
+  const value = String(text ?? '');
+  return `“${value.length > 160 ? `${value.slice(0, 159)}…` : value}”`;
+}
+
+function num(value: unknown): number | undefined {
+  return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
+}
+
+/**
+ * An event of a session's log in plain words: "Page visible again (hidden for 12 s)", "Screen sharing
+ * stopped", "Dr. Reyes paused the exam", or a host log line as its name and data.
+ */
+export function describeEvent(event: SessionEvent): EventLine {
+  const { type, data } = event;
+  // The host's backend acts as one anonymous actor (`by: 'host'`): name it for what it is.
+  const who = event.source === 'host' ? 'The exam site' : event.by;
+  if (type.startsWith('signal.')) {
+    const code = type.slice('signal.'.length);
+    let text = SIGNAL_TEXT[code as SignalCode] ?? `Signal: ${code}`;
+    const duration = num(data.durationMs);
+    const count = num(data.count);
+    if (duration !== undefined) text += ` (${code === 'page-visible' ? 'hidden' : 'away'} for ${formatDuration(duration)})`;
+    if (count !== undefined && count > 1) text += ` (${count} times)`;
+    return { text, tone: 'signal' };
+  }
+  if (type.startsWith('log.')) {
+    const details = compactData(data);
+    return { text: details ? `${type.slice(4)} · ${details}` : type.slice(4), tone: 'log' };
+  }
+  switch (type) {
+    case 'session.joined':
+      return { text: 'Opened the exam page', tone: 'info' };
+    case 'session.left':
+      return { text: 'Left the exam page (closed or disconnected)', tone: 'problem' };
+    case 'session.started': {
+      const duration = num(data.durationMs);
+      return { text: duration ? `Started the exam (${formatDuration(duration)})` : 'Started the exam', tone: 'info' };
+    }
+    case 'session.paused':
+      return { text: who ? `${who} paused the exam` : 'The exam was paused', tone: 'command' };
+    case 'session.resumed': {
+      const paused = num(data.pausedForMs);
+      const after = paused === undefined ? '' : ` after ${formatDuration(paused)}`;
+      return { text: who ? `${who} resumed the exam${after}` : `The exam resumed${after}`, tone: 'command' };
+    }
+    case 'session.extended': {
+      const minutes = num(data.minutes) ?? 0;
+      return { text: who ? `${who} added ${minutes} min` : `${minutes} min added`, tone: 'command' };
+    }
+    case 'session.ended': {
+      const reason = String(data.reason ?? '');
+      if (reason === 'terminated') {
+        const why = data.message ? `: ${quote(data.message)}` : '';
+        return { text: `${who ? `${who} ended the exam` : END_TEXT.terminated}${why}`, tone: 'command' };
+      }
+      return { text: END_TEXT[reason] ?? 'The exam ended', tone: 'info' };
+    }
+    case 'feed.live':
+      return { text: `${FEED_NAME[String(data.feed)] ?? String(data.feed)} live`, tone: 'info' };
+    case 'feed.lost':
+      return { text: `${FEED_NAME[String(data.feed)] ?? String(data.feed)} lost`, tone: 'problem' };
+    case 'message.sent':
+      return { text: `${who ?? 'Supervisor'}: ${quote(data.text)}`, tone: 'command' };
+    case 'message.acked':
+      return { text: 'Saw the message ✓', tone: 'info' };
+    default: {
+      const details = compactData(data);
+      return { text: details ? `${type} · ${details}` : type, tone: 'info' };
+    }
+  }
+}

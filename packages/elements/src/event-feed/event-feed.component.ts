@@ -1,0 +1,98 @@
+import { LitElement, html, nothing } from 'lit';
+import { property } from 'lit/decorators.js';
+import { repeat } from 'lit/directives/repeat.js';
+import type { RoomEvent, SessionEvent } from '@proctorkit/core';
+import { systemTokens } from '../shared/theme.js';
+import { describeEvent, formatTime } from './describe-event.js';
+import { eventFeedStyles } from './event-feed.styles.js';
+
+/** Detail of `proctor-event-select`: a line of a room's feed was chosen. */
+export interface EventSelectDetail {
+  sessionId: string;
+  seq: number;
+}
+
+/**
+ * A session's or a whole room's events as plain lines, newest first: "10:42:03 Page hidden",
+ * "Dr. Reyes paused the exam", host log lines as their name and data. Integrity signals are
+ * highlighted; they inform, they accuse no one.
+ *
+ * Give it one session's events (`room.state.events.get(sessionId)`), or a room's
+ * (`room.state.roomEvents`) with `names`: each line then starts with the candidate's name and is a
+ * button that fires `proctor-event-select`.
+ *
+ * @tagname proctor-event-feed
+ * @summary Events as human-readable lines, newest first, signals highlighted.
+ *
+ * @event proctor-event-select - A line of a room's feed was chosen (only with `names`). Detail: `EventSelectDetail`.
+ *
+ * @csspart list - The list of lines.
+ * @csspart line - Each line; `data-tone` is `signal`, `command`, `problem`, `log` or `info`.
+ * @csspart empty - The text shown without events.
+ *
+ * @cssproperty --proctor-event-feed-signal-background=color-mix(in srgb, var(--proctor-color-warning) 16%, transparent) - Behind a signal's line.
+ * @cssproperty --proctor-color-warning=#d97706 - The mark of a signal.
+ * @cssproperty --proctor-color-accent=#2563eb - The mark of a command.
+ * @cssproperty --proctor-color-danger=#dc2626 - The mark of a problem (a feed lost, the page left).
+ */
+export class ProctorEventFeed extends LitElement {
+  /** @internal */
+  static override styles = [systemTokens, eventFeedStyles];
+
+  /** The events, oldest first: a session's `SessionEvent`s, or a room's `RoomEvent`s. */
+  @property({ attribute: false }) events: readonly (SessionEvent | RoomEvent)[] = [];
+
+  /** Candidates' names by session id. When set, lines show the name and can be chosen. */
+  @property({ attribute: false }) names?: ReadonlyMap<string, string>;
+
+  /** How many of the latest events are shown. */
+  @property({ type: Number }) limit = 100;
+
+  /** The list's accessible name. */
+  @property() label = 'Events';
+
+  /** What is shown before any event. */
+  @property() empty = 'No events yet.';
+
+  protected override render() {
+    const latest = this.events.slice(-this.limit).map(toRoomEvent).reverse();
+    if (latest.length === 0) return html`<p class="empty" part="empty">${this.empty}</p>`;
+    const room = !!this.names;
+    return html`<div role="log" aria-label=${this.label} aria-live=${room ? 'off' : 'polite'}>
+      <ol part="list">
+        ${repeat(
+          latest,
+          ({ sessionId, event }) => `${sessionId}/${event.seq}`,
+          (entry) => this.renderLine(entry),
+        )}
+      </ol>
+    </div>`;
+  }
+
+  private renderLine({ sessionId, event }: { sessionId: string; event: SessionEvent }) {
+    const { text, tone } = describeEvent(event);
+    const at = event.occurredAt ?? event.at;
+    const late = event.occurredAt !== undefined && event.at - event.occurredAt > 5000;
+    const time = html`<time datetime=${new Date(at).toISOString()} title=${late ? `Recorded at ${formatTime(event.at)}, after a reconnect` : nothing}
+      >${formatTime(at)}</time
+    >`;
+    if (!this.names) {
+      return html`<li part="line" data-tone=${tone} data-type=${event.type}>${time} <span class="text">${text}</span></li>`;
+    }
+    const name = this.names.get(sessionId) ?? 'Unknown candidate';
+    return html`<li part="line" data-tone=${tone} data-type=${event.type}>
+      <button @click=${() => this.select(sessionId, event.seq)} title="Show ${name} large">
+        ${time} <span class="text"><strong class="who">${name}</strong> ${text}</span>
+      </button>
+    </li>`;
+  }
+
+  private select(sessionId: string, seq: number): void {
+    const detail: EventSelectDetail = { sessionId, seq };
+    this.dispatchEvent(new CustomEvent('proctor-event-select', { detail, bubbles: true, composed: true }));
+  }
+}
+
+function toRoomEvent(entry: SessionEvent | RoomEvent): { sessionId: string; event: SessionEvent } {
+  return 'event' in entry ? entry : { sessionId: '', event: entry };
+}

@@ -1,0 +1,99 @@
+/// <reference path="../../test-support/mocha-globals.d.ts" />
+import { expect, fixture, html, oneEvent } from '@open-wc/testing';
+import type { RoomEvent, SessionEvent } from '@proctorkit/core';
+import { describeEvent, formatTime } from './describe-event.js';
+import type { ProctorEventFeed } from './event-feed.js';
+import './event-feed.js';
+
+const AT = Date.UTC(2026, 0, 12, 10, 42, 3);
+let seq = 0;
+
+function event(type: string, data: Record<string, unknown> = {}, change: Partial<SessionEvent> = {}): SessionEvent {
+  seq += 1;
+  return { seq, at: AT + seq * 1000, type, source: 'candidate', data, ...change };
+}
+
+function lines(feed: ProctorEventFeed): string[] {
+  return [...feed.shadowRoot!.querySelectorAll('[part="line"]')].map((line) => line.textContent!.replace(/\s+/g, ' ').trim());
+}
+
+describe('describeEvent', () => {
+  it('says what happened in plain words', () => {
+    const supervisor = { source: 'supervisor', by: 'Dr. Reyes' } as const;
+    const cases: [SessionEvent, string][] = [
+      [event('signal.page-hidden', { since: AT }), 'Page hidden'],
+      [event('signal.page-visible', { durationMs: 12_300 }), 'Page visible again (hidden for 12 s)'],
+      [event('signal.window-focus', { durationMs: 125_000 }), 'Back in the exam window (away for 2 min 5 s)'],
+      [event('signal.copy', { count: 3 }), 'Copied text (3 times)'],
+      [event('signal.screen-share-stopped'), 'Screen sharing stopped'],
+      [event('session.paused', {}, supervisor), 'Dr. Reyes paused the exam'],
+      [event('session.resumed', { pausedForMs: 90_000 }, supervisor), 'Dr. Reyes resumed the exam after 1 min 30 s'],
+      [event('session.extended', { minutes: 10 }, { source: 'host', by: 'host' }), 'The exam site added 10 min'],
+      [event('session.ended', { reason: 'terminated', message: 'Phone in use' }, supervisor), 'Dr. Reyes ended the exam: “Phone in use”'],
+      [event('session.ended', { reason: 'expired' }, { source: 'server' }), 'Time is up: the exam ended'],
+      [event('session.started', { durationMs: 5_400_000 }), 'Started the exam (1 h 30 min)'],
+      [event('feed.lost', { feed: 'screen' }), 'Screen sharing lost'],
+      [event('message.sent', { messageId: 'm-1', text: 'Please face the camera' }, supervisor), 'Dr. Reyes: “Please face the camera”'],
+      [event('message.acked', { messageId: 'm-1' }), 'Saw the message ✓'],
+      [event('log.question.opened', { question: 3 }, { source: 'host' }), 'question.opened · question 3'],
+      [event('log.answer.graded', { question: 3, correct: true, tags: ['a'] }), 'answer.graded · question 3, correct true, tags ["a"]'],
+    ];
+    for (const [input, text] of cases) expect(describeEvent(input).text, input.type).to.equal(text);
+  });
+
+  it('marks integrity signals as signals and commands as commands', () => {
+    expect(describeEvent(event('signal.copy')).tone).to.equal('signal');
+    expect(describeEvent(event('session.paused', {}, { source: 'supervisor', by: 'A' })).tone).to.equal('command');
+    expect(describeEvent(event('feed.lost', { feed: 'webcam' })).tone).to.equal('problem');
+    expect(describeEvent(event('log.question.opened')).tone).to.equal('log');
+  });
+});
+
+describe('<proctor-event-feed>', () => {
+  it('says so when there is no event yet', async () => {
+    const feed = await fixture<ProctorEventFeed>(html`<proctor-event-feed empty="Nothing yet"></proctor-event-feed>`);
+    expect(feed.shadowRoot!.querySelector('[part="empty"]')!.textContent).to.equal('Nothing yet');
+  });
+
+  it('lists a session’s events newest first, with their time, signals highlighted', async () => {
+    const events = [event('session.joined'), event('signal.page-hidden'), event('log.question.opened', { question: 3 })];
+    const feed = await fixture<ProctorEventFeed>(html`<proctor-event-feed .events=${events}></proctor-event-feed>`);
+    expect(lines(feed)).to.deep.equal([
+      `${formatTime(events[2]!.at)} question.opened · question 3`,
+      `${formatTime(events[1]!.at)} Page hidden`,
+      `${formatTime(events[0]!.at)} Opened the exam page`,
+    ]);
+    const tones = [...feed.shadowRoot!.querySelectorAll('[part="line"]')].map((line) => line.getAttribute('data-tone'));
+    expect(tones).to.deep.equal(['log', 'signal', 'info']);
+    expect(feed.shadowRoot!.querySelector('[role="log"]')).to.have.attribute('aria-label', 'Events');
+  });
+
+  it('shows when a late event happened, not when it was recorded', async () => {
+    const late = event('signal.page-hidden', {}, { occurredAt: AT - 60_000 });
+    const feed = await fixture<ProctorEventFeed>(html`<proctor-event-feed .events=${[late]}></proctor-event-feed>`);
+    expect(lines(feed)[0]).to.equal(`${formatTime(AT - 60_000)} Page hidden`);
+  });
+
+  it('with names, starts each line with the candidate and fires proctor-event-select when one is chosen', async () => {
+    const events: RoomEvent[] = [
+      { sessionId: 's-1', event: event('signal.copy') },
+      { sessionId: 's-2', event: event('feed.lost', { feed: 'webcam' }) },
+    ];
+    const names = new Map([
+      ['s-1', 'Ada Lovelace'],
+      ['s-2', 'Alan Turing'],
+    ]);
+    const feed = await fixture<ProctorEventFeed>(html`<proctor-event-feed .events=${events} .names=${names}></proctor-event-feed>`);
+    expect(lines(feed).map((line) => line.slice(formatTime(AT).length + 1))).to.deep.equal(['Alan Turing Webcam lost', 'Ada Lovelace Copied text']);
+
+    const selected = oneEvent(feed, 'proctor-event-select');
+    feed.shadowRoot!.querySelectorAll('button')[1]!.click();
+    expect((await selected).detail).to.deep.equal({ sessionId: 's-1', seq: events[0]!.event.seq });
+  });
+
+  it('shows only the latest `limit` events', async () => {
+    const events = Array.from({ length: 5 }, () => event('signal.copy'));
+    const feed = await fixture<ProctorEventFeed>(html`<proctor-event-feed .events=${events} limit="2"></proctor-event-feed>`);
+    expect(lines(feed)).to.have.length(2);
+  });
+});
