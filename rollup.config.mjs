@@ -8,7 +8,7 @@ import esbuild from 'rollup-plugin-esbuild';
 import { dts } from 'rollup-plugin-dts';
 
 /** The elements bundle must stay small; raise this only on purpose. */
-const BUNDLE_LIMIT_GZIP_BYTES = 40 * 1024;
+const BUNDLE_LIMIT_GZIP_BYTES = 48 * 1024;
 
 const packages = {
   core: { index: 'src/index.ts', protocol: 'src/protocol/index.ts' },

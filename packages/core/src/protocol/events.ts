@@ -37,18 +37,18 @@ export const LogNameSchema = v.pipe(
 
 const EventTypeSchema = v.pipe(v.string(), v.regex(/^[a-z]+\.[a-z0-9_.-]{1,64}$/, 'is not an event type'));
 
-/** One entry of a session's append-only log. */
+/**
+ * One entry of a session's append-only log: `seq` its position from 1 without gaps, `at` the server
+ * time the kit recorded it, `occurredAt` (for events the candidate's page recorded while offline)
+ * when it happened in server time as the page estimated it, and `by` the supervisor behind a command.
+ */
 export const SessionEventSchema = v.object({
-  /** Position in the session's log, from 1, without gaps. */
   seq: v.pipe(v.number(), v.integer(), v.minValue(1)),
-  /** Server time when the kit recorded it. */
   at: v.number(),
-  /** For events the candidate's page recorded while offline: when it happened, in server time as the page estimated it. */
   occurredAt: v.optional(v.number()),
   type: EventTypeSchema,
   source: v.picklist(['server', 'candidate', 'supervisor', 'host']),
   data: EventDataSchema,
-  /** The supervisor (name) behind a command. */
   by: v.optional(v.pipe(v.string(), v.maxLength(200))),
 });
 export type SessionEvent = v.InferOutput<typeof SessionEventSchema>;

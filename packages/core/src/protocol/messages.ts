@@ -181,6 +181,7 @@ export const ClientMessageSchema = v.variant('type', [
 
 // ---- Server to client ---------------------------------------------------------------------
 
+/** A session as supervisors see it; `lastSeq` is the sequence number of its latest event (0 before any). */
 export const SessionSummarySchema = v.object({
   sessionId: GeneratedIdSchema,
   examId: HostIdSchema,
@@ -190,7 +191,6 @@ export const SessionSummarySchema = v.object({
   feeds: v.object({ webcam: FeedStateSchema, screen: FeedStateSchema, phone: FeedStateSchema }),
   joinedAt: v.number(),
   clock: ClockStateSchema,
-  /** The sequence number of the session's latest event (0 before any). */
   lastSeq: v.pipe(v.number(), v.integer(), v.minValue(0)),
 });
 
