@@ -27,19 +27,16 @@ export interface WebcamWatchOptions {
   clear: (code: SignalCode) => void;
 }
 
-/** Reads one frame of a track now: `ImageCapture.grabFrame()` where the browser has it. */
-type FrameGrabber = () => Promise<CanvasImageSource & { close?: () => void }>;
-
 /** The frame counter of a track where the browser keeps one (`MediaStreamTrack.stats`). */
 function trackFrameCount(track: MediaStreamTrack): (() => number) | undefined {
-  const stats = (track as MediaStreamTrack & { stats?: { totalFrames?: number } }).stats;
-  return typeof stats?.totalFrames === 'number' ? () => (track as unknown as { stats: { totalFrames: number } }).stats.totalFrames : undefined;
+  const withStats = track as MediaStreamTrack & { stats?: { totalFrames?: number } };
+  return typeof withStats.stats?.totalFrames === 'number' ? () => withStats.stats!.totalFrames! : undefined;
 }
 
 /**
- * Watches one webcam track: counts its frames and samples its brightness. Where the browser can
- * count frames and grab one on demand (Chromium), nothing renders the track between samples, so the
- * watch costs nothing while the encoder works; elsewhere a detached, muted `<video>` plays it.
+ * Watches one webcam track: counts its frames and samples its brightness. Nothing renders the track
+ * between samples — a second, always-playing sink slows what the camera sends in Chromium — so each
+ * sample plays the track in a detached, muted `<video>` just long enough to read one frame.
  * Never stops the track. A track that ends stops the watch: whoever owns the track reports that as
  * `webcam-stopped`.
  */
@@ -47,13 +44,12 @@ export class WebcamWatch {
   private readonly canvas = document.createElement('canvas');
   private readonly context: CanvasRenderingContext2D;
   private readonly timer: ReturnType<typeof setInterval>;
-  private readonly countFrames: () => number;
-  private readonly grab: FrameGrabber;
-  private video?: HTMLVideoElement;
+  private readonly countFrames?: () => number;
   private frames = -1;
   private lastFrameAt = performance.now();
   private darkSamples = 0;
   private sampling = false;
+  private stopped = false;
 
   constructor(
     private readonly track: MediaStreamTrack,
@@ -62,17 +58,7 @@ export class WebcamWatch {
     this.canvas.width = SAMPLE_WIDTH;
     this.canvas.height = SAMPLE_HEIGHT;
     this.context = this.canvas.getContext('2d', { willReadFrequently: true })!;
-    const ImageCaptureImpl = (globalThis as { ImageCapture?: new (track: MediaStreamTrack) => { grabFrame(): Promise<ImageBitmap> } }).ImageCapture;
-    const counter = trackFrameCount(track);
-    if (ImageCaptureImpl && counter) {
-      const capture = new ImageCaptureImpl(track);
-      this.grab = () => capture.grabFrame();
-      this.countFrames = counter;
-    } else {
-      const video = this.playDetached(track);
-      this.grab = async () => video;
-      this.countFrames = () => video.getVideoPlaybackQuality().totalVideoFrames;
-    }
+    this.countFrames = trackFrameCount(track);
     track.addEventListener('mute', this.onMute);
     track.addEventListener('unmute', this.onUnmute);
     track.addEventListener('ended', this.stop);
@@ -80,29 +66,15 @@ export class WebcamWatch {
     if (track.muted) this.onMute();
   }
 
-  /** Stops watching and releases the canvas (and the video element, if one was needed). */
+  /** Stops watching and releases the canvas. */
   readonly stop = (): void => {
+    this.stopped = true;
     clearInterval(this.timer);
     this.track.removeEventListener('mute', this.onMute);
     this.track.removeEventListener('unmute', this.onUnmute);
     this.track.removeEventListener('ended', this.stop);
-    if (this.video) {
-      this.video.pause();
-      this.video.srcObject = null;
-    }
     this.canvas.width = this.canvas.height = 0;
   };
-
-  private playDetached(track: MediaStreamTrack): HTMLVideoElement {
-    const video = document.createElement('video');
-    video.muted = true;
-    video.playsInline = true;
-    video.srcObject = new MediaStream([track]);
-    // stop() during start-up aborts play(); a refused play() shows up as missing frames anyway.
-    video.play().catch(() => undefined);
-    this.video = video;
-    return video;
-  }
 
   private readonly onMute = (): void => {
     this.options.report('webcam-no-frames', { reason: 'muted' });
@@ -117,17 +89,46 @@ export class WebcamWatch {
     if (this.sampling) return;
     this.sampling = true;
     try {
-      if (!this.framesArrive()) return;
-      await this.judgeBrightness();
+      const frame = await this.readFrame();
+      if (this.stopped) return;
+      if (!this.framesArrive(frame)) return;
+      if (frame.width > 0) this.judgeBrightness(frame.pixels);
     } finally {
       this.sampling = false;
     }
   }
 
+  /**
+   * Plays the track briefly and reads one frame into the sample canvas. Where the browser has no
+   * frame counter, the video's own count stands in (it only grows while frames arrive).
+   */
+  private async readFrame(): Promise<{ width: number; pixels?: Uint8ClampedArray; videoFrames: number }> {
+    const video = document.createElement('video');
+    video.muted = true;
+    video.playsInline = true;
+    video.srcObject = new MediaStream([this.track]);
+    try {
+      await Promise.race([video.play(), delay(this.options.sampleMs / 2)]);
+      await Promise.race([new Promise((resolve) => video.addEventListener('loadeddata', resolve, { once: true })), delay(this.options.sampleMs / 2)]);
+      if (video.readyState < HTMLMediaElement.HAVE_CURRENT_DATA || video.videoWidth === 0 || this.stopped) {
+        return { width: 0, videoFrames: 0 };
+      }
+      this.context.drawImage(video, 0, 0, SAMPLE_WIDTH, SAMPLE_HEIGHT);
+      const pixels = this.context.getImageData(0, 0, SAMPLE_WIDTH, SAMPLE_HEIGHT).data;
+      return { width: video.videoWidth, pixels, videoFrames: video.getVideoPlaybackQuality().totalVideoFrames };
+    } catch {
+      return { width: 0, videoFrames: 0 };
+    } finally {
+      video.pause();
+      video.srcObject = null;
+    }
+  }
+
   /** Whether new frames came since the last sample; reports a stall. */
-  private framesArrive(): boolean {
+  private framesArrive(frame: { width: number; pixels?: Uint8ClampedArray }): boolean {
     const now = performance.now();
-    const frames = this.countFrames();
+    // Without a counter, a frame read now is the proof of life; its pixels tell a frozen camera apart.
+    const frames = this.countFrames ? this.countFrames() : frame.pixels ? checksum(frame.pixels) : this.frames;
     if (frames !== this.frames) {
       this.frames = frames;
       this.lastFrameAt = now;
@@ -141,18 +142,9 @@ export class WebcamWatch {
     return true;
   }
 
-  private async judgeBrightness(): Promise<void> {
-    let frame: Awaited<ReturnType<FrameGrabber>>;
-    try {
-      frame = await this.grab();
-    } catch {
-      return; // No frame to grab right now (muted, or between frames): the frame count tells.
-    }
-    if (this.video && this.video.videoWidth === 0) return;
-    this.context.drawImage(frame, 0, 0, SAMPLE_WIDTH, SAMPLE_HEIGHT);
-    frame.close?.();
-    if (this.canvas.width === 0) return;
-    const luminance = meanLuminance(this.context.getImageData(0, 0, SAMPLE_WIDTH, SAMPLE_HEIGHT).data);
+  private judgeBrightness(pixels: Uint8ClampedArray | undefined): void {
+    if (!pixels) return;
+    const luminance = meanLuminance(pixels);
     if (luminance >= DARK_LUMINANCE) {
       this.darkSamples = 0;
       this.options.clear('webcam-covered');
@@ -160,4 +152,15 @@ export class WebcamWatch {
       this.options.report('webcam-covered', { luminance: Math.round(luminance) });
     }
   }
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** A cheap fingerprint of a sample: two identical samples in a row mean a frozen picture. */
+function checksum(pixels: Uint8ClampedArray): number {
+  let sum = 0;
+  for (let i = 0; i < pixels.length; i += 7) sum = (sum * 31 + pixels[i]!) | 0;
+  return sum;
 }
