@@ -14,6 +14,7 @@ const base = values.url ?? site!.url;
 const browser = await launchChromium();
 
 async function shot(page: Page, name: string) {
+  await page.bringToFront();
   await new Promise((r) => setTimeout(r, 1500));
   await page.screenshot({ path: `${values.out}/${name}.png` });
   console.log(`${values.out}/${name}.png`);
