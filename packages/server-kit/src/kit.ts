@@ -89,7 +89,7 @@ export interface ProctorKit {
   close(): Promise<void>;
 }
 
-const HOST: Actor = { source: 'host', by: 'host' };
+const HOST: Actor = { source: 'host' };
 
 /**
  * Creates the server kit.

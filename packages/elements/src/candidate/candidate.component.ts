@@ -17,7 +17,7 @@ import { cameraIcon, clockIcon, eyeIcon, screenIcon } from '../shared/icons.js';
 import { ReadableController } from '../shared/readable-controller.js';
 import { systemTokens } from '../shared/theme.js';
 import { candidateStyles } from './candidate.styles.js';
-import { WARNINGS_MS, crossedWarning, formatRemaining, spokenMinutes, spokenRemaining } from './clock.js';
+import { WARNINGS_MS, crossedWarning, formatRemaining, spokenMinutes, spokenRemaining } from '../shared/time-format.js';
 import { checkIcon, flagIcon, messageIcon, pauseIcon } from './icons.js';
 
 const FEED_LABEL: Record<CapturedFeed, string> = { webcam: 'Camera', screen: 'Screen' };

@@ -1,5 +1,5 @@
 import { clockRemainingMs, type ClockState } from '@proctorkit/core';
-import { formatRemaining } from '../candidate/clock.js';
+import { formatRemaining } from '../shared/time-format.js';
 import type { Countdown } from '../shared/clock-controller.js';
 
 /** Where an exam clock stands, as a supervisor reads it. */

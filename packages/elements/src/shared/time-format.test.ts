@@ -1,6 +1,6 @@
 /// <reference path="../../test-support/mocha-globals.d.ts" />
 import { expect } from '@open-wc/testing';
-import { crossedWarning, formatRemaining, spokenMinutes, spokenRemaining } from './clock.js';
+import { crossedWarning, formatRemaining, spokenMinutes, spokenRemaining } from './time-format.js';
 
 const MINUTE = 60_000;
 

@@ -1,4 +1,4 @@
-/** How the candidate's exam clock reads: digits on screen, words for screen readers. */
+/** How an exam clock reads: digits on screen, words for screen readers. Shared by the candidate's page and the tiles. */
 
 const SECOND = 1000;
 const MINUTE = 60 * SECOND;
