@@ -2,15 +2,10 @@ import { LitElement, html, nothing } from 'lit';
 import { property } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
 import type { RoomEvent, SessionEvent } from '@proctorkit/core';
+import { fire } from '../shared/events.js';
 import { systemTokens } from '../shared/theme.js';
 import { describeEvent, formatTime } from './describe-event.js';
 import { eventFeedStyles } from './event-feed.styles.js';
-
-/** Detail of `proctor-event-select`: a line of a room's feed was chosen. */
-export interface EventSelectDetail {
-  sessionId: string;
-  seq: number;
-}
 
 /**
  * A session's or a whole room's events as plain lines, newest first: "10:42:03 Page hidden",
@@ -88,8 +83,7 @@ export class ProctorEventFeed extends LitElement {
   }
 
   private select(sessionId: string, seq: number): void {
-    const detail: EventSelectDetail = { sessionId, seq };
-    this.dispatchEvent(new CustomEvent('proctor-event-select', { detail, bubbles: true, composed: true }));
+    fire(this, 'proctor-event-select', { sessionId, seq });
   }
 }
 

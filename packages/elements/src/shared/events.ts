@@ -68,6 +68,12 @@ export interface CommandDetail {
   sessionIds: string[];
 }
 
+/** Detail of `proctor-event-select`: a line of a room's event feed was chosen. */
+export interface EventSelectDetail {
+  sessionId: string;
+  seq: number;
+}
+
 /** Fires a Proctorkit event the way every element does: bubbling out of shadow roots. */
 export function fire<K extends keyof ProctorEventMap>(target: EventTarget, type: K, detail: ProctorEventMap[K]['detail']) {
   target.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true }));
@@ -88,6 +94,7 @@ export interface ProctorEventMap {
   'proctor-message': CustomEvent<MessageDetail>;
   'proctor-ended': CustomEvent<EndedDetail>;
   'proctor-command': CustomEvent<CommandDetail>;
+  'proctor-event-select': CustomEvent<EventSelectDetail>;
 }
 
 declare global {
