@@ -17,8 +17,7 @@ import {
 import '../controls/controls.js';
 import { darkControlStyles, dialogStyles } from '../controls/controls.styles.js';
 import '../event-feed/event-feed.js';
-import type { EventSelectDetail } from '../shared/events.js';
-import { fire, type CommandDetail } from '../shared/events.js';
+import { fire, type CommandDetail, type EventSelectDetail } from '../shared/events.js';
 import { ReadableController } from '../shared/readable-controller.js';
 import { systemTokens } from '../shared/theme.js';
 import '../tile/tile.js';
