@@ -191,16 +191,10 @@ export function candidatePage({ name, token }: { name: string; token: string }):
     showSaved();
   });
 
-  // Pausing, resuming, ending and the feeds change what the page may show.
-  for (const type of ['proctor-paused', 'proctor-resumed', 'proctor-ended', 'proctor-feed-live', 'proctor-feed-error']) {
+  // Starting, pausing, resuming, ending and the feeds change what the page may show.
+  for (const type of ['proctor-started', 'proctor-paused', 'proctor-resumed', 'proctor-ended', 'proctor-feed-live', 'proctor-feed-error']) {
     candidate.addEventListener(type, update);
   }
-  // The clock starts a moment after both feeds are live, when the server confirms: wait for it.
-  const waitForStart = setInterval(() => {
-    if (!candidate.clock.started && !candidate.state?.ended) return;
-    clearInterval(waitForStart);
-    update();
-  }, 250);
 </script>`,
   });
 }

@@ -84,6 +84,8 @@ export interface CandidateSessionEvents extends Record<string, unknown> {
   'feed-live': { feed: CapturedFeed };
   'feed-error': { feed: CapturedFeed; error: ProctorError };
   'session-error': { error: ProctorError };
+  /** The exam clock started (also when a reloaded page finds it running). */
+  started: { endsAt: number | null };
   paused: Record<string, never>;
   resumed: Record<string, never>;
   'time-extended': { minutes: number; endsAt: number | null };
@@ -260,7 +262,10 @@ export class CandidateSession {
       if (!this.store.value.ended) this.end(after);
       return;
     }
-    if (after.startedAt !== null && !before?.startedAt) this.integrity.start();
+    if (after.startedAt !== null && !before?.startedAt) {
+      this.integrity.start();
+      this.emitter.emit('started', { endsAt: clockEndsAt(after, this.serverNow()) });
+    }
     if (after.pausedAt !== null && before?.pausedAt == null) this.emitter.emit('paused', {});
     if (after.pausedAt === null && before?.pausedAt != null) this.emitter.emit('resumed', {});
     if (before && after.extendedMs > before.extendedMs) {

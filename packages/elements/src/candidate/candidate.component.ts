@@ -93,6 +93,7 @@ const timeOfDay = new Intl.DateTimeFormat(undefined, { hour: 'numeric', minute: 
  * @event proctor-paused - A supervisor paused the exam (also on load when it is paused): hide the exam content. Detail: `{}`.
  * @event proctor-resumed - The exam goes on after a pause. Detail: `{}`.
  * @event proctor-time-extended - Time was added to the exam. Detail: `TimeExtendedDetail` (`minutes`, `endsAt`).
+ * @event proctor-started - The exam clock started (also when a reloaded page finds it running): show the exam. Detail: `StartedDetail`.
  * @event proctor-message - A supervisor sent the candidate a message, shown until acknowledged. Detail: `MessageDetail` (`messageId`, `text`, `from`).
  * @event proctor-ended - The exam ended (time up, ended by a supervisor, finished); capture has stopped. Detail: `EndedDetail` (`reason`, `message`).
  *
@@ -484,6 +485,7 @@ export class ProctorCandidate extends LitElement {
       session.on('session-error', ({ error }) =>
         fire(this, 'proctor-session-error', { code: error.code, message: error.message }),
       ),
+      session.on('started', ({ endsAt }) => fire(this, 'proctor-started', { endsAt })),
       session.on('paused', () => {
         this.announce(PAUSED_TEXT);
         void this.moveFocusAfterUpdate(() => shadow()?.querySelector<HTMLElement>('.pause-notice'));

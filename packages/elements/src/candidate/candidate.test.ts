@@ -308,9 +308,11 @@ describe('<proctor-candidate>', () => {
       expect(part(element, '[role="timer"]')).to.have.attribute('aria-live', 'off');
     });
 
-    it('counts down once both feeds are live, and names the time left in minutes for screen readers', async () => {
+    it('counts down once both feeds are live, fires proctor-started, and names the time left in minutes for screen readers', async () => {
+      const started = record('proctor-started');
       const element = await connectedCandidate();
       await startExam(element);
+      await waitUntil(() => started.length === 1, 'proctor-started fires once the clock runs');
       await waitUntil(() => /^59:5\d$/.test(clockText(element).digits), 'the clock should tick down each second', { timeout: 3000 });
 
       expect(clockText(element).caption).to.equal('left');

@@ -39,6 +39,12 @@ export interface PageDetail {
   pageCount: number;
 }
 
+/** Detail of `proctor-started`: the exam clock runs. */
+export interface StartedDetail {
+  /** When the exam ends at the current pace (server time, ms since epoch). */
+  endsAt: number | null;
+}
+
 /** Detail of `proctor-time-extended`: a supervisor or the host added time. */
 export interface TimeExtendedDetail {
   minutes: number;
@@ -88,6 +94,7 @@ export interface ProctorEventMap {
   'proctor-connection': CustomEvent<ConnectionDetail>;
   'proctor-focus': CustomEvent<FocusDetail>;
   'proctor-page': CustomEvent<PageDetail>;
+  'proctor-started': CustomEvent<StartedDetail>;
   'proctor-paused': CustomEvent<Record<string, never>>;
   'proctor-resumed': CustomEvent<Record<string, never>>;
   'proctor-time-extended': CustomEvent<TimeExtendedDetail>;
