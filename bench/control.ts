@@ -14,7 +14,6 @@ import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import { createProctorKit } from '@proctorkit/server-kit';
 import { build } from 'esbuild';
 import {
@@ -29,6 +28,7 @@ import {
 } from './control/clients.js';
 import type { ServerKind, ServerReply, ServerRequest, ServerStats } from './control/server.js';
 import { kb, mb, ms, ratio, sleep, summarize, type Failures, type Summary } from './control/stats.js';
+import { cli } from '../scripts/cli.js';
 
 const GOAL_COMMAND_P99_MS = 50;
 const GOAL_RSS_PER_SESSION_KB = 25;
@@ -55,30 +55,13 @@ Options:
   --profile        write a CPU profile of the server kit's process (node --cpu-prof) to a temp dir
   -h, --help       show this help`;
 
-function fail(message: string): never {
-  console.error(`bench:control: ${message}`);
-  process.exit(1);
-}
-
-let values;
-try {
-  ({ values } = parseArgs({
-    options: {
-      candidates: { type: 'string', default: '2000' },
-      supervisors: { type: 'string', default: '100' },
-      duration: { type: 'string', default: '30' },
-      'no-baseline': { type: 'boolean', default: false },
-      profile: { type: 'boolean', default: false },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
-  }));
-} catch (error) {
-  fail(`${(error as Error).message}\n\n${USAGE}`);
-}
-if (values.help) {
-  console.log(USAGE);
-  process.exit(0);
-}
+const { values, fail, positive } = cli('bench:control', USAGE, {
+  candidates: { type: 'string', default: '2000' },
+  supervisors: { type: 'string', default: '100' },
+  duration: { type: 'string', default: '30' },
+  'no-baseline': { type: 'boolean', default: false },
+  profile: { type: 'boolean', default: false },
+});
 const candidateCount = positive('--candidates', values.candidates, true);
 const supervisorCount = positive('--supervisors', values.supervisors, true);
 const durationS = positive('--duration', values.duration, false);
@@ -87,12 +70,6 @@ const perSupervisor = Math.ceil(candidateCount / supervisorCount);
 const systems: ServerKind[] = values['no-baseline'] ? ['proctorkit'] : ['proctorkit', 'socketio'];
 const rampS = Math.min(MAX_RAMP_S, Math.max(2, (candidateCount + supervisorCount) / RAMP_RATE_PER_S));
 const HARD_LIMIT_MS = systems.length * (rampS + durationS + 60) * 1000 + 30_000;
-
-function positive(flag: string, text: string, whole: boolean): number {
-  const value = Number(text);
-  if (!(value > 0) || (whole && !Number.isInteger(value))) fail(`${flag} must be a ${whole ? 'whole ' : ''}number > 0, not "${text}".`);
-  return value;
-}
 
 checkFileLimit(candidateCount + supervisorCount + WARM_UP.candidates + 100);
 

@@ -15,11 +15,11 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import type { Browser, CDPSession } from 'puppeteer-core';
 import { createExamSite, demoCandidateId } from '../examples/exam-site/app.js';
 import { candidateName, closeCandidates, startCandidates, type CandidateHandle } from '../scripts/crowd-lib.js';
 import { launchChromium } from '../test/support/chromium.js';
+import { cli } from '../scripts/cli.js';
 
 const GOAL_FIRST_FRAME_S = 1.5;
 const GOAL_CPU_PERCENT = 60;
@@ -43,41 +43,18 @@ Options:
   --fps N          fake devices' frame rate (default 15)
   -h, --help       show this help`;
 
-function fail(message: string): never {
-  console.error(`bench:grid: ${message}`);
-  process.exit(1);
-}
-
-let values;
-try {
-  ({ values } = parseArgs({
-    options: {
-      candidates: { type: 'string', default: '16' },
-      'no-phone': { type: 'boolean', default: false },
-      window: { type: 'string', default: '10' },
-      fps: { type: 'string', default: '15' },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
-  }));
-} catch (error) {
-  fail(`${(error as Error).message}\n\n${USAGE}`);
-}
-if (values.help) {
-  console.log(USAGE);
-  process.exit(0);
-}
+const { values, fail, positive } = cli('bench:grid', USAGE, {
+  candidates: { type: 'string', default: '16' },
+  'no-phone': { type: 'boolean', default: false },
+  window: { type: 'string', default: '10' },
+  fps: { type: 'string', default: '15' },
+});
 const candidates = positive('--candidates', values.candidates, true);
 const windowS = positive('--window', values.window, false);
 const fps = positive('--fps', values.fps, true);
 const standIns = values['no-phone'] ? 0 : Math.ceil(candidates / 2);
 const pages = candidates + standIns;
 const streams = pages * 2;
-
-function positive(flag: string, text: string, whole: boolean): number {
-  const value = Number(text);
-  if (!(value > 0) || (whole && !Number.isInteger(value))) fail(`${flag} must be a ${whole ? 'whole ' : ''}number > 0, not "${text}".`);
-  return value;
-}
 
 checkBundle();
 

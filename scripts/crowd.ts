@@ -1,10 +1,10 @@
 // A crowd of fake candidates for the demo: `npm run demo:crowd -- --candidates 16 [--url http://127.0.0.1:3000]`.
 // Each is a headless Chromium page with a fake webcam and screen that consents and stays live
 // until Ctrl-C / SIGTERM. Start the demo site first (`npm start`), then open /supervisor.
-import { parseArgs } from 'node:util';
 import type { Browser } from 'puppeteer-core';
 import { launchChromium } from '../test/support/chromium.js';
 import { checkSite, closeCandidates, startCandidates, type CandidateHandle } from './crowd-lib.js';
+import { cli } from './cli.js';
 
 const USAGE = `Usage: npm run demo:crowd -- [options]
 
@@ -21,40 +21,26 @@ Options:
   -h, --help       show this help
 `;
 
-function fail(message: string): never {
-  console.error(`demo:crowd: ${message}`);
-  process.exit(1);
-}
-
-let values;
-try {
-  ({ values } = parseArgs({
-    options: {
-      candidates: { type: 'string', default: '16' },
-      url: { type: 'string', default: 'http://127.0.0.1:3000' },
-      offset: { type: 'string', default: '0' },
-      browsers: { type: 'string', default: '1' },
-      fps: { type: 'string', default: '15' },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
-  }));
-} catch (error) {
-  fail(`${(error as Error).message}\n\n${USAGE}`);
-}
-if (values.help) {
-  console.log(USAGE.trimEnd());
-  process.exit(0);
-}
+const { values, fail } = cli('demo:crowd', USAGE, {
+  candidates: { type: 'string', default: '16' },
+  url: { type: 'string', default: 'http://127.0.0.1:3000' },
+  offset: { type: 'string', default: '0' },
+  browsers: { type: 'string', default: '1' },
+  fps: { type: 'string', default: '15' },
+});
 
 const count = wholeNumber('--candidates', values.candidates, 1);
 const offset = wholeNumber('--offset', values.offset, 0);
 const browserCount = Math.min(wholeNumber('--browsers', values.browsers, 1), count);
 const fps = wholeNumber('--fps', values.fps, 1);
-let url: string;
-try {
-  url = new URL(values.url).origin;
-} catch {
-  fail(`--url must be a URL such as http://127.0.0.1:3000, not "${values.url}".`);
+const url = originOf(values.url);
+
+function originOf(text: string): string {
+  try {
+    return new URL(text).origin;
+  } catch {
+    return fail(`--url must be a URL such as http://127.0.0.1:3000, not "${text}".`);
+  }
 }
 
 function wholeNumber(flag: string, text: string, min: number): number {
