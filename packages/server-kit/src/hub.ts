@@ -13,7 +13,7 @@ import {
 } from '@proctorkit/core/protocol';
 import { KitError } from './errors.js';
 import type { Logger } from './logger.js';
-import type { MediaProvider } from './providers/provider.js';
+import type { MediaProvider, ProviderHost } from './providers/provider.js';
 import { Sessions, type Actor, type SessionChange } from './sessions.js';
 import type { SessionRecord } from './store/session-store.js';
 import type { ClientConnection } from './ws/client-connection.js';
@@ -45,6 +45,7 @@ export class SessionHub {
   /** Binds the sessions this hub announces; they ask the hub who is connected. */
   bind(sessions: Sessions): void {
     this.sessions = sessions;
+    this.provider.attach?.(this.providerHost());
   }
 
   isConnected(sessionId: string): boolean {
@@ -63,6 +64,9 @@ export class SessionHub {
       for (const receiver of receivers) receiver.send({ type: 'session.event', sessionId: summary.sessionId, event });
     }
     if (changed) for (const receiver of receivers) receiver.send({ type: 'session.updated', session: summary });
+    if (this.provider.sessionEnded && events.some((event) => event.type === 'session.ended')) {
+      this.provider.sessionEnded(summary).catch((error) => this.logger.error(`releasing the media of session ${summary.sessionId} failed`, error));
+    }
   }
 
   /** Creates or resumes the candidate's session and makes `connection` its live connection. */
@@ -205,15 +209,17 @@ export class SessionHub {
         return;
       }
       case 'feed.subscribe': {
-        await this.requireWatchable(claims, message.sessionId);
+        const record = await this.requireWatchable(claims, message.sessionId);
         let subscribers = this.subscriptions.get(message.sessionId);
         if (!subscribers) this.subscriptions.set(message.sessionId, (subscribers = new Map()));
         const feeds = [...new Set(message.feeds)];
+        const first = !subscribers.has(connection.id);
         subscribers.set(connection.id, { supervisor: connection, feeds, quality: message.quality });
         connection.subscriptions.add(message.sessionId);
         this.candidates
           .get(message.sessionId)
           ?.send({ type: 'feed.subscribe', peer: connection.id, feeds, quality: message.quality });
+        if (first) this.sendView(connection, record);
         return;
       }
       case 'feed.unsubscribe':
@@ -276,6 +282,52 @@ export class SessionHub {
         await this.sessions.terminate(sessionId, message.reason, actor);
         return;
     }
+  }
+
+  /**
+   * Sends a subscribed supervisor its own join info for the session, from providers with media per
+   * session (Chime). It may wait for the provider's queue, so the supervisor's next messages do not.
+   */
+  private sendView(connection: ClientConnection, record: SessionRecord): void {
+    if (!this.provider.viewInfo) return;
+    const { sessionId } = record;
+    const { supervisorId } = connection.claims as SupervisorClaims;
+    this.provider.viewInfo(record, supervisorId).then(
+      (provider) => {
+        if (provider && this.subscriptions.get(sessionId)?.has(connection.id)) connection.send({ type: 'session.media', sessionId, provider });
+      },
+      (error) => this.logger.error(`media join info of session ${sessionId} for supervisor ${supervisorId} failed`, error),
+    );
+  }
+
+  /** What the provider may ask of the hub, and how it reaches the clients of a session. */
+  private providerHost(): ProviderHost {
+    return {
+      logger: this.logger,
+      supervisorsOf: ({ sessionId, examId, candidateId }) => {
+        const connections = [
+          ...(this.watchers.get(`${examId}\u0000${candidateId}`) ?? []),
+          ...[...(this.subscriptions.get(sessionId)?.values() ?? [])].map((s) => s.supervisor),
+        ];
+        return [...new Set(connections.map((c) => (c.claims as SupervisorClaims).supervisorId))];
+      },
+      setPreparing: (sessionId, preparing) => {
+        this.sessions.setPreparing(sessionId, preparing).catch((error) => this.logger.error(`session ${sessionId}: status failed`, error));
+      },
+      progress: (sessionId, ahead) => this.candidates.get(sessionId)?.send({ type: 'session.preparing', sessionId, ahead }),
+      mediaReady: (sessionId, provider) => {
+        this.candidates.get(sessionId)?.send({ type: 'session.media', sessionId, provider });
+        const subscribers = [...(this.subscriptions.get(sessionId)?.values() ?? [])];
+        if (subscribers.length === 0) return;
+        this.sessions.get(sessionId).then(
+          (record) => {
+            if (record) for (const { supervisor } of subscribers) this.sendView(supervisor, record);
+          },
+          (error) => this.logger.error(`session ${sessionId}: reading it failed`, error),
+        );
+      },
+      mediaFailed: (sessionId, message) => this.candidates.get(sessionId)?.sendError('internal', message),
+    };
   }
 
   private *watchersOf(session: SessionSummary): Iterable<ClientConnection> {

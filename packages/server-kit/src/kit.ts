@@ -109,7 +109,8 @@ export function createProctorKit(options: ProctorKitOptions): ProctorKit {
   if (!Number.isFinite(durationMinutes) || durationMinutes <= 0) {
     throw new KitError('bad-message', 'createProctorKit: `examDurationMinutes` must be a positive number.');
   }
-  const hub = new SessionHub(options.provider ?? localProvider(), logger);
+  const provider = options.provider ?? localProvider();
+  const hub = new SessionHub(provider, logger);
   const sessions = new Sessions({
     store: options.store ?? new MemorySessionStore(),
     events: options.eventStore ?? new MemoryEventStore(),
@@ -190,6 +191,7 @@ export function createProctorKit(options: ProctorKitOptions): ProctorKit {
       sessions.close();
       hub.closeAll(CloseCode.goingAway, 'Server is shutting down.');
       await endpoint.close();
+      await provider.close?.();
     },
   };
 }

@@ -122,6 +122,15 @@ export class Sessions {
     });
   }
 
+  /** The provider is preparing the session's media (`true`), or done (`false`): status `preparing`. */
+  setPreparing(sessionId: string, preparing: boolean): Promise<SessionChange> {
+    return this.change(sessionId, SERVER, (record) => {
+      if (preparing) record.preparing = true;
+      else delete record.preparing;
+      return [];
+    });
+  }
+
   /** The candidate's page left. */
   left(sessionId: string): Promise<SessionChange> {
     return this.change(sessionId, SERVER, (record) => {
@@ -233,11 +242,13 @@ export class Sessions {
       const record = await this.require(sessionId);
       const before = JSON.stringify(toSummary(record, 0));
       const clockBefore = record.clock;
+      const preparingBefore = record.preparing;
       const now = Date.now();
       const drafts = apply(record, now);
       record.connected = this.options.isConnected(sessionId);
       const after = JSON.stringify(toSummary(record, 0));
-      if (after !== before) await this.options.store.put(record);
+      // `preparing` may change unseen (an offline session shows `offline`), yet must be stored.
+      if (after !== before || record.preparing !== preparingBefore) await this.options.store.put(record);
       const events: SessionEvent[] = [];
       for (const { clientEventId, ...draft } of drafts) {
         const event = await this.options.events.append(
@@ -290,7 +301,7 @@ export class Sessions {
 /** A session as supervisors and host backends see it. */
 export function toSummary(record: SessionRecord, lastSeq: number): SessionSummary {
   const { sessionId, examId, candidateId, name, feeds, joinedAt, clock } = record;
-  const status = sessionStatus(record.connected, feeds, clock.endedAt !== null);
+  const status = sessionStatus(record.connected, feeds, clock.endedAt !== null, record.preparing === true);
   return { sessionId, examId, candidateId, name, feeds: { ...feeds }, joinedAt, clock: { ...clock }, status, lastSeq };
 }
 

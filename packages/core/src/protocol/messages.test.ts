@@ -334,3 +334,81 @@ describe('clock, log and command answers', () => {
     assert.equal(parse(ServerMessageSchema, { v: 1, type: 'session.updated', session: ended }).ok, true);
   });
 });
+
+describe('Chime join info', () => {
+  const meeting = {
+    MeetingId: '3c787064-6ef1-4de7-9bd9-d884bd1692a2',
+    ExternalMeetingId: SESSION_ID,
+    MediaRegion: 'eu-central-1',
+    MediaPlacement: {
+      AudioHostUrl: '3c787064.k.m3.ec1.app.chime.aws:3478',
+      AudioFallbackUrl: 'wss://haxrp.m3.ec1.app.chime.aws:443/calls/3c787064-6ef1-4de7-9bd9-d884bd1692a2',
+      SignalingUrl: 'wss://signal.m3.ec1.app.chime.aws/control/3c787064-6ef1-4de7-9bd9-d884bd1692a2',
+      TurnControlUrl: 'https://2713.cell.eu-central-1.meetings.chime.aws/v2/turn_sessions',
+    },
+  };
+  const attendee = (feed: string) => ({
+    feed,
+    ExternalUserId: `ada/${feed}`,
+    AttendeeId: `0d0a${feed.length}c1e-8a53-4f0e-9d6b-2f1c3e4a5b6c`,
+    JoinToken: 'ZjRjZWQ2NDEtYjY4Mi00ZTQ1LWJlNWEtYmU1ZGMyZGY3NzVk',
+  });
+  const candidate = { name: 'chime', state: 'ready', role: 'candidate', meeting, attendees: ['webcam', 'screen', 'phone'].map(attendee) };
+  const { feed: _feed, ...viewer } = { ...attendee('x'), ExternalUserId: 'sup-1/supervisor' };
+  const supervisorInfo = {
+    name: 'chime',
+    state: 'ready',
+    role: 'supervisor',
+    meeting,
+    attendee: viewer,
+    feeds: ['webcam', 'screen'].map((feed) => {
+      const { JoinToken: _token, ...rest } = attendee(feed);
+      return rest;
+    }),
+  };
+  const media = (provider: unknown) => parse(ServerMessageSchema, { v: 1, type: 'session.media', sessionId: SESSION_ID, provider });
+
+  test('accepts a pending welcome, a candidate meeting, a supervisor view and session.preparing', () => {
+    const welcome = { v: 1, type: 'session.welcome', role: 'supervisor', connectionId: PEER, examId: 'exam-1', name: 'Sam', serverTime: 0 };
+    assert.equal(parse(WelcomeSchema, { ...welcome, provider: { name: 'chime', state: 'pending' } }).ok, true);
+    assert.equal(media(candidate).ok, true);
+    assert.equal(media(supervisorInfo).ok, true);
+    assert.equal(parse(ServerMessageSchema, { v: 1, type: 'session.preparing', sessionId: SESSION_ID, ahead: 12 }).ok, true);
+  });
+
+  test("never relays a feed's join token to a supervisor", () => {
+    const withToken = { ...supervisorInfo, feeds: ['webcam'].map(attendee) };
+    const parsed = media(withToken);
+    assert.ok(parsed.ok && parsed.value.type === 'session.media');
+    assert.deepEqual(parsed.value.provider, { ...supervisorInfo, feeds: [supervisorInfo.feeds[0]] });
+  });
+
+  test("refuses ids and tokens beyond Chime's limits", () => {
+    const withAttendee = (patch: object) => ({ ...candidate, attendees: [{ ...attendee('webcam'), ...patch }] });
+    assert.match(refused(media(withAttendee({ ExternalUserId: 'a'.repeat(65) }))), /^provider\.attendees\.0\.ExternalUserId: /);
+    assert.match(refused(media(withAttendee({ ExternalUserId: 'a' }))), /^provider\.attendees\.0\.ExternalUserId: /);
+    assert.match(refused(media(withAttendee({ AttendeeId: 'not an id' }))), /^provider\.attendees\.0\.AttendeeId: /);
+    assert.match(refused(media(withAttendee({ JoinToken: 'has a space' }))), /^provider\.attendees\.0\.JoinToken: /);
+    assert.match(refused(media(withAttendee({ JoinToken: 'x'.repeat(2049) }))), /^provider\.attendees\.0\.JoinToken: /);
+    assert.match(refused(media({ ...candidate, meeting: { ...meeting, MeetingId: 'm'.repeat(65) } })), /^provider\.meeting\.MeetingId: /);
+    assert.match(refused(media({ ...candidate, meeting: { ...meeting, MediaRegion: 'EU Central' } })), /^provider\.meeting\.MediaRegion: /);
+    const noSignaling = { ...meeting, MediaPlacement: { ...meeting.MediaPlacement, SignalingUrl: undefined } };
+    assert.match(refused(media({ ...candidate, meeting: noSignaling })), /^provider\.meeting\.MediaPlacement\.SignalingUrl: /);
+  });
+
+  test('refuses a candidate meeting with no feed, more than three, or a feed twice', () => {
+    assert.match(refused(media({ ...candidate, attendees: [] })), /^provider\.attendees: /);
+    assert.match(refused(media({ ...candidate, attendees: [...candidate.attendees, attendee('webcam')] })), /^provider\.attendees: /);
+    assert.match(refused(media({ ...candidate, attendees: [attendee('webcam'), attendee('webcam')] })), /^provider\.attendees: /);
+    assert.match(refused(media({ ...candidate, attendees: [attendee('mic')] })), /^provider\.attendees\.0\.feed: /);
+  });
+
+  test('refuses an unknown state or role, and a place in the queue that is not a whole number', () => {
+    assert.match(refused(media({ name: 'chime', state: 'starting' })), /^provider\.state: /);
+    assert.match(refused(media({ ...candidate, role: 'proctor' })), /^provider\.role: /);
+    assert.match(refused(media({ ...supervisorInfo, attendee: undefined })), /^provider\.attendee: /);
+    for (const ahead of [-1, 1.5, '3']) {
+      assert.match(refused(parse(ServerMessageSchema, { v: 1, type: 'session.preparing', sessionId: SESSION_ID, ahead })), /^ahead: /);
+    }
+  });
+});

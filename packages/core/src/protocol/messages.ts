@@ -194,8 +194,84 @@ export const SessionSummarySchema = v.object({
   lastSeq: v.pipe(v.number(), v.integer(), v.minValue(0)),
 });
 
+// ---- Amazon Chime join info ----------------------------------------------------------------
+// Field names as Chime's API spells them, so the browser hands them to the Chime SDK unchanged.
+// Lengths are Chime's own limits.
+
+const ChimeGuidSchema = v.pipe(v.string(), v.regex(/^[\w-]{2,64}$/, 'is not a Chime id'));
+const ChimeExternalIdSchema = v.pipe(v.string(), v.minLength(2), v.maxLength(64));
+const ChimeUrlSchema = v.pipe(v.string(), v.regex(/^\S{1,2048}$/, 'is not a Chime URL'));
+
+/** What the Chime browser SDK needs of a meeting (a subset of CreateMeeting's `Meeting`). */
+export const ChimeMeetingSchema = v.object({
+  MeetingId: ChimeGuidSchema,
+  ExternalMeetingId: v.optional(ChimeExternalIdSchema),
+  MediaRegion: v.pipe(v.string(), v.regex(/^[a-z0-9-]{2,64}$/, 'is not an AWS Region')),
+  MediaPlacement: v.object({
+    AudioHostUrl: ChimeUrlSchema,
+    AudioFallbackUrl: ChimeUrlSchema,
+    SignalingUrl: ChimeUrlSchema,
+    TurnControlUrl: ChimeUrlSchema,
+    ScreenDataUrl: v.optional(ChimeUrlSchema),
+    ScreenViewingUrl: v.optional(ChimeUrlSchema),
+    ScreenSharingUrl: v.optional(ChimeUrlSchema),
+    // Absent when the kit switched off Chime's client event ingestion.
+    EventIngestionUrl: v.optional(ChimeUrlSchema),
+  }),
+});
+
+/** An attendee a page joins a Chime meeting as. Its `JoinToken` is this page's secret. */
+export const ChimeAttendeeSchema = v.object({
+  ExternalUserId: ChimeExternalIdSchema,
+  AttendeeId: ChimeGuidSchema,
+  JoinToken: v.pipe(v.string(), v.regex(/^\S{2,2048}$/, 'is not a Chime join token')),
+});
+
+/** One feed's attendee as a viewer sees it, to bind its video tile: no join token. */
+const ChimeFeedAttendeeSchema = v.object({
+  feed: FeedSchema,
+  ExternalUserId: ChimeExternalIdSchema,
+  AttendeeId: ChimeGuidSchema,
+});
+
+const uniqueFeeds = (list: readonly { feed: string }[]) => new Set(list.map((a) => a.feed)).size === list.length;
+
+/**
+ * Chime join info. `pending`: the media comes later in `session.media` — a candidate's meeting is
+ * being created (`session.preparing` says how long the queue is), and a supervisor gets one meeting
+ * per session it subscribes to. `ready`: a candidate's meeting with one send-only attendee per feed,
+ * or a supervisor's view of one session: its receive-only attendee and the feeds' attendees.
+ */
+export const ChimeProviderInfoSchema = v.variant('state', [
+  v.object({ name: v.literal('chime'), state: v.literal('pending') }),
+  v.variant('role', [
+    v.object({
+      name: v.literal('chime'),
+      state: v.literal('ready'),
+      role: v.literal('candidate'),
+      meeting: ChimeMeetingSchema,
+      attendees: v.pipe(
+        v.array(v.object({ feed: FeedSchema, ...ChimeAttendeeSchema.entries })),
+        v.minLength(1),
+        v.maxLength(3),
+        v.check((list) => uniqueFeeds(list), 'names a feed twice'),
+      ),
+    }),
+    v.object({
+      name: v.literal('chime'),
+      state: v.literal('ready'),
+      role: v.literal('supervisor'),
+      meeting: ChimeMeetingSchema,
+      attendee: ChimeAttendeeSchema,
+      feeds: v.pipe(v.array(ChimeFeedAttendeeSchema), v.maxLength(3), v.check((list) => uniqueFeeds(list), 'names a feed twice')),
+    }),
+  ]),
+]);
+
+/** How a client reaches the media: the provider's name and what that provider needs. */
 export const ProviderInfoSchema = v.variant('name', [
   v.object({ name: v.literal('local'), iceServers: v.array(IceServerSchema) }),
+  ChimeProviderInfoSchema,
 ]);
 
 /**
@@ -272,6 +348,29 @@ export const EventsBatchSchema = v.object({
   more: v.boolean(),
 });
 
+/**
+ * Tells a candidate that its session's media is being prepared (e.g. its Chime meeting waits for
+ * its turn under the account's rate limit): `ahead` requests are queued before its own.
+ */
+export const SessionPreparingSchema = v.object({
+  v: V,
+  type: v.literal('session.preparing'),
+  sessionId: GeneratedIdSchema,
+  ahead: v.pipe(v.number(), v.integer(), v.minValue(0)),
+});
+
+/**
+ * A session's media join info, for providers that prepare it apart from the welcome (Amazon Chime):
+ * to a candidate once its meeting is ready (again if it had to be recreated), to a supervisor for
+ * each session it subscribes to.
+ */
+export const SessionMediaSchema = v.object({
+  v: V,
+  type: v.literal('session.media'),
+  sessionId: GeneratedIdSchema,
+  provider: ProviderInfoSchema,
+});
+
 /** The server's time for a `clock.ping`. */
 export const PongSchema = v.object({
   v: V,
@@ -331,6 +430,8 @@ export const ServerMessageSchema = v.variant('type', [
   RtcAnswerSchema,
   RtcIceSchema,
   SessionEventMessageSchema,
+  SessionPreparingSchema,
+  SessionMediaSchema,
   EventsBatchSchema,
   PongSchema,
   LogAckSchema,
@@ -343,6 +444,9 @@ export type ClientMessage = v.InferOutput<typeof ClientMessageSchema>;
 export type ServerMessage = v.InferOutput<typeof ServerMessageSchema>;
 export type SessionSummary = v.InferOutput<typeof SessionSummarySchema>;
 export type ProviderInfo = v.InferOutput<typeof ProviderInfoSchema>;
+export type ChimeProviderInfo = v.InferOutput<typeof ChimeProviderInfoSchema>;
+export type ChimeMeeting = v.InferOutput<typeof ChimeMeetingSchema>;
+export type ChimeAttendee = v.InferOutput<typeof ChimeAttendeeSchema>;
 export type Welcome = v.InferOutput<typeof WelcomeSchema>;
 export type RtcOffer = v.InferOutput<typeof RtcOfferSchema>;
 export type RtcAnswer = v.InferOutput<typeof RtcAnswerSchema>;

@@ -23,6 +23,14 @@ describe('sessionStatus', () => {
     assert.equal(sessionStatus(true, { webcam: 'off', screen: 'off', phone: 'lost' }), 'feed-lost');
   });
 
+  test('is preparing while the provider prepares the media of a connected candidate', () => {
+    assert.equal(sessionStatus(true, noFeeds(), false, true), 'preparing');
+    assert.equal(sessionStatus(true, { webcam: 'lost', screen: 'off', phone: 'off' }, false, true), 'preparing');
+    assert.equal(sessionStatus(false, noFeeds(), false, true), 'offline');
+    assert.equal(sessionStatus(true, noFeeds(), true, true), 'ended');
+    assert.equal(sessionStatus(true, noFeeds(), false, false), 'connecting');
+  });
+
   test('is ended once the session ended, connected or not, whatever the feeds say', () => {
     assert.equal(sessionStatus(true, { webcam: 'live', screen: 'lost', phone: 'off' }, true), 'ended');
     assert.equal(sessionStatus(false, noFeeds(), true), 'ended');

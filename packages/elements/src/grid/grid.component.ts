@@ -33,6 +33,7 @@ const CONNECTION_LABEL: Record<RoomState['connection'], string> = {
 
 const STATUS_WORD: Record<SessionSummary['status'], string> = {
   connecting: 'connecting',
+  preparing: 'preparing',
   live: 'live',
   'feed-lost': 'feed lost',
   offline: 'offline',

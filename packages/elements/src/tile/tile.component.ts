@@ -13,6 +13,7 @@ export type TileFeedState = 'live' | 'connecting' | 'lost' | 'off' | 'offline' |
 const FEED_LABEL: Record<Feed, string> = { webcam: 'Webcam', screen: 'Screen', phone: 'Phone' };
 const STATUS_LABEL: Record<SessionStatus, string> = {
   connecting: 'Connecting',
+  preparing: 'Preparing',
   live: 'Live',
   'feed-lost': 'Feed lost',
   offline: 'Offline',

@@ -13,6 +13,8 @@ export interface SessionRecord {
   joinedAt: number;
   /** The exam clock, kept by the server. */
   clock: ClockState;
+  /** Set while the media provider prepares the session's media (e.g. creates its Chime meeting). */
+  preparing?: boolean;
 }
 
 /**
