@@ -18,7 +18,7 @@ import type { WebSocket as WsSocket } from 'ws';
 import { PROTOCOL_VERSION, ServerMessageSchema, parse, type ServerMessage } from '@proctorkit/core/protocol';
 import { chimeProvider, createProctorKit } from '@proctorkit/server-kit';
 import { FakeChime } from '../packages/server-kit/test-fixtures/fake-chime/fake-chime.js';
-import { cli } from '../scripts/cli.js';
+import { cli, stopOnSignalOrTimeout } from '../scripts/cli.js';
 import { Failures, ms, sleep, summarize } from './control/stats.js';
 
 // The bench's own `ws` is the one the server kit depends on (the repo root hoists an older major).
@@ -68,10 +68,7 @@ const seconds = (milliseconds: number) => `${(milliseconds / 1000).toFixed(1)} s
 const log = (message: string) => console.log(`[${seconds(performance.now() - started).padStart(7)}] ${message}`);
 const candidateId = (index: number) => `cand-${String(index + 1).padStart(5, '0')}`;
 
-setTimeout(() => {
-  console.error(`bench:chime: did not finish within ${seconds(hardLimitMs)}; stopping.`);
-  process.exit(1);
-}, hardLimitMs).unref();
+stopOnSignalOrTimeout('bench:chime', hardLimitMs, (code) => process.exit(code));
 
 // --- Set-up ------------------------------------------------------------------------------------
 

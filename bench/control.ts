@@ -28,7 +28,7 @@ import {
 } from './control/clients.js';
 import type { ServerKind, ServerReply, ServerRequest, ServerStats } from './control/server.js';
 import { kb, mb, ms, ratio, sleep, summarize, type Failures, type Summary } from './control/stats.js';
-import { cli } from '../scripts/cli.js';
+import { cli, stopOnSignalOrTimeout } from '../scripts/cli.js';
 
 const GOAL_COMMAND_P99_MS = 50;
 const GOAL_RSS_PER_SESSION_KB = 25;
@@ -104,16 +104,7 @@ const cleanUp = (code: number) =>
     for (const child of children) child.kill('SIGKILL');
     process.exit(code);
   })());
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.on(signal, () => {
-    console.error(`\n${signal}: stopping the bench…`);
-    void cleanUp(130);
-  });
-}
-setTimeout(() => {
-  console.error(`bench:control: did not finish within ${HARD_LIMIT_MS / 1000} s; stopping.`);
-  void cleanUp(1);
-}, HARD_LIMIT_MS).unref();
+stopOnSignalOrTimeout('bench:control', HARD_LIMIT_MS, cleanUp);
 
 interface RunResult {
   label: string;

@@ -19,7 +19,7 @@ import type { Browser, CDPSession } from 'puppeteer-core';
 import { createExamSite, demoCandidateId } from '../examples/exam-site/app.js';
 import { candidateName, closeCandidates, startCandidates, type CandidateHandle } from '../scripts/crowd-lib.js';
 import { launchChromium } from '../test/support/chromium.js';
-import { cli } from '../scripts/cli.js';
+import { cli, stopOnSignalOrTimeout } from '../scripts/cli.js';
 
 const GOAL_FIRST_FRAME_S = 1.5;
 const GOAL_CPU_PERCENT = 60;
@@ -84,16 +84,7 @@ const cleanUp = (code: number) =>
     process.exit(code);
   })());
 
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.on(signal, () => {
-    console.error(`\n${signal}: stopping the bench…`);
-    void cleanUp(130);
-  });
-}
-setTimeout(() => {
-  console.error(`bench:grid: did not finish within ${HARD_LIMIT_MS / 1000} s; stopping.`);
-  void cleanUp(1);
-}, HARD_LIMIT_MS).unref();
+stopOnSignalOrTimeout('bench:grid', HARD_LIMIT_MS, cleanUp);
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 const log = (message: string) => console.log(`[${seconds(performance.now() - started).padStart(8)}] ${message}`);

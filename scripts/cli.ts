@@ -27,3 +27,20 @@ export function cli<const O extends Options>(name: string, usage: string, option
   };
   return { values: values as Values<O>, fail, positive };
 }
+
+/**
+ * Bounds a bench: on Ctrl-C / SIGTERM it calls `cleanUp(130)`, and when `limitMs` passes it says so
+ * and calls `cleanUp(1)`. `cleanUp` ends the process.
+ */
+export function stopOnSignalOrTimeout(name: string, limitMs: number, cleanUp: (code: number) => unknown): void {
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.on(signal, () => {
+      console.error(`\n${signal}: stopping the bench…`);
+      void cleanUp(130);
+    });
+  }
+  setTimeout(() => {
+    console.error(`${name}: did not finish within ${Math.round(limitMs / 1000)} s; stopping.`);
+    void cleanUp(1);
+  }, limitMs).unref();
+}
