@@ -1,15 +1,10 @@
-import {
-  BatchCreateAttendeeCommand,
+import type {
+  Attendee,
   ChimeSDKMeetingsClient,
-  CreateAttendeeCommand,
-  CreateMeetingWithAttendeesCommand,
-  DeleteMeetingCommand,
-  GetMeetingCommand,
-  type Attendee,
-  type ChimeSDKMeetingsClientConfig,
-  type CreateAttendeeError,
-  type CreateAttendeeRequestItem,
-  type Meeting,
+  ChimeSDKMeetingsClientConfig,
+  CreateAttendeeError,
+  CreateAttendeeRequestItem,
+  Meeting,
 } from '@aws-sdk/client-chime-sdk-meetings';
 import {
   ChimeAttendeeSchema,
@@ -23,6 +18,7 @@ import { KitError } from '../../errors.js';
 import { KeyedQueue } from '../../keyed-queue.js';
 import type { SessionRecord } from '../../store/session-store.js';
 import type { MediaProvider, ProviderHost, SessionRef } from '../provider.js';
+import { chimeCalls, type ChimeCalls } from './chime-calls.js';
 import { MemoryChimeMeetingStore, type ChimeMeetingRecord, type ChimeMeetingStore } from './meeting-store.js';
 import { feedUserId, meetingRequestToken, viewerUserId } from './names.js';
 import { QueueCancelledError, RateQueue, type Failure, type RateQueueStats } from './rate-queue.js';
@@ -85,7 +81,8 @@ const RETRY_LATER = 'The media service could not prepare your session; reload th
  * attendees. Every Chime request goes through one rate-limited queue; a candidate waiting for its
  * turn is told its place (`session.preparing`), and supervisors see the session as `preparing`.
  * Meetings are kept in a store so a rejoin reuses them; one Chime has ended is recreated; a
- * session's end deletes its meeting.
+ * session's end deletes its meeting. The AWS SDK is loaded at the first Chime request, so hosts
+ * that never use this provider never load it.
  *
  * @example
  * ```ts
@@ -106,8 +103,7 @@ interface ViewerBatch {
 
 class ChimeMeetings implements ChimeProvider {
   readonly name = 'chime';
-  private readonly client: ChimeSDKMeetingsClient;
-  private readonly ownsClient: boolean;
+  private readonly chime: ChimeCalls;
   private readonly queue: RateQueue;
   private readonly store: ChimeMeetingStore;
   private readonly mediaRegion: string;
@@ -148,17 +144,21 @@ class ChimeMeetings implements ChimeProvider {
     this.eventIngestion = options.eventIngestion ?? true;
     this.progressIntervalMs = options.progressIntervalMs ?? 2000;
     this.store = options.store ?? new MemoryChimeMeetingStore();
-    this.ownsClient = !options.client;
-    this.client =
-      options.client ??
-      new ChimeSDKMeetingsClient({
-        region: options.region,
-        // The queue retries; the SDK's own retries would add requests while Chime throttles.
-        maxAttempts: 1,
-        requestHandler: { connectionTimeout: 5_000, requestTimeout: 15_000, throwOnRequestTimeout: true },
-        ...(options.endpoint === undefined ? {} : { endpoint: options.endpoint }),
-        ...(options.credentials === undefined ? {} : { credentials: options.credentials }),
-      });
+    // The AWS SDK loads at the first request, so a kit that never uses Chime never loads it.
+    this.chime = chimeCalls(
+      options.client
+        ? { client: options.client }
+        : {
+            config: {
+              region: options.region,
+              // The queue retries; the SDK's own retries would add requests while Chime throttles.
+              maxAttempts: 1,
+              requestHandler: { connectionTimeout: 5_000, requestTimeout: 15_000, throwOnRequestTimeout: true },
+              ...(options.endpoint === undefined ? {} : { endpoint: options.endpoint }),
+              ...(options.credentials === undefined ? {} : { credentials: options.credentials }),
+            },
+          },
+    );
     this.queue = new RateQueue({
       ratePerSecond: rate,
       classify,
@@ -227,7 +227,7 @@ class ChimeMeetings implements ChimeProvider {
       });
       if (!record) return;
       const MeetingId = record.meeting.MeetingId;
-      await this.queue.run(sessionId, () => this.client.send(new DeleteMeetingCommand({ MeetingId })), 'later').catch((error) => {
+      await this.queue.run(sessionId, () => this.chime.deleteMeeting({ MeetingId }), 'later').catch((error) => {
         if (isNotFound(error) || error instanceof QueueCancelledError) return;
         this.host?.logger.warn(`chime: deleting meeting ${MeetingId} of session ${sessionId} failed; Chime ends it once idle`, error);
       });
@@ -239,7 +239,7 @@ class ChimeMeetings implements ChimeProvider {
   async close(): Promise<void> {
     clearInterval(this.progressTimer);
     this.queue.close();
-    if (this.ownsClient) this.client.destroy();
+    this.chime.destroy();
   }
 
   /** Creates the session's meeting once, however many ask at once. `stale`: the meeting Chime ended, if any. */
@@ -280,14 +280,12 @@ class ChimeMeetings implements ChimeProvider {
           ...FEEDS.map((feed) => ({ ExternalUserId: feedUserId(candidateId, feed), Capabilities: SEND_VIDEO })),
           ...[...new Set(host.supervisorsOf(session))].map((id) => ({ ExternalUserId: viewerUserId(id), Capabilities: RECEIVE_VIDEO })),
         ];
-        return this.client.send(
-          new CreateMeetingWithAttendeesCommand({
-            MediaRegion: this.mediaRegion,
-            ExternalMeetingId: sessionId,
-            ClientRequestToken: meetingRequestToken(sessionId, generation),
-            Attendees: wanted.slice(0, this.attendeesPerCreate),
-          }),
-        );
+        return this.chime.createMeetingWithAttendees({
+          MediaRegion: this.mediaRegion,
+          ExternalMeetingId: sessionId,
+          ClientRequestToken: meetingRequestToken(sessionId, generation),
+          Attendees: wanted.slice(0, this.attendeesPerCreate),
+        });
       });
       this.tellPlace(sessionId, this.queue.ahead(sessionId));
       const created = await creating;
@@ -308,9 +306,7 @@ class ChimeMeetings implements ChimeProvider {
       for (let i = 0; i < rest.length; i += BATCH_MAX) {
         const Attendees = rest.slice(i, i + BATCH_MAX);
         try {
-          const added = await this.call(sessionId, () =>
-            this.client.send(new BatchCreateAttendeeCommand({ MeetingId: record.meeting.MeetingId, Attendees })),
-          );
+          const added = await this.call(sessionId, () => this.chime.batchCreateAttendee({ MeetingId: record.meeting.MeetingId, Attendees }));
           this.addAttendees(record, added.Attendees, added.Errors);
         } catch (error) {
           if (error instanceof QueueCancelledError) break;
@@ -340,7 +336,7 @@ class ChimeMeetings implements ChimeProvider {
     const MeetingId = record.meeting.MeetingId;
     if (this.verifying.has(sessionId)) return;
     this.verifying.add(sessionId);
-    this.call(sessionId, () => this.client.send(new GetMeetingCommand({ MeetingId })), 'later')
+    this.call(sessionId, () => this.chime.getMeeting({ MeetingId }), 'later')
       .then(
         () => undefined,
         async (error: unknown) => {
@@ -389,8 +385,8 @@ class ChimeMeetings implements ChimeProvider {
             .slice(0, BATCH_MAX)
             .map((ExternalUserId) => ({ ExternalUserId, Capabilities: RECEIVE_VIDEO }));
           if (Attendees.length === 0) return undefined;
-          if (Attendees.length > 1) return this.client.send(new BatchCreateAttendeeCommand({ MeetingId, Attendees }));
-          const { Attendee } = await this.client.send(new CreateAttendeeCommand({ MeetingId, ...Attendees[0]! }));
+          if (Attendees.length > 1) return this.chime.batchCreateAttendee({ MeetingId, Attendees });
+          const { Attendee } = await this.chime.createAttendee({ MeetingId, ...Attendees[0]! });
           return { Attendees: Attendee ? [Attendee] : [], Errors: [] };
         });
         if (added) {
