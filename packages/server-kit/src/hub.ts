@@ -1,5 +1,7 @@
 import {
   CloseCode,
+  IdentityVerdictSchema,
+  parse,
   supervises,
   type CandidateClaims,
   type ClientMessage,
@@ -201,6 +203,7 @@ export class SessionHub {
       case 'command.extend':
       case 'command.message':
       case 'command.terminate':
+      case 'command.identity':
         return this.command(connection, claims, message);
       case 'events.fetch': {
         await this.requireWatchable(claims, message.sessionId);
@@ -281,6 +284,12 @@ export class SessionHub {
       case 'command.terminate':
         await this.sessions.terminate(sessionId, message.reason, actor);
         return;
+      case 'command.identity': {
+        const verdict = parse(IdentityVerdictSchema, message);
+        if (!verdict.ok) throw new KitError('bad-message', `command.identity: ${verdict.message}.`);
+        await this.sessions.verifyIdentity(sessionId, verdict.value, actor);
+        return;
+      }
     }
   }
 

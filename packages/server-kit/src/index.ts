@@ -20,5 +20,8 @@ export { MemorySessionStore } from './store/memory-store.js';
 export { MemoryEventStore } from './store/memory-event-store.js';
 export type { EventStore, EventDraft } from './store/event-store.js';
 export type { SessionRecord, SessionStore } from './store/session-store.js';
+export { FilePhotoStore } from './store/file-photo-store.js';
+export type { PhotoStore, StoredPhoto } from './store/photo-store.js';
+export type { IdentityPhoto, IdentityPhotoType, IdentityStatus, IdentitySummary } from '@proctorkit/core/protocol';
 export type { IssueOptions } from './tokens.js';
 export type { CandidateClaims, SupervisorClaims, Claims, SessionSummary, SessionEvent, ClockState } from '@proctorkit/core/protocol';

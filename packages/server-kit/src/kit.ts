@@ -3,6 +3,7 @@ import type { Router } from 'express';
 import {
   CloseCode,
   GeneratedIdSchema,
+  IdentityVerdictSchema,
   LogNameSchema,
   SessionEventSchema,
   parse,
@@ -18,6 +19,8 @@ import { localProvider } from './providers/local.js';
 import type { MediaProvider } from './providers/provider.js';
 import { Sessions, type Actor } from './sessions.js';
 import type { EventStore } from './store/event-store.js';
+import { FilePhotoStore } from './store/file-photo-store.js';
+import { photoKey, type PhotoStore } from './store/photo-store.js';
 import { MemoryEventStore } from './store/memory-event-store.js';
 import { MemorySessionStore } from './store/memory-store.js';
 import type { SessionStore } from './store/session-store.js';
@@ -42,6 +45,17 @@ export interface ProctorKitOptions {
   tokenTtl?: number | string;
   /** Control-channel timings. Defaults: hello within 10 s, heartbeat every 20 s. */
   timings?: Partial<ControlEndpointTimings>;
+  /**
+   * Start a candidate's exam clock only once a supervisor (or the host) approved the photos of
+   * their ID document and face. The candidate's start waits for the approval. Default: `false`
+   * (the identity check is still available, it just does not hold the clock).
+   */
+  requireIdentityCheck?: boolean;
+  /**
+   * Where identity photos are kept. Default: a {@link FilePhotoStore} in `proctorkit-data/photos`
+   * under the working directory, created on the first photo.
+   */
+  photoStore?: PhotoStore;
 }
 
 /** Options of {@link ProctorKit.attach}. */
@@ -69,6 +83,17 @@ export interface SessionsApi {
   message(sessionId: string, text: string): Promise<string>;
   /** Ends the candidate's exam with a reason the candidate sees. */
   terminate(sessionId: string, reason: string): Promise<SessionSummary>;
+  /**
+   * A verdict on the candidate's submitted identity photos, as a supervisor gives it: `'rejected'`
+   * needs a `reason` the candidate sees. An approval starts the clock if the candidate is waiting
+   * to start.
+   */
+  verifyIdentity(sessionId: string, verdict: 'approved' | 'rejected', reason?: string): Promise<SessionSummary>;
+  /**
+   * Deletes the session's identity photos from the photo store (e.g. once the exam is graded); the
+   * verdict and the log stay. Resolves with how many photos were deleted.
+   */
+  deleteIdentityPhotos(sessionId: string): Promise<number>;
 }
 
 /** The server kit a host mounts: REST router, control channel and token issuing. */
@@ -111,11 +136,13 @@ export function createProctorKit(options: ProctorKitOptions): ProctorKit {
   }
   const provider = options.provider ?? localProvider();
   const hub = new SessionHub(provider, logger);
+  const photos = options.photoStore ?? new FilePhotoStore();
   const sessions = new Sessions({
     store: options.store ?? new MemorySessionStore(),
     events: options.eventStore ?? new MemoryEventStore(),
     // Whole milliseconds: the clock schema allows no fractions (0.017 min is 1020.0000000000001 ms).
     defaultDurationMs: Math.round(durationMinutes * 60_000),
+    requireIdentityCheck: options.requireIdentityCheck === true,
     isConnected: (sessionId) => hub.isConnected(sessionId),
     onChange: (change) => hub.announce(change),
   });
@@ -137,7 +164,7 @@ export function createProctorKit(options: ProctorKitOptions): ProctorKit {
   };
 
   return {
-    router: createRouter({ hub, sessions, tokens, logger }),
+    router: createRouter({ hub, sessions, tokens, logger, photos }),
     attach: (server, { path = '/proctor/ws' } = {}) => endpoint.attach(server, path),
     issueToken: (claims, issueOptions) => tokens.issue(claims, issueOptions),
     sessions: {
@@ -168,6 +195,16 @@ export function createProctorKit(options: ProctorKitOptions): ProctorKit {
       message: async (id, body) => (await sessions.message(sessionId(id), text(body, 'message', 1000), HOST)).messageId,
       terminate: async (id, reason) =>
         (await sessions.terminate(sessionId(id), text(reason, 'terminate: reason', 500), HOST)).summary,
+      async verifyIdentity(id, verdict, reason) {
+        const parsed = parse(IdentityVerdictSchema, { verdict, reason });
+        if (!parsed.ok) throw new KitError('bad-message', `verifyIdentity: ${parsed.message}.`);
+        return (await sessions.verifyIdentity(sessionId(id), parsed.value, HOST)).summary;
+      },
+      async deleteIdentityPhotos(id) {
+        const { deleted } = await sessions.deleteIdentityPhotos(sessionId(id), HOST);
+        await Promise.all(deleted.map((photo) => photos.delete(photoKey(id, photo.photoId))));
+        return deleted.length;
+      },
     },
     async log(id, name, data = {}) {
       const parsedName = parse(LogNameSchema, name);

@@ -17,6 +17,8 @@ import {
   type EventSource,
   type Feed,
   type FeedState,
+  type IdentityPhoto,
+  type IdentityVerdict,
   type SessionEvent,
   type SessionSummary,
 } from '@proctorkit/core/protocol';
@@ -50,6 +52,8 @@ export interface SessionsOptions {
   events: EventStore;
   /** Exam length when the token names none. */
   defaultDurationMs: number;
+  /** Whether the clock starts only once a supervisor (or the host) approved the candidate's identity. */
+  requireIdentityCheck?: boolean;
   /** Whether the candidate's page of a session holds a connection now. */
   isConnected(sessionId: string): boolean;
   /** Called after every change, in order per session. */
@@ -104,7 +108,11 @@ export class Sessions {
   }
 
   async summary(record: SessionRecord): Promise<SessionSummary> {
-    return toSummary(record, await this.options.events.lastSeq(record.sessionId));
+    return toSummary(record, await this.options.events.lastSeq(record.sessionId), this.identityRequired);
+  }
+
+  private get identityRequired(): boolean {
+    return this.options.requireIdentityCheck === true;
   }
 
   /** Up to 500 events after `afterSeq`, and whether more follow. */
@@ -118,6 +126,8 @@ export class Sessions {
     return this.change(sessionId, SERVER, (record) => {
       record.name = name;
       record.feeds = noFeeds();
+      // A start waiting for an identity approval was this page's; a new page asks again.
+      delete record.startRequested;
       return [{ type: 'session.joined', data: {} }];
     });
   }
@@ -135,6 +145,7 @@ export class Sessions {
   left(sessionId: string): Promise<SessionChange> {
     return this.change(sessionId, SERVER, (record) => {
       record.feeds = noFeeds();
+      delete record.startRequested;
       return [{ type: 'session.left', data: {} }];
     });
   }
@@ -149,14 +160,89 @@ export class Sessions {
     });
   }
 
-  /** The candidate starts (after consent): the clock runs. Starting again changes nothing. */
+  /**
+   * The candidate starts (after consent): the clock runs. Starting again changes nothing. When the
+   * kit requires an identity check that is not approved yet, the start waits for the approval.
+   */
   start(sessionId: string): Promise<SessionChange> {
     return this.change(sessionId, CANDIDATE, (record, now) => {
       requireNotEnded(record);
       if (record.clock.startedAt !== null) return [];
-      record.clock = clockStart(record.clock, now);
-      return [{ type: 'session.started', data: { durationMs: record.clock.durationMs } }];
+      if (this.identityRequired && record.identity?.status !== 'approved') {
+        record.startRequested = true;
+        return [];
+      }
+      return startClock(record, now);
     });
+  }
+
+  /**
+   * Keeps a candidate's identity photo (already stored) in place of the earlier one of its kind.
+   * Refused while the photos wait for a verdict or once approved. Returns the replaced photo, whose
+   * bytes the caller deletes.
+   */
+  async addIdentityPhoto(sessionId: string, photo: IdentityPhoto): Promise<{ change: SessionChange; replaced?: IdentityPhoto }> {
+    let replaced: IdentityPhoto | undefined;
+    const change = await this.change(sessionId, CANDIDATE, (record) => {
+      requirePhotosOpen(record);
+      const identity = record.identity ?? { status: 'none', photos: [] };
+      replaced = identity.photos.find((p) => p.kind === photo.kind);
+      record.identity = { ...identity, photos: [...identity.photos.filter((p) => p.kind !== photo.kind), photo] };
+      const { kind, photoId, contentType, bytes } = photo;
+      return [{ type: 'identity.photo', data: { kind, photoId, contentType, bytes } }];
+    });
+    return { change, ...(replaced ? { replaced } : {}) };
+  }
+
+  /** The candidate sends its photos to the supervisors: both are needed. Submitting again changes nothing. */
+  submitIdentity(sessionId: string): Promise<SessionChange> {
+    return this.change(sessionId, CANDIDATE, (record) => {
+      if (record.identity?.status === 'submitted') return [];
+      requirePhotosOpen(record);
+      const photos = record.identity?.photos ?? [];
+      const document = photos.find((p) => p.kind === 'document');
+      const face = photos.find((p) => p.kind === 'face');
+      if (!document || !face) {
+        throw new KitError('conflict', `Take a photo of ${document ? 'your face' : 'your ID document'} before submitting.`);
+      }
+      record.identity = { status: 'submitted', photos };
+      return [{ type: 'identity.submitted', data: { document: document.photoId, face: face.photoId } }];
+    });
+  }
+
+  /**
+   * A verdict on the submitted photos. A verdict can be changed (the same one again changes
+   * nothing); an approval starts the clock when the candidate already asked to start.
+   */
+  verifyIdentity(sessionId: string, verdict: IdentityVerdict, actor: Actor): Promise<SessionChange> {
+    return this.change(sessionId, actor, (record, now) => {
+      requireNotEnded(record);
+      const identity = record.identity;
+      if (!identity || identity.status === 'none') {
+        throw new KitError('conflict', `The candidate of session ${sessionId} has not submitted identity photos yet.`);
+      }
+      if (identity.status === verdict.verdict) return [];
+      if (verdict.verdict === 'rejected') {
+        record.identity = { status: 'rejected', photos: identity.photos, reason: verdict.reason };
+        return [{ type: 'identity.rejected', data: { reason: verdict.reason } }];
+      }
+      record.identity = { status: 'approved', photos: identity.photos };
+      const drafts: Draft[] = [{ type: 'identity.approved', data: {} }];
+      if (record.startRequested && record.clock.startedAt === null) drafts.push(...startClock(record, now));
+      return drafts;
+    });
+  }
+
+  /** Forgets a session's identity photos (the verdict stays); returns them, for the caller to delete their bytes. */
+  async deleteIdentityPhotos(sessionId: string, actor: Actor): Promise<{ change: SessionChange; deleted: IdentityPhoto[] }> {
+    let deleted: IdentityPhoto[] = [];
+    const change = await this.change(sessionId, actor, (record) => {
+      deleted = record.identity?.photos ?? [];
+      if (!record.identity || deleted.length === 0) return [];
+      record.identity = { ...record.identity, photos: [] };
+      return [{ type: 'identity.deleted', data: { photoIds: deleted.map((p) => p.photoId) } }];
+    });
+    return { change, deleted };
   }
 
   pause(sessionId: string, actor: Actor): Promise<SessionChange> {
@@ -240,15 +326,15 @@ export class Sessions {
   ): Promise<SessionChange> {
     return this.locks.run(`session:${sessionId}`, async () => {
       const record = await this.require(sessionId);
-      const before = JSON.stringify(toSummary(record, 0));
+      const before = JSON.stringify(toSummary(record, 0, this.identityRequired));
+      const stored = JSON.stringify(record);
       const clockBefore = record.clock;
-      const preparingBefore = record.preparing;
       const now = Date.now();
       const drafts = apply(record, now);
       record.connected = this.options.isConnected(sessionId);
-      const after = JSON.stringify(toSummary(record, 0));
-      // `preparing` may change unseen (an offline session shows `offline`), yet must be stored.
-      if (after !== before || record.preparing !== preparingBefore) await this.options.store.put(record);
+      const after = JSON.stringify(toSummary(record, 0, this.identityRequired));
+      // Some of a record changes unseen (`preparing` of an offline session, identity photos, a waiting start), yet must be stored.
+      if (JSON.stringify(record) !== stored) await this.options.store.put(record);
       const events: SessionEvent[] = [];
       for (const { clientEventId, ...draft } of drafts) {
         const event = await this.options.events.append(
@@ -298,11 +384,33 @@ export class Sessions {
   }
 }
 
-/** A session as supervisors and host backends see it. */
-export function toSummary(record: SessionRecord, lastSeq: number): SessionSummary {
-  const { sessionId, examId, candidateId, name, feeds, joinedAt, clock } = record;
+/**
+ * A session as supervisors and host backends see it. It carries the identity check when the kit
+ * requires one (`identityRequired`) or the candidate has sent a photo.
+ */
+export function toSummary(record: SessionRecord, lastSeq: number, identityRequired = false): SessionSummary {
+  const { sessionId, examId, candidateId, name, feeds, joinedAt, clock, identity } = record;
   const status = sessionStatus(record.connected, feeds, clock.endedAt !== null, record.preparing === true);
-  return { sessionId, examId, candidateId, name, feeds: { ...feeds }, joinedAt, clock: { ...clock }, status, lastSeq };
+  const summary: SessionSummary = { sessionId, examId, candidateId, name, feeds: { ...feeds }, joinedAt, clock: { ...clock }, status, lastSeq };
+  if (identityRequired || identity) {
+    summary.identity = { required: identityRequired, status: identity?.status ?? 'none', ...(identity?.reason ? { reason: identity.reason } : {}) };
+  }
+  return summary;
+}
+
+/** Starts the clock of a session that has not started. */
+function startClock(record: SessionRecord, now: number): Draft[] {
+  delete record.startRequested;
+  record.clock = clockStart(record.clock, now);
+  return [{ type: 'session.started', data: { durationMs: record.clock.durationMs } }];
+}
+
+/** Photos may be taken and retaken until they are submitted, and again after a rejection. */
+export function requirePhotosOpen(record: SessionRecord): void {
+  requireNotEnded(record);
+  const status = record.identity?.status;
+  if (status === 'submitted') throw new KitError('conflict', 'Your photos are with a supervisor: wait for their verdict.');
+  if (status === 'approved') throw new KitError('conflict', 'Your identity is already approved.');
 }
 
 function requireNotEnded(record: SessionRecord): void {

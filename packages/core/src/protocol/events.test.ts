@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import {
   CandidateEventSchema,
+  IDENTITY_EVENT_TYPES,
   LogNameSchema,
   SIGNAL_CODES,
   SessionEventSchema,
@@ -115,6 +116,14 @@ describe('session events', () => {
       assert.equal(parse(SessionEventSchema, { ...event, source }).ok, true, source);
     }
     assert.match(refused(parse(SessionEventSchema, { ...event, source: 'admin' })), /^source: /);
+  });
+
+  test('accept every identity check type, distinct and in the identity family', () => {
+    assert.equal(new Set(IDENTITY_EVENT_TYPES).size, IDENTITY_EVENT_TYPES.length);
+    for (const type of IDENTITY_EVENT_TYPES) {
+      assert.match(type, /^identity\./);
+      assert.equal(parse(SessionEventSchema, { ...event, type, source: 'server' }).ok, true, type);
+    }
   });
 
   test('refuse a type that is not <family>.<name>', () => {

@@ -23,6 +23,22 @@ export type SignalCode = (typeof SIGNAL_CODES)[number];
 /** Who wrote an event: the kit itself, the candidate's page, a supervisor, or the host's backend. */
 export type EventSource = 'server' | 'candidate' | 'supervisor' | 'host';
 
+/**
+ * The log entries of an identity check, written by the kit. `identity.photo`: the candidate took
+ * (or retook) a photo — `kind`, `photoId`, `contentType`, `bytes`, never the image itself.
+ * `identity.submitted`: the photos went to the supervisors — `document` and `face` (photo ids).
+ * `identity.approved`; `identity.rejected` with the `reason` the candidate sees.
+ * `identity.deleted`: the host deleted the photos — `photoIds`.
+ */
+export const IDENTITY_EVENT_TYPES = [
+  'identity.photo',
+  'identity.submitted',
+  'identity.approved',
+  'identity.rejected',
+  'identity.deleted',
+] as const;
+export type IdentityEventType = (typeof IDENTITY_EVENT_TYPES)[number];
+
 /** Free-form JSON an event carries, at most 2 KB. */
 const EventDataSchema = v.pipe(
   v.record(v.pipe(v.string(), v.maxLength(64)), v.unknown()),

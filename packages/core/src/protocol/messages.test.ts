@@ -5,6 +5,9 @@ import {
   ClientMessageSchema,
   ErrorMessageSchema,
   HelloSchema,
+  IDENTITY_PHOTO_MAX_BYTES,
+  IdentityVerdictSchema,
+  IdentityViewSchema,
   PROTOCOL_VERSION,
   ServerMessageSchema,
   WelcomeSchema,
@@ -36,6 +39,7 @@ const valid = {
   'command.extend': { v: 1, type: 'command.extend', id: COMMAND_ID, target: SESSION_ID, minutes: 10 },
   'command.message': { v: 1, type: 'command.message', id: COMMAND_ID, target: '*', text: 'Five minutes left.' },
   'command.terminate': { v: 1, type: 'command.terminate', id: COMMAND_ID, target: SESSION_ID, reason: 'Phone in use.' },
+  'command.identity': { v: 1, type: 'command.identity', id: COMMAND_ID, target: SESSION_ID, verdict: 'approved' },
   'feed.state': { v: 1, type: 'feed.state', feed: 'webcam', state: 'live' },
   'feed.subscribe': { v: 1, type: 'feed.subscribe', sessionId: SESSION_ID, feeds: ['webcam', 'screen'], quality: 'thumbnail' },
   'feed.unsubscribe': { v: 1, type: 'feed.unsubscribe', sessionId: SESSION_ID },
@@ -281,6 +285,27 @@ describe('clock, log and command messages', () => {
     assert.match(refused(parse(ClientMessageSchema, { ...valid['command.terminate'], reason: 'x'.repeat(501) })), /^reason: /);
   });
 
+  test('give an identity verdict to one session, approved or rejected, with a reason of at most 500 characters', () => {
+    const rejected = { ...valid['command.identity'], verdict: 'rejected', reason: '  The photo is blurred.  ' };
+    const parsed = parse(ClientMessageSchema, rejected);
+    assert.ok(parsed.ok);
+    assert.equal((parsed.value as { reason?: string }).reason, 'The photo is blurred.', 'trimmed');
+    assert.match(refused(parse(ClientMessageSchema, { ...valid['command.identity'], target: '*' })), /^target: /);
+    assert.match(refused(parse(ClientMessageSchema, { ...valid['command.identity'], verdict: 'maybe' })), /^verdict: /);
+    assert.match(refused(parse(ClientMessageSchema, { ...rejected, reason: ' ' })), /^reason: /);
+    assert.match(refused(parse(ClientMessageSchema, { ...rejected, reason: 'x'.repeat(501) })), /^reason: /);
+  });
+
+  test('require a reason with a rejection, and none with an approval', () => {
+    assert.deepEqual(parse(IdentityVerdictSchema, { verdict: 'approved' }), { ok: true, value: { verdict: 'approved' } });
+    assert.deepEqual(parse(IdentityVerdictSchema, { verdict: 'rejected', reason: ' Not you. ' }), {
+      ok: true,
+      value: { verdict: 'rejected', reason: 'Not you.' },
+    });
+    assert.match(refused(parse(IdentityVerdictSchema, { verdict: 'rejected' })), /^reason: /);
+    assert.match(refused(parse(IdentityVerdictSchema, { verdict: 'rejected', reason: '' })), /^reason: /);
+  });
+
   test('append 1 to 50 events at once, naming the bad one', () => {
     const one = valid['log.append'].events[0];
     const many = (n: number) => Array.from({ length: n }, (_, i) => ({ ...one, id: `evt-${String(i).padStart(8, '0')}` }));
@@ -323,6 +348,28 @@ describe('clock, log and command answers', () => {
     const { seq: _seq, ...unnumbered } = event;
     assert.match(refused(parse(ServerMessageSchema, { v: 1, type: 'session.event', sessionId: SESSION_ID, event: unnumbered })), /^event\.seq: /);
     assert.match(refused(parse(ServerMessageSchema, { v: 1, type: 'events.batch', sessionId: SESSION_ID, events: [] })), /^more: /);
+  });
+
+  test('carry the identity check in a summary when there is one', () => {
+    for (const identity of [
+      { required: true, status: 'none' },
+      { required: false, status: 'submitted' },
+      { required: true, status: 'approved' },
+      { required: true, status: 'rejected', reason: 'Blurred.' },
+    ]) {
+      assert.equal(parse(ServerMessageSchema, { v: 1, type: 'session.updated', session: { ...summary, identity } }).ok, true, identity.status);
+    }
+    const unknown = { ...summary, identity: { required: true, status: 'pending' } };
+    assert.match(refused(parse(ServerMessageSchema, { v: 1, type: 'session.updated', session: unknown })), /^session\.identity\.status: /);
+  });
+
+  test('list at most one photo of each kind in an identity view, within the size limit', () => {
+    const photo = { photoId: 'photo-000001', kind: 'face', contentType: 'image/jpeg', bytes: 1024, at: 1_700_000_000_000 };
+    const view = { required: false, status: 'submitted', photos: [photo, { ...photo, kind: 'document' }] };
+    assert.deepEqual(parse(IdentityViewSchema, view), { ok: true, value: view });
+    assert.match(refused(parse(IdentityViewSchema, { ...view, photos: [photo, photo, photo] })), /^photos: /);
+    assert.match(refused(parse(IdentityViewSchema, { ...view, photos: [{ ...photo, bytes: IDENTITY_PHOTO_MAX_BYTES + 1 }] })), /^photos\.0\.bytes: /);
+    assert.match(refused(parse(IdentityViewSchema, { ...view, photos: [{ ...photo, contentType: 'image/gif' }] })), /^photos\.0\.contentType: /);
   });
 
   test('carry the clock and the latest sequence number in every summary', () => {

@@ -159,6 +159,82 @@ export const TerminateSchema = v.object({
   reason: v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(500)),
 });
 
+// ---- Identity check ------------------------------------------------------------------------
+
+/** The photos of an identity check: the candidate's ID document, and their face. */
+export const IDENTITY_PHOTO_KINDS = ['document', 'face'] as const;
+/** One photo of an identity check. */
+export type IdentityPhotoKind = (typeof IDENTITY_PHOTO_KINDS)[number];
+export const IdentityPhotoKindSchema = v.picklist(IDENTITY_PHOTO_KINDS);
+
+/** The image types an identity photo may be sent as. */
+export const IDENTITY_PHOTO_TYPES = ['image/jpeg', 'image/png', 'image/webp'] as const;
+export type IdentityPhotoType = (typeof IDENTITY_PHOTO_TYPES)[number];
+
+/** The largest identity photo, in bytes (2 MB). */
+export const IDENTITY_PHOTO_MAX_BYTES = 2 * 1024 * 1024;
+
+/**
+ * Where a session's identity check is: `none` before the candidate submits (photos may be taken
+ * and retaken), `submitted` waiting for a supervisor, `approved`, or `rejected` (the candidate may
+ * retake photos and submit again).
+ */
+export const IdentityStatusSchema = v.picklist(['none', 'submitted', 'approved', 'rejected']);
+export type IdentityStatus = v.InferOutput<typeof IdentityStatusSchema>;
+
+const VerdictReasonSchema = v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(500));
+
+/**
+ * A session's identity check as its summary carries it: `required` when the kit starts the exam
+ * clock only after an approval (`requireIdentityCheck`), and the `reason` of a rejection.
+ */
+export const IdentitySummarySchema = v.object({
+  required: v.boolean(),
+  status: IdentityStatusSchema,
+  reason: v.optional(VerdictReasonSchema),
+});
+export type IdentitySummary = v.InferOutput<typeof IdentitySummarySchema>;
+
+/** One stored identity photo: its server-generated id, what it shows, its type, size and upload time. */
+export const IdentityPhotoSchema = v.object({
+  photoId: GeneratedIdSchema,
+  kind: IdentityPhotoKindSchema,
+  contentType: v.picklist(IDENTITY_PHOTO_TYPES),
+  bytes: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(IDENTITY_PHOTO_MAX_BYTES)),
+  at: v.number(),
+});
+export type IdentityPhoto = v.InferOutput<typeof IdentityPhotoSchema>;
+
+/** A session's identity check with its current photos, as supervisors read it (`GET …/identity`). */
+export const IdentityViewSchema = v.object({
+  ...IdentitySummarySchema.entries,
+  photos: v.pipe(v.array(IdentityPhotoSchema), v.maxLength(IDENTITY_PHOTO_KINDS.length)),
+});
+export type IdentityView = v.InferOutput<typeof IdentityViewSchema>;
+
+/** A verdict on a candidate's identity photos: approved, or rejected with a reason the candidate sees. */
+export const IdentityVerdictSchema = v.variant('verdict', [
+  v.object({ verdict: v.literal('approved') }),
+  v.object({
+    verdict: v.literal('rejected'),
+    reason: v.pipe(v.string('is required to reject'), v.trim(), v.minLength(1, 'is required to reject'), v.maxLength(500)),
+  }),
+]);
+export type IdentityVerdict = v.InferOutput<typeof IdentityVerdictSchema>;
+
+/**
+ * A supervisor's verdict on one candidate's identity photos. Rejecting needs a `reason`; the
+ * server checks the pair against {@link IdentityVerdictSchema}.
+ */
+export const VerifyIdentitySchema = v.object({
+  v: V,
+  type: v.literal('command.identity'),
+  id: CommandIdSchema,
+  target: GeneratedIdSchema,
+  verdict: v.picklist(['approved', 'rejected']),
+  reason: v.optional(VerdictReasonSchema),
+});
+
 /** Every message a client may send after `session.hello`. */
 export const ClientMessageSchema = v.variant('type', [
   StartSchema,
@@ -170,6 +246,7 @@ export const ClientMessageSchema = v.variant('type', [
   ExtendSchema,
   MessageSchema,
   TerminateSchema,
+  VerifyIdentitySchema,
   FeedStateMessageSchema,
   SubscribeSchema,
   UnsubscribeSchema,
@@ -192,6 +269,8 @@ export const SessionSummarySchema = v.object({
   joinedAt: v.number(),
   clock: ClockStateSchema,
   lastSeq: v.pipe(v.number(), v.integer(), v.minValue(0)),
+  /** Present when the kit requires an identity check, or once the candidate has sent a photo. */
+  identity: v.optional(IdentitySummarySchema),
 });
 
 // ---- Amazon Chime join info ----------------------------------------------------------------

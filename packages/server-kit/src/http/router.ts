@@ -5,14 +5,17 @@ import { KitError } from '../errors.js';
 import type { SessionHub } from '../hub.js';
 import type { Sessions } from '../sessions.js';
 import type { Logger } from '../logger.js';
+import type { PhotoStore } from '../store/photo-store.js';
 import type { SessionRecord } from '../store/session-store.js';
 import type { TokenIssuer } from '../tokens.js';
+import { mountIdentityRoutes } from './identity-routes.js';
 
 interface RouterDeps {
   hub: SessionHub;
   sessions: Sessions;
   tokens: TokenIssuer;
   logger: Logger;
+  photos: PhotoStore;
 }
 
 const AfterSeqSchema = v.pipe(
@@ -27,7 +30,7 @@ type Handler = (request: Request, response: Response, claims: Claims) => Promise
  * The kit's REST API, for pages and host backends holding a token (`Authorization: Bearer …`).
  * Errors answer `{ error: { code, message } }` with the matching status.
  */
-export function createRouter({ hub, sessions, tokens, logger }: RouterDeps): Router {
+export function createRouter({ hub, sessions, tokens, logger, photos }: RouterDeps): Router {
   const router = express.Router();
 
   const authorized = (handler: Handler) => async (request: Request, response: Response, next: NextFunction) => {
@@ -83,6 +86,8 @@ export function createRouter({ hub, sessions, tokens, logger }: RouterDeps): Rou
       response.json(await sessions.events(record.sessionId, after.value));
     }),
   );
+
+  mountIdentityRoutes(router, { sessions, photos, logger, authorized, readable });
 
   router.use((request: Request) => {
     throw new KitError('not-found', `No route ${request.method} ${request.baseUrl}${request.path}.`);

@@ -1,4 +1,4 @@
-import type { ClockState, FeedStates } from '@proctorkit/core/protocol';
+import type { ClockState, FeedStates, IdentityPhoto, IdentityStatus } from '@proctorkit/core/protocol';
 
 /** What the kit keeps about one session. */
 export interface SessionRecord {
@@ -15,6 +15,10 @@ export interface SessionRecord {
   clock: ClockState;
   /** Set while the media provider prepares the session's media (e.g. creates its Chime meeting). */
   preparing?: boolean;
+  /** The identity check, once the candidate sent a photo: its status, current photos and rejection reason. */
+  identity?: { status: IdentityStatus; photos: IdentityPhoto[]; reason?: string };
+  /** Set while the candidate's page asked to start but the clock waits for an identity approval. */
+  startRequested?: boolean;
 }
 
 /**

@@ -1,0 +1,176 @@
+import { randomUUID } from 'node:crypto';
+import type { Request, RequestHandler, Response, Router } from 'express';
+import {
+  GeneratedIdSchema,
+  IDENTITY_PHOTO_MAX_BYTES,
+  IDENTITY_PHOTO_TYPES,
+  IdentityPhotoKindSchema,
+  parse,
+  type Claims,
+  type IdentityPhoto,
+  type IdentityPhotoType,
+  type IdentityView,
+} from '@proctorkit/core/protocol';
+import { KitError } from '../errors.js';
+import type { Logger } from '../logger.js';
+import { requirePhotosOpen, type Sessions } from '../sessions.js';
+import { imageType, photoKey, type PhotoStore } from '../store/photo-store.js';
+import type { SessionRecord } from '../store/session-store.js';
+
+type Handler = (request: Request, response: Response, claims: Claims) => Promise<void>;
+
+/** What the identity routes need of the kit's router. */
+export interface IdentityRouteDeps {
+  sessions: Sessions;
+  photos: PhotoStore;
+  logger: Logger;
+  /** Wraps a handler that needs a verified token. */
+  authorized(handler: Handler): RequestHandler;
+  /** The session of `:sessionId` if the token may read it; 404 otherwise. */
+  readable(request: Request, claims: Claims): Promise<SessionRecord>;
+}
+
+/** A refusal with a more precise HTTP status than its code's: 413 (too large) or 415 (not an image type). */
+class BodyError extends KitError {
+  constructor(
+    message: string,
+    private readonly httpStatus: 413 | 415,
+  ) {
+    super('bad-message', message);
+  }
+
+  override get status(): number {
+    return this.httpStatus;
+  }
+}
+
+const MAX_MB = IDENTITY_PHOTO_MAX_BYTES / (1024 * 1024);
+
+/**
+ * The identity check's REST routes. The candidate uploads a photo of its ID document and of its
+ * face (`POST …/identity/photos/:kind`, a raw image body; a retake replaces the photo) and submits
+ * them (`POST …/identity/submit`). Supervisors of the candidate read the check
+ * (`GET …/identity`) and each photo (`GET …/identity/photos/:photoId`); the verdict goes over the
+ * control channel (`command.identity`). Nobody else sees a photo.
+ */
+export function mountIdentityRoutes(router: Router, { sessions, photos, logger, authorized, readable }: IdentityRouteDeps): void {
+  router.post(
+    '/sessions/:sessionId/identity/photos/:kind',
+    authorized(async (request, response, claims) => {
+      const record = await readable(request, claims);
+      if (claims.role !== 'candidate') throw new KitError('forbidden', 'Only the candidate takes identity photos.');
+      const kind = parse(IdentityPhotoKindSchema, request.params.kind);
+      if (!kind.ok) throw new KitError('bad-message', `kind ${kind.message}.`);
+      const contentType = declaredType(request);
+      const declared = Number(request.get('content-length') ?? NaN);
+      if (declared > IDENTITY_PHOTO_MAX_BYTES) throw tooLarge();
+      // Refuse early what the session would refuse anyway, before reading the photo.
+      requirePhotosOpen(record);
+      const bytes = await readBody(request);
+      if (bytes.length === 0) throw new KitError('bad-message', 'The photo is empty.');
+      if (imageType(bytes) !== contentType) throw new KitError('bad-message', `The body is not a ${contentType.slice('image/'.length).toUpperCase()} image.`);
+
+      const photo: IdentityPhoto = { photoId: randomUUID(), kind: kind.value, contentType, bytes: bytes.length, at: Date.now() };
+      const key = photoKey(record.sessionId, photo.photoId);
+      await photos.put(key, bytes, contentType);
+      let replaced: IdentityPhoto | undefined;
+      try {
+        ({ replaced } = await sessions.addIdentityPhoto(record.sessionId, photo));
+      } catch (error) {
+        await photos.delete(key).catch((cleanup) => logger.error(`deleting refused photo ${key} failed`, cleanup));
+        throw error;
+      }
+      if (replaced) {
+        const old = photoKey(record.sessionId, replaced.photoId);
+        photos.delete(old).catch((error) => logger.error(`deleting replaced photo ${old} failed`, error));
+      }
+      response.status(201).json({ photo });
+    }),
+  );
+
+  router.post(
+    '/sessions/:sessionId/identity/submit',
+    authorized(async (request, response, claims) => {
+      const record = await readable(request, claims);
+      if (claims.role !== 'candidate') throw new KitError('forbidden', 'Only the candidate submits identity photos.');
+      const { summary } = await sessions.submitIdentity(record.sessionId);
+      response.json({ identity: summary.identity });
+    }),
+  );
+
+  router.get(
+    '/sessions/:sessionId/identity',
+    authorized(async (request, response, claims) => {
+      const record = await supervised(request, claims);
+      const summary = await sessions.summary(record);
+      const identity: IdentityView = {
+        required: summary.identity?.required ?? false,
+        status: summary.identity?.status ?? 'none',
+        ...(summary.identity?.reason ? { reason: summary.identity.reason } : {}),
+        photos: record.identity?.photos ?? [],
+      };
+      response.set('Cache-Control', 'private, no-store').json({ identity });
+    }),
+  );
+
+  router.get(
+    '/sessions/:sessionId/identity/photos/:photoId',
+    authorized(async (request, response, claims) => {
+      const record = await supervised(request, claims);
+      const id = parse(GeneratedIdSchema, request.params.photoId);
+      if (!id.ok) throw new KitError('bad-message', `photoId ${id.message}.`);
+      // Only the session's current photos: a replaced or deleted photo, or another session's, is gone.
+      const known = record.identity?.photos.some((p) => p.photoId === id.value);
+      const stored = known ? await photos.get(photoKey(record.sessionId, id.value)) : undefined;
+      if (!stored) throw new KitError('not-found', `No photo ${id.value} in session ${record.sessionId}.`);
+      response
+        .set({
+          'Content-Type': stored.contentType,
+          'Content-Length': String(stored.bytes.length),
+          'Cache-Control': 'private, no-store',
+          'X-Content-Type-Options': 'nosniff',
+        })
+        .end(stored.bytes);
+    }),
+  );
+
+  /** The session if the token is a supervisor's that covers it (404 as for any unreadable session). */
+  async function supervised(request: Request, claims: Claims): Promise<SessionRecord> {
+    const record = await readable(request, claims);
+    if (claims.role !== 'supervisor') throw new KitError('forbidden', "Only the candidate's supervisors see the identity check.");
+    return record;
+  }
+}
+
+/** The image type of the request's `Content-Type`, or a 415. */
+function declaredType(request: Request): IdentityPhotoType {
+  const type = (request.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
+  const allowed = IDENTITY_PHOTO_TYPES.find((t) => t === type);
+  if (!allowed) throw new BodyError(`Send the photo as ${IDENTITY_PHOTO_TYPES.join(', ')} (Content-Type ${JSON.stringify(type || 'missing')}).`, 415);
+  return allowed;
+}
+
+function tooLarge(): BodyError {
+  return new BodyError(`The photo is larger than ${MAX_MB} MB. Take it again at a lower resolution.`, 413);
+}
+
+/** The request body, refused with 413 past the limit; what is left of a refused body is read and dropped. */
+function readBody(request: Request): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= IDENTITY_PHOTO_MAX_BYTES) {
+        chunks.push(chunk);
+        return;
+      }
+      request.off('data', onData).off('end', onEnd).off('error', onError);
+      request.resume();
+      reject(tooLarge());
+    };
+    const onEnd = () => resolve(Buffer.concat(chunks, size));
+    const onError = (error: Error) => reject(new KitError('bad-message', `The upload failed: ${error.message}`));
+    request.on('data', onData).once('end', onEnd).once('error', onError);
+  });
+}
