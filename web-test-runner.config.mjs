@@ -6,6 +6,7 @@ import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { chromeLauncher } from '@web/test-runner-chrome';
 import express from 'express';
 import { chromiumArgs, chromiumPath } from './test/support/chromium.ts';
+import { chimeTestKit } from './test/support/wtr-chime.ts';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
 const tsconfig = fileURLToPath(new URL('./tsconfig.json', import.meta.url));
@@ -77,6 +78,7 @@ async function proctorKitServer() {
 }
 
 const kitServer = await proctorKitServer();
+const chimeKit = await chimeTestKit();
 
 /** @type {import('@web/test-runner').TestRunnerConfig} */
 export default {
@@ -94,7 +96,7 @@ export default {
       },
     }),
   ],
-  plugins: [esbuildPlugin({ ts: true, target: 'es2022', tsconfig }), kitServer.plugin],
-  middleware: [kitServer.middleware],
+  plugins: [esbuildPlugin({ ts: true, target: 'es2022', tsconfig }), kitServer.plugin, chimeKit.plugin],
+  middleware: [chimeKit.middleware, kitServer.middleware],
   testFramework: { config: { timeout: 10_000 } },
 };

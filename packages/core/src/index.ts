@@ -13,6 +13,15 @@ export { captureWebcam, captureScreen, WEBCAM_CONSTRAINTS, SCREEN_CONSTRAINTS } 
 export { feedEncoding, THUMBNAIL, type FeedEncoding } from './media/quality.js';
 export type { CandidateMedia, SupervisorMedia, FeedStreams, FeedStats } from './media/media.js';
 export {
+  loadChimeSdk,
+  type ChimeSdk,
+  type ChimeSdkLoader,
+  type ChimeMeetingSession,
+  type ChimeAudioVideo,
+  type ChimeJoin,
+  type VideoWish,
+} from './media/chime/chime-sdk.js';
+export {
   CandidateSession,
   type CandidateSessionOptions,
   type CandidateSessionEvents,

@@ -8,6 +8,9 @@ export interface CandidateMedia {
   close(): void;
 }
 
+/** Writes a line into the candidate's session log, e.g. a media engine's meeting event. */
+export type MediaLog = (name: string, data: Record<string, string | number>) => void;
+
 /** The streams received for one session, by feed. */
 export type FeedStreams = Partial<Record<Feed, MediaStream>>;
 

@@ -1,31 +1,36 @@
 import type { ControlChannel } from '../channel/control-channel.js';
-import { ProctorError } from '../errors.js';
 import type { ProviderInfo } from '../protocol/index.js';
+import { ChimePublisher } from './chime/chime-publisher.js';
+import { loadChimeSdk, type ChimeSdkLoader } from './chime/chime-sdk.js';
+import { ChimeViewer } from './chime/chime-viewer.js';
 import { LocalPublisher } from './local/local-publisher.js';
 import { LocalSubscriber } from './local/local-subscriber.js';
-import type { CandidateMedia, SupervisorMedia } from './media.js';
+import type { CandidateMedia, MediaLog, SupervisorMedia } from './media.js';
+
+/** What the media providers may need of the page, beyond the control channel. */
+export interface MediaOptions {
+  /** Loads the Chime SDK. Default: {@link loadChimeSdk}, only when the server uses Chime. */
+  chimeSdk?: ChimeSdkLoader;
+  /** Writes the media engine's events into the candidate's log. */
+  log?: MediaLog;
+}
 
 /** The candidate's media for the provider the server named in its welcome. */
-export async function createCandidateMedia(channel: ControlChannel, provider: ProviderInfo): Promise<CandidateMedia> {
+export async function createCandidateMedia(channel: ControlChannel, provider: ProviderInfo, options: MediaOptions = {}): Promise<CandidateMedia> {
   switch (provider.name) {
     case 'local':
       return new LocalPublisher(channel, provider.iceServers);
     case 'chime':
-      throw chimeNotYet();
+      return new ChimePublisher(channel, provider, await (options.chimeSdk ?? loadChimeSdk)(), options.log ?? (() => {}));
   }
 }
 
 /** The supervisor's media for the provider the server named in its welcome. */
-export async function createSupervisorMedia(channel: ControlChannel, provider: ProviderInfo): Promise<SupervisorMedia> {
+export async function createSupervisorMedia(channel: ControlChannel, provider: ProviderInfo, options: MediaOptions = {}): Promise<SupervisorMedia> {
   switch (provider.name) {
     case 'local':
       return new LocalSubscriber(channel, provider.iceServers);
     case 'chime':
-      throw chimeNotYet();
+      return new ChimeViewer(channel, await (options.chimeSdk ?? loadChimeSdk)());
   }
-}
-
-/** The server kit runs the Chime provider, whose browser half is still being built (issue 4). */
-function chimeNotYet(): ProctorError {
-  return new ProctorError('connection-refused', 'This server uses Amazon Chime for media, which this version of the page cannot join yet.');
 }

@@ -5,6 +5,7 @@ import { captureScreen, captureWebcam } from '../capture/capture.js';
 import { ServerClock } from '../clock/server-clock.js';
 import { ProctorError } from '../errors.js';
 import { IntegrityMonitor } from '../integrity/integrity-monitor.js';
+import type { ChimeSdkLoader } from '../media/chime/chime-sdk.js';
 import type { CandidateMedia } from '../media/media.js';
 import { createCandidateMedia } from '../media/providers.js';
 import {
@@ -71,6 +72,11 @@ export interface CandidateState {
   /** Whether the candidate agreed to be captured. Nothing is captured before. */
   consented: boolean;
   feeds: Record<CapturedFeed, FeedCapture>;
+  /**
+   * Set while the server prepares the session's media (e.g. creates its Amazon Chime meeting under
+   * the account's request rate): `ahead` requests wait before this one. The clock starts after.
+   */
+  preparing?: { ahead: number };
   /** Supervisors' messages, oldest first. */
   messages: SupervisorMessage[];
   /** Set once the exam has ended. */
@@ -103,6 +109,8 @@ export interface CandidateSessionOptions {
   feeds?: CapturedFeed[];
   /** Report leaving fullscreen as an integrity signal (when the host requires fullscreen). */
   requireFullscreen?: boolean;
+  /** Loads the Amazon Chime SDK when the server uses Chime. Default: on demand; tests pass a fake. */
+  chimeSdk?: ChimeSdkLoader;
 }
 
 const CAPTURE: Record<CapturedFeed, () => Promise<MediaStreamTrack>> = {
@@ -128,8 +136,10 @@ export class CandidateSession {
   private mediaReady?: Promise<CandidateMedia>;
   private closed = false;
   private endReasonText?: string;
+  private readonly chimeSdk: ChimeSdkLoader | undefined;
 
   constructor(options: CandidateSessionOptions) {
+    this.chimeSdk = options.chimeSdk;
     this.feedList = options.feeds ?? ['webcam', 'screen'];
     this.channel = new ControlChannel({ url: controlUrl(options.server), token: options.token });
     this.serverClock = new ServerClock(this.channel);
@@ -148,6 +158,11 @@ export class CandidateSession {
     this.channel.state.subscribe((connection) => this.patch({ connection }));
     this.channel.onEvent('welcome', (welcome) => void this.welcomed(welcome.session));
     this.channel.on('session.updated', ({ session }) => this.sessionChanged(session));
+    this.channel.on('session.preparing', ({ ahead }) => this.patch({ preparing: { ahead } }));
+    this.channel.on('session.media', () => {
+      this.patch({ preparing: undefined });
+      this.startWhenReady();
+    });
     this.channel.onEvent('closed', ({ error }) => {
       if (!error) return;
       this.patch({ error });
@@ -236,7 +251,13 @@ export class CandidateSession {
     this.feed.follow(session.sessionId, session.lastSeq, 0);
     this.sessionChanged(session);
     if (this.store.value.ended) return;
-    this.mediaReady ??= createCandidateMedia(this.channel, this.channel.welcome!.provider).then((media) => {
+    const { provider } = this.channel.welcome!;
+    const pending = provider.name === 'chime' && provider.state === 'pending';
+    this.patch({ preparing: pending ? (this.store.value.preparing ?? { ahead: 0 }) : undefined });
+    this.mediaReady ??= createCandidateMedia(this.channel, provider, {
+      log: (name, data) => this.log(name, data),
+      ...(this.chimeSdk ? { chimeSdk: this.chimeSdk } : {}),
+    }).then((media) => {
       if (this.closed) media.close();
       return (this.media = media);
     });
@@ -315,8 +336,8 @@ export class CandidateSession {
   }
 
   private startWhenReady(): void {
-    const { consented, session, feeds } = this.store.value;
-    if (!consented || !session || session.clock.startedAt !== null || this.store.value.ended) return;
+    const { consented, session, feeds, preparing } = this.store.value;
+    if (!consented || !session || preparing || session.clock.startedAt !== null || this.store.value.ended) return;
     if (this.feedList.every((feed) => feeds[feed].state === 'live')) this.channel.send({ type: 'session.start' });
   }
 

@@ -3,6 +3,7 @@ import { ControlChannel } from '../channel/control-channel.js';
 import { controlUrl } from '../channel/control-url.js';
 import { ServerClock } from '../clock/server-clock.js';
 import { ProctorError } from '../errors.js';
+import type { ChimeSdkLoader } from '../media/chime/chime-sdk.js';
 import type { FeedStats, FeedStreams, SupervisorMedia } from '../media/media.js';
 import { createSupervisorMedia } from '../media/providers.js';
 import { FEEDS, type CommandMessage, type SessionEvent, type SessionSummary, type Unversioned } from '../protocol/index.js';
@@ -51,6 +52,8 @@ export interface SupervisorRoomOptions {
   server: string;
   /** A supervisor token from the host's server. */
   token: string;
+  /** Loads the Amazon Chime SDK when the server uses Chime. Default: on demand; tests pass a fake. */
+  chimeSdk?: ChimeSdkLoader;
 }
 
 const NO_STREAMS: ReadonlyMap<string, FeedStreams> = new Map();
@@ -78,7 +81,10 @@ export class SupervisorRoom {
   private readonly feed: EventFeed;
   private readonly commands = new Map<string, { resolve: (ids: string[]) => void; reject: (error: ProctorError) => void }>();
 
+  private readonly chimeSdk: ChimeSdkLoader | undefined;
+
   constructor(options: SupervisorRoomOptions) {
+    this.chimeSdk = options.chimeSdk;
     this.channel = new ControlChannel({ url: controlUrl(options.server), token: options.token });
     this.serverClock = new ServerClock(this.channel);
     this.feed = new EventFeed(this.channel, (sessionId, events, live) => this.addEvents(sessionId, events, live));
@@ -235,7 +241,7 @@ export class SupervisorRoom {
   private async ensureMedia(): Promise<void> {
     if (this.mediaRequested) return;
     this.mediaRequested = true;
-    const media = await createSupervisorMedia(this.channel, this.channel.welcome!.provider);
+    const media = await createSupervisorMedia(this.channel, this.channel.welcome!.provider, this.chimeSdk ? { chimeSdk: this.chimeSdk } : {});
     if (this.channel.state.value === 'closed') return media.close();
     this.media = media;
     media.streams.subscribe((streams) => this.streamStore.set(streams));

@@ -102,6 +102,7 @@ const timeOfDay = new Intl.DateTimeFormat(undefined, { hour: 'numeric', minute: 
  * @csspart consent - The consent step.
  * @csspart clock - The exam clock; `data-state` is `connecting`, `idle`, `running`, `low` (5 minutes or less), `paused` or `ended`.
  * @csspart previews - The self-previews once capturing.
+ * @csspart preparing - "Preparing your session — N ahead of you", while the server prepares the session's media.
  * @csspart problem - A feed's problem message with its retry button.
  * @csspart messages - The supervisor's messages, newest first.
  * @csspart message - One message; `data-state` is `new` or `acked`.
@@ -377,7 +378,14 @@ export class ProctorCandidate extends LitElement {
 
   private renderCapture(state: CandidateState) {
     const feeds = this.session!.feeds;
+    const { preparing } = state;
     return html`
+      ${preparing
+        ? html`<p class="preparing" part="preparing" role="status">
+            Preparing your session${preparing.ahead > 0 ? html` — <strong>${preparing.ahead}</strong> ahead of you` : nothing}. Your exam
+            starts as soon as it is ready.
+          </p>`
+        : nothing}
       <div class="previews" part="previews">${feeds.map((feed) => this.renderPreview(feed, state.feeds[feed]))}</div>
       ${feeds.map((feed) => this.renderProblem(feed, state.feeds[feed]))}
     `;

@@ -407,6 +407,12 @@ export const candidateStyles = css`
     padding: 0.6em 0.8em;
   }
 
+  .preparing {
+    border-left: 4px solid var(--_accent);
+    padding: 0.6em 0.8em;
+    margin: 0 0 0.8em;
+  }
+
   @media (prefers-reduced-motion: reduce) {
     .message[data-state='new'] {
       animation: none;
