@@ -1,8 +1,10 @@
 // A crowd of fake candidates for the demo: `npm run demo:crowd -- --candidates 16 [--url http://127.0.0.1:3000]`.
 // Each is a headless Chromium page with a fake webcam and screen that consents and stays live
 // until Ctrl-C / SIGTERM. Start the demo site first (`npm start`), then open /supervisor.
+// With --no-media, the candidates are control-channel clients only (scripts/crowd-control-only.ts).
 import type { Browser } from 'puppeteer-core';
 import { launchChromium } from '../test/support/chromium.js';
+import { runControlCrowd } from './crowd-control-only.js';
 import { checkSite, closeCandidates, startCandidates, type CandidateHandle } from './crowd-lib.js';
 import { cli } from './cli.js';
 
@@ -18,6 +20,9 @@ Options:
   --offset N       start the names at index N, to run a second crowd on the same site (default 0)
   --browsers N     spread the candidates over N Chromium instances (default 1)
   --fps N          fake devices' frame rate (default 15)
+  --no-media       no browsers: each candidate is a control-channel client that gets its token
+                   from the candidate page, reports its feeds live and starts, with no media
+                   (e.g. thousands of candidates, or Chime's join queue); prints counts as it goes
   -h, --help       show this help
 `;
 
@@ -27,6 +32,7 @@ const { values, fail } = cli('demo:crowd', USAGE, {
   offset: { type: 'string', default: '0' },
   browsers: { type: 'string', default: '1' },
   fps: { type: 'string', default: '15' },
+  'no-media': { type: 'boolean', default: false },
 });
 
 const count = wholeNumber('--candidates', values.candidates, 1);
@@ -65,6 +71,8 @@ try {
 } catch (error) {
   fail((error as Error).message);
 }
+
+if (values['no-media']) process.exit(await runControlCrowd({ url, count, offset, signal: stop.signal }));
 
 const browsers: Browser[] = [];
 let candidates: CandidateHandle[] = [];

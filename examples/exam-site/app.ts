@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
 import type { Server } from 'node:http';
 import express from 'express';
-import { createProctorKit, type LogLevel, type ProctorKit } from '@proctorkit/server-kit';
+import { createProctorKit, type LogLevel, type MediaProvider, type ProctorKit } from '@proctorkit/server-kit';
 import { candidatePage } from './pages/candidate.js';
 import { landingPage } from './pages/landing.js';
 import { supervisorPage } from './pages/supervisor.js';
@@ -14,6 +14,8 @@ export interface ExamSiteOptions {
   /** Token secret. Default: a random one per start (tokens die with the process). */
   secret?: string;
   logLevel?: LogLevel;
+  /** The media path. Default: the kit's own, `local`. */
+  provider?: MediaProvider;
 }
 
 export interface ExamSite {
@@ -28,6 +30,7 @@ export function createExamSite(options: ExamSiteOptions = {}): ExamSite {
   const kit = createProctorKit({
     secret: options.secret ?? randomBytes(32).toString('hex'),
     logger: options.logLevel ?? 'warn',
+    provider: options.provider,
   });
   const app = express();
   app.disable('x-powered-by');

@@ -1,13 +1,29 @@
 import { createExamSite } from './app.js';
+import { providerFromEnv } from './provider-from-env.js';
 
 const port = Number(process.env.PORT ?? 3000);
 const host = process.env.HOST ?? '127.0.0.1';
 
-const site = createExamSite({ secret: process.env.PROCTOR_SECRET, logLevel: process.env.PROCTOR_LOG_LEVEL as never });
+const media = providerFromEnv(process.env);
+if (!media.ok) {
+  console.error(`exam-site: ${media.message}`);
+  process.exit(2);
+}
+
+const site = createExamSite({
+  secret: process.env.PROCTOR_SECRET,
+  logLevel: process.env.PROCTOR_LOG_LEVEL as never,
+  provider: media.provider,
+});
 const { server, url } = await site.listen(port, host);
-console.log(`Proctorkit demo exam site on ${url}`);
-console.log(`  candidate:  ${url}/candidate?name=Alice`);
-console.log(`  supervisor: ${url}/supervisor`);
+console.log(
+  [
+    `Proctorkit demo exam site on ${url}`,
+    `  media:      ${media.summary}`,
+    `  candidate:  ${url}/candidate?name=Alice`,
+    `  supervisor: ${url}/supervisor`,
+  ].join('\n'),
+);
 
 const stop = async () => {
   await site.kit.close();

@@ -7,18 +7,29 @@ const root = fileURLToPath(new URL('../..', import.meta.url));
 /** The demo exam site running as its own process, as `npm start` runs it. */
 export interface ExamSiteProcess {
   url: string;
+  /** What it printed on start, e.g. the media provider. */
+  output: string;
   stop(): Promise<void>;
 }
 
+export interface ExamSiteProcessOptions {
+  /** Added to this process's environment, e.g. `{ PROCTOR_PROVIDER: 'chime' }`. */
+  env?: Record<string, string>;
+}
+
+function spawnExamSite(options: ExamSiteProcessOptions, stderr: 'inherit' | 'pipe'): ChildProcess {
+  return spawn(process.execPath, ['--import', 'tsx', '--conditions=proctorkit-source', 'examples/exam-site/server.ts'], {
+    cwd: root,
+    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', ...options.env },
+    stdio: ['ignore', 'pipe', stderr],
+  });
+}
+
 /** Starts `examples/exam-site/server.ts` on a free port of 127.0.0.1 and waits until it listens. */
-export async function startExamSiteProcess(): Promise<ExamSiteProcess> {
-  const child: ChildProcess = spawn(
-    process.execPath,
-    ['--import', 'tsx', '--conditions=proctorkit-source', 'examples/exam-site/server.ts'],
-    { cwd: root, env: { ...process.env, PORT: '0', HOST: '127.0.0.1' }, stdio: ['ignore', 'pipe', 'inherit'] },
-  );
+export async function startExamSiteProcess(options: ExamSiteProcessOptions = {}): Promise<ExamSiteProcess> {
+  const child = spawnExamSite(options, 'inherit');
+  let output = '';
   const url = await new Promise<string>((resolve, reject) => {
-    let output = '';
     const timer = setTimeout(() => reject(new Error(`exam site did not start: ${output}`)), 20_000);
     child.stdout!.on('data', (chunk: Buffer) => {
       output += chunk.toString();
@@ -32,10 +43,46 @@ export async function startExamSiteProcess(): Promise<ExamSiteProcess> {
   });
   return {
     url,
+    get output() {
+      return output;
+    },
     async stop() {
       if (child.exitCode !== null) return;
       child.kill('SIGTERM');
       await once(child, 'exit');
     },
   };
+}
+
+/**
+ * Runs the exam site with `options.env` expecting it to refuse to start: resolves with its exit
+ * code and output. Rejects if it starts listening instead (and stops it), or runs past `timeoutMs`.
+ */
+export async function examSiteRefusal(
+  options: ExamSiteProcessOptions = {},
+  timeoutMs = 20_000,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = spawnExamSite(options, 'pipe');
+  let stdout = '';
+  let stderr = '';
+  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  // 'close' rather than 'exit': all its output has been read by then.
+  const closed = once(child, 'close') as Promise<[number | null]>;
+  let timer: NodeJS.Timeout | undefined;
+  const problem = await new Promise<string | undefined>((resolve) => {
+    timer = setTimeout(() => resolve(`did not exit within ${timeoutMs} ms`), timeoutMs);
+    child.stdout!.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+      if (/exam site on http/.test(stdout)) resolve('started instead of refusing');
+    });
+    void closed.then(() => resolve(undefined));
+  });
+  clearTimeout(timer);
+  if (problem) {
+    child.kill('SIGTERM');
+    await closed;
+    throw new Error(`exam site ${problem}: ${stdout}${stderr}`);
+  }
+  const [code] = await closed;
+  return { code, stdout, stderr };
 }
