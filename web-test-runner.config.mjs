@@ -1,6 +1,9 @@
 // Browser tests of the elements: headless Debian Chromium with fake camera and screen, and a real
 // server kit mounted in the test server so the elements talk to the same endpoint a host mounts.
 import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { chromeLauncher } from '@web/test-runner-chrome';
@@ -23,8 +26,10 @@ const TEST_EXAM_ID = 'wtr-exam';
  */
 async function proctorKitServer() {
   // `npm run test:browser` runs under tsx with the `proctorkit-source` condition, so the kit loads from source.
-  const { createProctorKit } = await import('./packages/server-kit/src/index.ts');
-  const kit = createProctorKit({ secret: randomBytes(32).toString('hex'), logger: 'silent' });
+  const { createProctorKit, FilePhotoStore } = await import('./packages/server-kit/src/index.ts');
+  // Identity photos of the test candidates go to a fresh temporary directory, removed at the end.
+  const photoDirectory = await mkdtemp(join(tmpdir(), 'proctorkit-wtr-photos-'));
+  const kit = createProctorKit({ secret: randomBytes(32).toString('hex'), logger: 'silent', photoStore: new FilePhotoStore(photoDirectory) });
   const app = express();
   app.disable('x-powered-by');
   app.use(KIT_BASE, kit.router);
@@ -72,6 +77,7 @@ async function proctorKitServer() {
     },
     async serverStop() {
       await kit.close();
+      await rm(photoDirectory, { recursive: true, force: true });
     },
   };
   return { plugin, middleware };

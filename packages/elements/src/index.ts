@@ -8,4 +8,6 @@ export * from './grid/grid.js';
 export * from './tile/tile.js';
 export * from './controls/controls.js';
 export * from './event-feed/event-feed.js';
+export * from './identity-check/identity-check.js';
+export * from './identity-review/identity-review.js';
 export type * from './shared/events.js';

@@ -258,7 +258,10 @@ export const ClientMessageSchema = v.variant('type', [
 
 // ---- Server to client ---------------------------------------------------------------------
 
-/** A session as supervisors see it; `lastSeq` is the sequence number of its latest event (0 before any). */
+/**
+ * A session as supervisors see it; `lastSeq` is the sequence number of its latest event (0 before
+ * any). `identity` is there when the kit requires an identity check, or once the candidate sent a photo.
+ */
 export const SessionSummarySchema = v.object({
   sessionId: GeneratedIdSchema,
   examId: HostIdSchema,
@@ -269,7 +272,6 @@ export const SessionSummarySchema = v.object({
   joinedAt: v.number(),
   clock: ClockStateSchema,
   lastSeq: v.pipe(v.number(), v.integer(), v.minValue(0)),
-  /** Present when the kit requires an identity check, or once the candidate has sent a photo. */
   identity: v.optional(IdentitySummarySchema),
 });
 

@@ -6,7 +6,7 @@ import { ProctorError } from '../errors.js';
 import type { ChimeSdkLoader } from '../media/chime/chime-sdk.js';
 import type { FeedStats, FeedStreams, SupervisorMedia } from '../media/media.js';
 import { createSupervisorMedia } from '../media/providers.js';
-import { FEEDS, type CommandMessage, type SessionEvent, type SessionSummary, type Unversioned } from '../protocol/index.js';
+import { FEEDS, IdentityVerdictSchema, parse, type CommandMessage, type SessionEvent, type SessionSummary, type Unversioned } from '../protocol/index.js';
 import { Store, type Readable } from '../util/store.js';
 import { EventFeed } from './event-feed.js';
 
@@ -197,6 +197,16 @@ export class SupervisorRoom {
   /** Ends one candidate's exam with a reason the candidate sees. Capture stops on their side. */
   terminate(sessionId: string, reason: string): Promise<string[]> {
     return this.command({ type: 'command.terminate', target: sessionId, reason });
+  }
+
+  /**
+   * A verdict on one candidate's submitted identity photos: `'rejected'` needs a `reason` the
+   * candidate sees. An approval starts the candidate's clock when the kit was waiting for it.
+   */
+  verifyIdentity(sessionId: string, verdict: 'approved' | 'rejected', reason?: string): Promise<string[]> {
+    const parsed = parse(IdentityVerdictSchema, { verdict, reason });
+    if (!parsed.ok) return Promise.reject(new ProctorError('bad-input', `verifyIdentity: ${parsed.message}.`));
+    return this.command({ type: 'command.identity', target: sessionId, ...parsed.value });
   }
 
   close(): void {

@@ -17,6 +17,7 @@ import {
 import '../controls/controls.js';
 import { darkControlStyles, dialogStyles } from '../controls/controls.styles.js';
 import '../event-feed/event-feed.js';
+import '../identity-review/identity-review.js';
 import { fire, type CommandDetail, type EventSelectDetail } from '../shared/events.js';
 import { ReadableController } from '../shared/readable-controller.js';
 import { systemTokens } from '../shared/theme.js';
@@ -75,6 +76,7 @@ function escapeIsTaken(path: EventTarget[]): boolean {
  * @csspart room-feed - The panel with the room's event feed.
  * @csspart side - The focused candidate's panel: controls and event feed.
  * @csspart controls - The focused candidate's `<proctor-controls>`.
+ * @csspart identity - The focused candidate's `<proctor-identity-review>` (only with an identity check).
  * @csspart dialog - The dialogs of "Pause all" and "Extend all".
  *
  * @cssproperty --proctor-grid-gap=8px - Space between tiles.
@@ -177,6 +179,11 @@ export class ProctorGrid extends LitElement {
   /** Ends a candidate's exam now; `reason` (required) is shown to the candidate. */
   terminate(sessionId: string, reason: string): Promise<string[]> {
     return this.command('terminate', (room) => room.terminate(sessionId, reason));
+  }
+
+  /** A verdict on a candidate's submitted identity photos; `'rejected'` needs a `reason`, shown to the candidate. */
+  verifyIdentity(sessionId: string, verdict: 'approved' | 'rejected', reason?: string): Promise<string[]> {
+    return this.command('identity', (room) => room.verifyIdentity(sessionId, verdict, reason));
   }
 
   /** Pauses every candidate the supervisor watches (those whose exam has not ended). */
@@ -308,7 +315,8 @@ export class ProctorGrid extends LitElement {
           <aside class="panel side" part="side" aria-label="${session.name}: controls and events">
             ${keyed(
               session.sessionId,
-              html`<proctor-controls part="controls" .session=${session} .events=${events} .commands=${this}></proctor-controls>
+              html`<proctor-identity-review part="identity" server=${this.server} token=${this.token} .session=${session} .commands=${this}></proctor-identity-review>
+                <proctor-controls part="controls" .session=${session} .events=${events} .commands=${this}></proctor-controls>
                 <h2>Events</h2>
                 <proctor-event-feed class="feed" label="Events of ${session.name}" .events=${events}></proctor-event-feed>`,
             )}
@@ -321,7 +329,8 @@ export class ProctorGrid extends LitElement {
   private renderTile(session: SessionSummary, focused: boolean) {
     const unseen = this.roomState.value?.unseen.get(session.sessionId) ?? 0;
     const paused = session.clock.pausedAt !== null && session.clock.endedAt === null;
-    const about = [session.name, STATUS_WORD[session.status], paused ? 'paused' : '', unseen ? `${unseen} new signals` : '']
+    const identityWaiting = session.identity?.status === 'submitted' ? 'identity check waiting' : '';
+    const about = [session.name, STATUS_WORD[session.status], paused ? 'paused' : '', unseen ? `${unseen} new signals` : '', identityWaiting]
       .filter(Boolean)
       .join(', ');
     return html`<proctor-tile

@@ -1,4 +1,4 @@
-import type { CapturedFeed, ChannelState, EndReason, ProctorErrorCode } from '@proctorkit/core';
+import type { CapturedFeed, ChannelState, EndReason, IdentityStatus, ProctorErrorCode } from '@proctorkit/core';
 
 /** Detail of `proctor-consent`: the candidate's answer to the consent step. */
 export interface ConsentDetail {
@@ -69,9 +69,16 @@ export interface EndedDetail {
 
 /** Detail of `proctor-command`: a supervisor's command was carried out. */
 export interface CommandDetail {
-  command: 'pause' | 'resume' | 'extend' | 'message' | 'terminate';
+  command: 'pause' | 'resume' | 'extend' | 'message' | 'terminate' | 'identity';
   /** The sessions it applied to. */
   sessionIds: string[];
+}
+
+/** Detail of `proctor-identity`: the candidate's identity check changed (submitted, approved or rejected). */
+export interface IdentityDetail {
+  status: IdentityStatus;
+  /** The supervisor's reason when rejected. */
+  reason?: string;
 }
 
 /** Detail of `proctor-event-select`: a line of a room's event feed was chosen. */
@@ -102,6 +109,7 @@ export interface ProctorEventMap {
   'proctor-ended': CustomEvent<EndedDetail>;
   'proctor-command': CustomEvent<CommandDetail>;
   'proctor-event-select': CustomEvent<EventSelectDetail>;
+  'proctor-identity': CustomEvent<IdentityDetail>;
 }
 
 declare global {

@@ -62,6 +62,7 @@ export function tileFeedState(session: SessionSummary, feed: Feed, stream: Media
  *
  * @csspart header - The bar with the name, the signal badge, the clock and the status.
  * @csspart signals - The count of integrity signals not looked at yet.
+ * @csspart identity - "ID" while the candidate's identity photos wait for a supervisor's check.
  * @csspart clock - The time left, or "Paused", "Not started", "Ended"; `data-phase` says which.
  * @csspart status - The status badge.
  * @csspart feed - Each feed's frame; `data-feed` and `data-state` say which and how.
@@ -123,6 +124,11 @@ export class ProctorTile extends LitElement {
         ${signals
           ? html`<span class="signals" part="signals" role="img" aria-label=${signals} title="${signals} since you last looked at ${session.name}"
               >${this.unseen}</span
+            >`
+          : nothing}
+        ${session.identity?.status === 'submitted'
+          ? html`<span class="identity" part="identity" role="img" aria-label="Identity check waiting" title="${session.name}’s identity photos wait for a check"
+              >ID</span
             >`
           : nothing}
         <span class="clock" part="clock" data-phase=${reading.phase} title=${clockTitle(reading)}

@@ -61,6 +61,15 @@ export const tileStyles = css`
     text-align: center;
     font-variant-numeric: tabular-nums;
   }
+  .identity {
+    padding: 0.1em 0.45em;
+    border-radius: 999px;
+    background: var(--_accent);
+    color: #fff;
+    font-size: 0.7rem;
+    font-weight: 700;
+    letter-spacing: 0.04em;
+  }
   .clock {
     display: inline-flex;
     align-items: center;

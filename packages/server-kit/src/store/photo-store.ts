@@ -8,7 +8,7 @@ export interface StoredPhoto {
 
 /**
  * Where identity photos are kept. Keys are made by the kit from server-generated ids
- * (`<sessionId>/<photoId>`, see {@link photoKey}), never from what a client sends. The kit ships a
+ * (`<sessionId>/<photoId>`), never from what a client sends. The kit ships a
  * filesystem store ({@link FilePhotoStore}); an S3 bucket or a database implements the same interface.
  */
 export interface PhotoStore {
