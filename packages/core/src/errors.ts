@@ -22,6 +22,8 @@ export type ProctorErrorCode =
   | 'connection-refused'
   /** A call's arguments are invalid (e.g. a log line's name). */
   | 'bad-input'
+  /** A phone pairing link or code was refused: used already, expired, or mistyped. */
+  | 'pairing-refused'
   /** The server refused a supervisor's command (e.g. the session has ended). */
   | 'command-refused';
 

@@ -8,6 +8,8 @@ import {
   type CommandMessage,
   type Feed,
   type FeedQuality,
+  type PhoneClaims,
+  type ProviderInfo,
   type RtcMessage,
   type SessionSummary,
   type SupervisorClaims,
@@ -33,6 +35,8 @@ interface Subscription {
  */
 export class SessionHub {
   private readonly candidates = new Map<string, ClientConnection>();
+  /** sessionId → the paired phone's connection, which publishes the `phone` feed. */
+  private readonly phones = new Map<string, ClientConnection>();
   /** Who receives a candidate's updates: `exam\0candidate` → supervisors naming it, `exam` → supervisors of `'*'`. */
   private readonly watchers = new Map<string, Set<ClientConnection>>();
   /** sessionId → supervisor connection id → what it wants. */
@@ -60,8 +64,7 @@ export class SessionHub {
    */
   announce({ summary, changed, events }: SessionChange): void {
     const receivers = [...this.watchersOf(summary)];
-    const candidate = this.candidates.get(summary.sessionId);
-    if (candidate) receivers.push(candidate);
+    for (const page of [this.candidates.get(summary.sessionId), this.phones.get(summary.sessionId)]) if (page) receivers.push(page);
     for (const event of events) {
       for (const receiver of receivers) receiver.send({ type: 'session.event', sessionId: summary.sessionId, event });
     }
@@ -100,6 +103,45 @@ export class SessionHub {
     this.logger.info(`candidate ${claims.candidateId} joined exam ${claims.examId} (session ${record.sessionId})`);
   }
 
+  /**
+   * Makes `connection` the session's phone, if its token is of the session's latest pairing. The
+   * phone publishes only the `phone` feed, to the supervisors subscribed to it.
+   */
+  async joinPhone(connection: ClientConnection, claims: PhoneClaims): Promise<void> {
+    const record = await this.sessions.get(claims.sessionId);
+    if (!record || record.examId !== claims.examId || record.phone?.pairingId !== claims.pairingId) {
+      connection.close(CloseCode.unauthorized, 'This phone was replaced by a newer pairing. Pair it again from the exam page.');
+      return;
+    }
+    connection.claims = claims;
+    connection.sessionId = record.sessionId;
+    const previous = this.phones.get(record.sessionId);
+    this.phones.set(record.sessionId, connection);
+    previous?.close(CloseCode.replaced, 'This phone was opened on another page.');
+    connection.send({
+      type: 'session.welcome',
+      role: 'phone',
+      connectionId: connection.id,
+      examId: claims.examId,
+      name: claims.name,
+      session: await this.sessions.summary(record),
+      provider: phoneInfo(await this.provider.joinInfo(record)),
+      subscribers: [...(this.subscriptions.get(record.sessionId) ?? [])]
+        .filter(([, { feeds }]) => feeds.includes('phone'))
+        .map(([peer, { quality }]) => ({ peer, feeds: ['phone' as const], quality })),
+      serverTime: Date.now(),
+    });
+    this.logger.info(`phone of candidate ${claims.candidateId} joined (session ${record.sessionId})`);
+  }
+
+  /** A new pairing was redeemed: the old phone, if connected, is closed for good. */
+  replacePhone(sessionId: string): void {
+    const previous = this.phones.get(sessionId);
+    if (!previous) return;
+    this.phones.delete(sessionId);
+    previous.close(CloseCode.unauthorized, 'This phone was replaced by a newer pairing.');
+  }
+
   /** Registers a supervisor and sends it every session it may watch. */
   async joinSupervisor(connection: ClientConnection, claims: SupervisorClaims): Promise<void> {
     connection.claims = claims;
@@ -134,6 +176,7 @@ export class SessionHub {
     }
     const claims = connection.claims!;
     if (claims.role === 'candidate') return this.handleCandidate(connection, message);
+    if (claims.role === 'phone') return this.handlePhone(connection, message);
     return this.handleSupervisor(connection, claims, message);
   }
 
@@ -141,6 +184,15 @@ export class SessionHub {
   async leave(connection: ClientConnection): Promise<void> {
     const claims = connection.claims;
     if (!claims) return;
+    if (claims.role === 'phone') {
+      const sessionId = connection.sessionId!;
+      if (this.phones.get(sessionId) !== connection) return;
+      this.phones.delete(sessionId);
+      const record = await this.sessions.get(sessionId);
+      if (record && record.clock.endedAt === null && record.feeds.phone === 'live') await this.sessions.setFeed(sessionId, 'phone', 'lost');
+      this.logger.info(`phone of candidate ${claims.candidateId} left (session ${sessionId})`);
+      return;
+    }
     if (claims.role === 'candidate') {
       const sessionId = connection.sessionId!;
       if (this.candidates.get(sessionId) !== connection) return;
@@ -159,7 +211,7 @@ export class SessionHub {
 
   /** Closes every live connection, e.g. when the host shuts down. */
   closeAll(code: number, reason: string): void {
-    for (const connection of this.candidates.values()) connection.close(code, reason);
+    for (const connection of [...this.candidates.values(), ...this.phones.values()]) connection.close(code, reason);
     const supervisors = new Set([...this.watchers.values()].flatMap((set) => [...set]));
     for (const connection of supervisors) connection.close(code, reason);
   }
@@ -192,6 +244,29 @@ export class SessionHub {
     }
   }
 
+  private async handlePhone(connection: ClientConnection, message: ClientMessage): Promise<void> {
+    const sessionId = connection.sessionId!;
+    switch (message.type) {
+      case 'feed.state':
+        if (message.feed !== 'phone') throw new KitError('forbidden', 'A phone publishes only the phone feed.');
+        await this.sessions.setFeed(sessionId, 'phone', message.state);
+        return;
+      case 'events.fetch':
+        if (message.sessionId !== sessionId) throw new KitError('not-found', `No session ${message.sessionId} that you may read.`);
+        connection.send({ type: 'events.batch', sessionId, ...(await this.sessions.events(sessionId, message.afterSeq)) });
+        return;
+      case 'rtc.offer':
+      case 'rtc.ice': {
+        const subscription = this.subscriptions.get(sessionId)?.get(message.peer);
+        if (!subscription?.feeds.includes('phone')) throw new KitError('not-found', `No supervisor ${message.peer} watches this phone.`);
+        subscription.supervisor.send({ ...relay(message, sessionId), source: 'phone' });
+        return;
+      }
+      default:
+        throw new KitError('forbidden', `A phone may not send ${message.type}.`);
+    }
+  }
+
   private async handleSupervisor(
     connection: ClientConnection,
     claims: SupervisorClaims,
@@ -204,6 +279,7 @@ export class SessionHub {
       case 'command.message':
       case 'command.terminate':
       case 'command.identity':
+      case 'command.room-scan':
         return this.command(connection, claims, message);
       case 'events.fetch': {
         await this.requireWatchable(claims, message.sessionId);
@@ -222,6 +298,9 @@ export class SessionHub {
         this.candidates
           .get(message.sessionId)
           ?.send({ type: 'feed.subscribe', peer: connection.id, feeds, quality: message.quality });
+        if (feeds.includes('phone')) {
+          this.phones.get(message.sessionId)?.send({ type: 'feed.subscribe', peer: connection.id, feeds: ['phone'], quality: message.quality });
+        }
         if (first) this.sendView(connection, record);
         return;
       }
@@ -231,15 +310,16 @@ export class SessionHub {
       case 'feed.quality': {
         const subscription = this.requireSubscription(connection, message.sessionId);
         subscription.quality = message.quality;
-        this.candidates.get(message.sessionId)?.send({ type: 'feed.quality', peer: connection.id, quality: message.quality });
+        for (const page of this.pagesOf(message.sessionId)) page.send({ type: 'feed.quality', peer: connection.id, quality: message.quality });
         return;
       }
       case 'rtc.answer':
       case 'rtc.ice': {
         this.requireSubscription(connection, message.peer);
-        const candidate = this.candidates.get(message.peer);
-        if (!candidate) throw new KitError('not-connected', `The candidate of session ${message.peer} is offline.`);
-        candidate.send(relay(message, connection.id));
+        const publisher = (message.source === 'phone' ? this.phones : this.candidates).get(message.peer);
+        if (!publisher) throw new KitError('not-connected', `The ${message.source ?? 'candidate'} of session ${message.peer} is offline.`);
+        const { source: _source, ...toPublisher } = relay(message, connection.id);
+        publisher.send(toPublisher as Unversioned<RtcMessage>);
         return;
       }
       default:
@@ -284,6 +364,9 @@ export class SessionHub {
       case 'command.terminate':
         await this.sessions.terminate(sessionId, message.reason, actor);
         return;
+      case 'command.room-scan':
+        await this.sessions.requestRoomScan(sessionId, actor);
+        return;
       case 'command.identity': {
         const verdict = parse(IdentityVerdictSchema, message);
         if (!verdict.ok) throw new KitError('bad-message', `command.identity: ${verdict.message}.`);
@@ -326,6 +409,7 @@ export class SessionHub {
       progress: (sessionId, ahead) => this.candidates.get(sessionId)?.send({ type: 'session.preparing', sessionId, ahead }),
       mediaReady: (sessionId, provider) => {
         this.candidates.get(sessionId)?.send({ type: 'session.media', sessionId, provider });
+        this.phones.get(sessionId)?.send({ type: 'session.media', sessionId, provider: phoneInfo(provider) });
         const subscribers = [...(this.subscriptions.get(sessionId)?.values() ?? [])];
         if (subscribers.length === 0) return;
         this.sessions.get(sessionId).then(
@@ -339,6 +423,14 @@ export class SessionHub {
     };
   }
 
+  /** The publishing pages of a session: the candidate's, and its paired phone. */
+  private *pagesOf(sessionId: string): Iterable<ClientConnection> {
+    const candidate = this.candidates.get(sessionId);
+    const phone = this.phones.get(sessionId);
+    if (candidate) yield candidate;
+    if (phone) yield phone;
+  }
+
   private *watchersOf(session: SessionSummary): Iterable<ClientConnection> {
     yield* this.watchers.get(session.examId) ?? [];
     yield* this.watchers.get(`${session.examId}\u0000${session.candidateId}`) ?? [];
@@ -349,7 +441,7 @@ export class SessionHub {
     const subscribers = this.subscriptions.get(sessionId);
     if (!subscribers?.delete(connection.id)) return;
     if (subscribers.size === 0) this.subscriptions.delete(sessionId);
-    this.candidates.get(sessionId)?.send({ type: 'feed.unsubscribe', peer: connection.id });
+    for (const page of this.pagesOf(sessionId)) page.send({ type: 'feed.unsubscribe', peer: connection.id });
   }
 
   private requireSubscription(connection: ClientConnection, sessionId: string): Subscription {
@@ -376,6 +468,13 @@ export class SessionHub {
 function watchKeys(claims: SupervisorClaims): string[] {
   if (claims.candidates === '*') return [claims.examId];
   return [...new Set(claims.candidates)].map((candidateId) => `${claims.examId}\u0000${candidateId}`);
+}
+
+/** A candidate's join info as its phone needs it: with Chime, only the phone feed's attendee. */
+function phoneInfo(info: ProviderInfo): ProviderInfo {
+  if (info.name !== 'chime' || info.state !== 'ready' || info.role !== 'candidate') return info;
+  const attendees = info.attendees.filter((a) => a.feed === 'phone');
+  return attendees.length > 0 ? { ...info, attendees } : { name: 'chime', state: 'pending' };
 }
 
 /** The same signaling message, addressed from the receiver's point of view. */

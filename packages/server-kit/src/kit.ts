@@ -13,6 +13,7 @@ import {
 } from '@proctorkit/core/protocol';
 import { KitError } from './errors.js';
 import { createRouter } from './http/router.js';
+import { PhonePairings } from './phone/pairings.js';
 import { SessionHub } from './hub.js';
 import { consoleLogger, type LogLevel, type Logger } from './logger.js';
 import { localProvider } from './providers/local.js';
@@ -51,6 +52,11 @@ export interface ProctorKitOptions {
    * (the identity check is still available, it just does not hold the clock).
    */
   requireIdentityCheck?: boolean;
+  /**
+   * The host's phone page (holding `<proctor-phone>`), where pairing links and QR codes point:
+   * absolute, or a path on the origin the candidate's page used. Default: `'/phone'`.
+   */
+  phonePageUrl?: string;
   /**
    * Where identity photos are kept. Default: a {@link FilePhotoStore} in `proctorkit-data/photos`
    * under the working directory, created on the first photo.
@@ -164,7 +170,7 @@ export function createProctorKit(options: ProctorKitOptions): ProctorKit {
   };
 
   return {
-    router: createRouter({ hub, sessions, tokens, logger, photos }),
+    router: createRouter({ hub, sessions, tokens, logger, photos, pairings: new PhonePairings(), phonePageUrl: options.phonePageUrl ?? '/phone' }),
     attach: (server, { path = '/proctor/ws' } = {}) => endpoint.attach(server, path),
     issueToken: (claims, issueOptions) => tokens.issue(claims, issueOptions),
     sessions: {

@@ -125,7 +125,8 @@ export class Sessions {
   joined(sessionId: string, name: string): Promise<SessionChange> {
     return this.change(sessionId, SERVER, (record) => {
       record.name = name;
-      record.feeds = noFeeds();
+      // The paired phone is a page of its own: its feed outlives the candidate's page.
+      record.feeds = { ...noFeeds(), phone: record.feeds.phone };
       // A start waiting for an identity approval was this page's; a new page asks again.
       delete record.startRequested;
       return [{ type: 'session.joined', data: {} }];
@@ -144,7 +145,7 @@ export class Sessions {
   /** The candidate's page left. */
   left(sessionId: string): Promise<SessionChange> {
     return this.change(sessionId, SERVER, (record) => {
-      record.feeds = noFeeds();
+      record.feeds = { ...noFeeds(), phone: record.feeds.phone };
       delete record.startRequested;
       return [{ type: 'session.left', data: {} }];
     });
@@ -284,6 +285,25 @@ export class Sessions {
 
   terminate(sessionId: string, reason: string, actor: Actor): Promise<SessionChange> {
     return this.end(sessionId, 'terminated', actor, reason);
+  }
+
+  /** A phone pairing was redeemed: it replaces any earlier phone of the session. */
+  phonePaired(sessionId: string, pairingId: string): Promise<SessionChange> {
+    return this.change(sessionId, SERVER, (record, now) => {
+      requireNotEnded(record);
+      const replaced = record.phone !== undefined;
+      record.phone = { pairingId, pairedAt: now };
+      return [{ type: 'phone.paired', data: { pairingId, replaced } }];
+    });
+  }
+
+  /** Asks the candidate to show the room with the paired phone. */
+  requestRoomScan(sessionId: string, actor: Actor): Promise<SessionChange> {
+    return this.change(sessionId, actor, (record) => {
+      requireNotEnded(record);
+      if (!record.phone) throw new KitError('conflict', 'This candidate has no paired phone to show the room with.');
+      return [{ type: 'phone.room-scan-requested', data: {} }];
+    });
   }
 
   /** Ends the session; ending an ended session changes nothing. */

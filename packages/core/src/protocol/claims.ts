@@ -1,5 +1,5 @@
 import * as v from 'valibot';
-import { HostIdSchema, NameSchema } from './ids.js';
+import { GeneratedIdSchema, HostIdSchema, NameSchema } from './ids.js';
 
 /** What a candidate token grants: one candidate's session of one exam. */
 export const CandidateClaimsSchema = v.strictObject({
@@ -20,12 +20,26 @@ export const SupervisorClaimsSchema = v.strictObject({
   candidates: v.union([v.literal('*'), v.pipe(v.array(HostIdSchema), v.maxLength(10_000))]),
 });
 
-export const ClaimsSchema = v.variant('role', [CandidateClaimsSchema, SupervisorClaimsSchema]);
+/**
+ * What a phone token grants: publishing the `phone` feed of one candidate's session, for as long
+ * as it stays the session's latest pairing. The kit issues it when a pairing link is redeemed.
+ */
+export const PhoneClaimsSchema = v.strictObject({
+  role: v.literal('phone'),
+  examId: HostIdSchema,
+  candidateId: HostIdSchema,
+  name: NameSchema,
+  sessionId: GeneratedIdSchema,
+  pairingId: GeneratedIdSchema,
+});
+
+export const ClaimsSchema = v.variant('role', [CandidateClaimsSchema, SupervisorClaimsSchema, PhoneClaimsSchema]);
 
 export type CandidateClaims = v.InferOutput<typeof CandidateClaimsSchema>;
 export type SupervisorClaims = v.InferOutput<typeof SupervisorClaimsSchema>;
+export type PhoneClaims = v.InferOutput<typeof PhoneClaimsSchema>;
 /** The claims of a Proctorkit token, by role. */
-export type Claims = CandidateClaims | SupervisorClaims;
+export type Claims = CandidateClaims | SupervisorClaims | PhoneClaims;
 
 /** Whether a supervisor's claims cover a candidate. */
 export function supervises(claims: SupervisorClaims, examId: string, candidateId: string): boolean {

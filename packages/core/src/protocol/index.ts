@@ -12,3 +12,4 @@ export * from './events.js';
 export * from './close-codes.js';
 export * from './messages.js';
 export * from './parse.js';
+export * from './phone.js';

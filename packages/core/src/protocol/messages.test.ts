@@ -40,6 +40,7 @@ const valid = {
   'command.message': { v: 1, type: 'command.message', id: COMMAND_ID, target: '*', text: 'Five minutes left.' },
   'command.terminate': { v: 1, type: 'command.terminate', id: COMMAND_ID, target: SESSION_ID, reason: 'Phone in use.' },
   'command.identity': { v: 1, type: 'command.identity', id: COMMAND_ID, target: SESSION_ID, verdict: 'approved' },
+  'command.room-scan': { v: 1, type: 'command.room-scan', id: COMMAND_ID, target: SESSION_ID },
   'feed.state': { v: 1, type: 'feed.state', feed: 'webcam', state: 'live' },
   'feed.subscribe': { v: 1, type: 'feed.subscribe', sessionId: SESSION_ID, feeds: ['webcam', 'screen'], quality: 'thumbnail' },
   'feed.unsubscribe': { v: 1, type: 'feed.unsubscribe', sessionId: SESSION_ID },
@@ -144,6 +145,9 @@ describe('client messages', () => {
   test('refuses an offer that maps too many transceivers or an unknown feed', () => {
     const nine = Object.fromEntries(Array.from({ length: 9 }, (_, i) => [String(i), 'webcam']));
     assert.equal(refused(parse(ClientMessageSchema, { ...valid['rtc.offer'], feeds: nine })), 'feeds: maps too many transceivers');
+    assert.equal(parse(ClientMessageSchema, { ...valid['rtc.answer'], source: 'phone' }).ok, true);
+    assert.match(refused(parse(ClientMessageSchema, { ...valid['rtc.answer'], source: 'laptop' })), /^source: /);
+    assert.match(refused(parse(ClientMessageSchema, { ...valid['command.room-scan'], target: '*' })), /^target: /);
     assert.match(refused(parse(ClientMessageSchema, { ...valid['rtc.offer'], feeds: { '0': 'mic' } })), /^feeds\.0: /);
   });
 

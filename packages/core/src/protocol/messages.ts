@@ -18,6 +18,12 @@ const SdpSchema = v.pipe(v.string(), v.minLength(1), v.maxLength(48_000));
  */
 const PeerSchema = GeneratedIdSchema;
 
+/**
+ * Which page of a session publishes, in `rtc.*` messages between it and a supervisor: absent for
+ * the candidate's own page, `phone` for the phone paired with it.
+ */
+const SourceSchema = v.optional(v.literal('phone'));
+
 const IceCandidateSchema = v.object({
   candidate: v.pipe(v.string(), v.maxLength(2048)),
   sdpMid: v.nullish(v.pipe(v.string(), v.maxLength(64))),
@@ -38,6 +44,7 @@ export const RtcOfferSchema = v.object({
   v: V,
   type: v.literal('rtc.offer'),
   peer: PeerSchema,
+  source: SourceSchema,
   pcId: GeneratedIdSchema,
   sdp: SdpSchema,
   feeds: v.pipe(
@@ -51,6 +58,7 @@ export const RtcAnswerSchema = v.object({
   v: V,
   type: v.literal('rtc.answer'),
   peer: PeerSchema,
+  source: SourceSchema,
   pcId: GeneratedIdSchema,
   sdp: SdpSchema,
 });
@@ -60,6 +68,7 @@ export const RtcIceSchema = v.object({
   v: V,
   type: v.literal('rtc.ice'),
   peer: PeerSchema,
+  source: SourceSchema,
   pcId: GeneratedIdSchema,
   candidate: IceCandidateSchema,
 });
@@ -222,6 +231,9 @@ export const IdentityVerdictSchema = v.variant('verdict', [
 ]);
 export type IdentityVerdict = v.InferOutput<typeof IdentityVerdictSchema>;
 
+/** Asks the candidate to show the room with the paired phone; the phone shows the request. */
+export const RoomScanSchema = v.object({ v: V, type: v.literal('command.room-scan'), id: CommandIdSchema, target: GeneratedIdSchema });
+
 /**
  * A supervisor's verdict on one candidate's identity photos. Rejecting needs a `reason`; the
  * server checks the pair against {@link IdentityVerdictSchema}.
@@ -247,6 +259,7 @@ export const ClientMessageSchema = v.variant('type', [
   MessageSchema,
   TerminateSchema,
   VerifyIdentitySchema,
+  RoomScanSchema,
   FeedStateMessageSchema,
   SubscribeSchema,
   UnsubscribeSchema,
@@ -362,7 +375,7 @@ export const ProviderInfoSchema = v.variant('name', [
 export const WelcomeSchema = v.object({
   v: V,
   type: v.literal('session.welcome'),
-  role: v.picklist(['candidate', 'supervisor']),
+  role: v.picklist(['candidate', 'supervisor', 'phone']),
   connectionId: GeneratedIdSchema,
   examId: HostIdSchema,
   name: NameSchema,

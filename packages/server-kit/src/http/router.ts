@@ -9,6 +9,8 @@ import type { PhotoStore } from '../store/photo-store.js';
 import type { SessionRecord } from '../store/session-store.js';
 import type { TokenIssuer } from '../tokens.js';
 import { mountIdentityRoutes } from './identity-routes.js';
+import { mountPhoneRoutes } from '../phone/phone-routes.js';
+import type { PhonePairings } from '../phone/pairings.js';
 
 interface RouterDeps {
   hub: SessionHub;
@@ -16,6 +18,8 @@ interface RouterDeps {
   tokens: TokenIssuer;
   logger: Logger;
   photos: PhotoStore;
+  pairings: PhonePairings;
+  phonePageUrl: string;
 }
 
 const AfterSeqSchema = v.pipe(
@@ -30,7 +34,7 @@ type Handler = (request: Request, response: Response, claims: Claims) => Promise
  * The kit's REST API, for pages and host backends holding a token (`Authorization: Bearer …`).
  * Errors answer `{ error: { code, message } }` with the matching status.
  */
-export function createRouter({ hub, sessions, tokens, logger, photos }: RouterDeps): Router {
+export function createRouter({ hub, sessions, tokens, logger, photos, pairings, phonePageUrl }: RouterDeps): Router {
   const router = express.Router();
 
   const authorized = (handler: Handler) => async (request: Request, response: Response, next: NextFunction) => {
@@ -63,9 +67,10 @@ export function createRouter({ hub, sessions, tokens, logger, photos }: RouterDe
     const record = await sessions.get(id.value);
     const allowed =
       record &&
-      (claims.role === 'candidate'
-        ? record.examId === claims.examId && record.candidateId === claims.candidateId
-        : supervises(claims, record.examId, record.candidateId));
+      (claims.role === 'supervisor'
+        ? supervises(claims, record.examId, record.candidateId)
+        : record.examId === claims.examId && record.candidateId === claims.candidateId &&
+          (claims.role === 'candidate' || record.sessionId === claims.sessionId));
     if (!record || !allowed) throw new KitError('not-found', `No session ${id.value} that this token may read.`);
     return record;
   }
@@ -88,6 +93,8 @@ export function createRouter({ hub, sessions, tokens, logger, photos }: RouterDe
   );
 
   mountIdentityRoutes(router, { sessions, photos, logger, authorized, readable });
+  mountPhoneRoutes(router, { sessions, hub, tokens, pairings, phonePageUrl, authorized, readable });
+
 
   router.use((request: Request) => {
     throw new KitError('not-found', `No route ${request.method} ${request.baseUrl}${request.path}.`);

@@ -19,6 +19,8 @@ export interface SessionRecord {
   identity?: { status: IdentityStatus; photos: IdentityPhoto[]; reason?: string };
   /** Set while the candidate's page asked to start but the clock waits for an identity approval. */
   startRequested?: boolean;
+  /** The latest phone pairing redeemed: only a phone token of this pairing may publish the `phone` feed. */
+  phone?: { pairingId: string; pairedAt: number };
 }
 
 /**

@@ -2,10 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { WebSocket } from 'ws';
 import {
   PROTOCOL_VERSION,
-  type CandidateClaims,
+  type Claims,
   type ErrorCode,
   type ServerMessage,
-  type SupervisorClaims,
   type Unversioned,
 } from '@proctorkit/core/protocol';
 
@@ -13,7 +12,7 @@ import {
 export class ClientConnection {
   readonly id = randomUUID();
   /** Set once the hello's token is verified. */
-  claims?: CandidateClaims | SupervisorClaims;
+  claims?: Claims;
   /** The candidate's session, once joined. */
   sessionId?: string;
   /** Sessions this supervisor subscribes to. */

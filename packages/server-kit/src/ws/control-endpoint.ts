@@ -102,6 +102,7 @@ export class ControlEndpoint {
     if (!connection.open) return;
     try {
       if (claims.role === 'candidate') await this.hub.joinCandidate(connection, claims);
+      else if (claims.role === 'phone') await this.hub.joinPhone(connection, claims);
       else await this.hub.joinSupervisor(connection, claims);
     } catch (error) {
       this.logger.error(`${claims.role} join failed`, error);

@@ -12,9 +12,19 @@ interface Wanted {
   quality: FeedQuality;
 }
 
+/** Which page of a session publishes: the candidate's own, or its paired phone. */
+type Source = 'page' | 'phone';
+
 interface Publisher {
+  sessionId: string;
+  source: Source;
   signal: SignalingPeer;
   feedsByMid: Record<string, Feed>;
+}
+
+/** Publishers are kept by session and source: a session's phone connects apart from its page. */
+function publisherKey(sessionId: string, source: Source): string {
+  return `${sessionId}/${source}`;
 }
 
 /**
@@ -33,13 +43,13 @@ export class LocalSubscriber implements SupervisorMedia {
   ) {
     this.stop = [
       channel.on('rtc.offer', (offer) => void this.offered(offer)),
-      channel.on('rtc.ice', ({ peer, pcId, candidate }) => {
-        const publisher = this.publishers.get(peer);
+      channel.on('rtc.ice', ({ peer, pcId, candidate, source }) => {
+        const publisher = this.publishers.get(publisherKey(peer, source ?? 'page'));
         if (publisher?.signal.pcId === pcId) void publisher.signal.addRemoteIce(candidate);
       }),
       // A new connection has no subscriptions on the server: ask again; candidates offer anew.
       channel.onEvent('welcome', () => {
-        for (const sessionId of [...this.publishers.keys()]) this.disconnect(sessionId);
+        for (const key of [...this.publishers.keys()]) this.disconnect(key);
         for (const [sessionId, { feeds, quality }] of this.wanted) {
           this.channel.send({ type: 'feed.subscribe', sessionId, feeds, quality });
         }
@@ -55,7 +65,7 @@ export class LocalSubscriber implements SupervisorMedia {
   unsubscribe(sessionId: string): void {
     if (!this.wanted.delete(sessionId)) return;
     this.channel.send({ type: 'feed.unsubscribe', sessionId });
-    this.disconnect(sessionId);
+    for (const [key, publisher] of [...this.publishers]) if (publisher.sessionId === sessionId) this.disconnect(key);
   }
 
   setQuality(sessionId: string, quality: FeedQuality): void {
@@ -67,7 +77,7 @@ export class LocalSubscriber implements SupervisorMedia {
 
   async stats() {
     const rows = [];
-    for (const [sessionId, { signal, feedsByMid }] of this.publishers) {
+    for (const { sessionId, signal, feedsByMid } of this.publishers.values()) {
       const report = await signal.pc.getStats();
       for (const entry of report.values()) {
         if (entry.type !== 'inbound-rtp' || entry.kind !== 'video') continue;
@@ -90,48 +100,56 @@ export class LocalSubscriber implements SupervisorMedia {
     for (const sessionId of [...this.wanted.keys()]) this.unsubscribe(sessionId);
   }
 
-  private async offered({ peer: sessionId, pcId, sdp, feeds }: RtcOffer): Promise<void> {
+  private async offered({ peer: sessionId, pcId, sdp, feeds, source: phone }: RtcOffer): Promise<void> {
     if (!this.wanted.has(sessionId)) return;
-    let publisher = this.publishers.get(sessionId);
+    const source: Source = phone ?? 'page';
+    const key = publisherKey(sessionId, source);
+    let publisher = this.publishers.get(key);
     if (publisher?.signal.pcId !== pcId) {
-      // A new pcId means the candidate started over (reload, reconnect): the old connection is dead.
-      this.disconnect(sessionId);
-      publisher = this.connect(sessionId, pcId);
+      // A new pcId means the page started over (reload, reconnect): the old connection is dead.
+      this.disconnect(key);
+      publisher = this.connect(sessionId, source, pcId);
     }
     publisher.feedsByMid = feeds;
     const { pc } = publisher.signal;
     try {
       await publisher.signal.setRemote({ type: 'offer', sdp });
       await pc.setLocalDescription(await pc.createAnswer());
-      this.channel.send({ type: 'rtc.answer', peer: sessionId, pcId, sdp: pc.localDescription!.sdp });
+      this.channel.send({ type: 'rtc.answer', peer: sessionId, pcId, sdp: pc.localDescription!.sdp, ...fromPhone(source) });
     } catch (error) {
       log.warn(`offer of session ${sessionId} failed`, error);
     }
   }
 
-  private connect(sessionId: string, pcId: string): Publisher {
+  private connect(sessionId: string, source: Source, pcId: string): Publisher {
+    const key = publisherKey(sessionId, source);
     const signal = new SignalingPeer(pcId, this.iceServers, (candidate) =>
-      this.channel.send({ type: 'rtc.ice', peer: sessionId, pcId, candidate }),
+      this.channel.send({ type: 'rtc.ice', peer: sessionId, pcId, candidate, ...fromPhone(source) }),
     );
-    const publisher: Publisher = { signal, feedsByMid: {} };
+    const publisher: Publisher = { sessionId, source, signal, feedsByMid: {} };
     signal.pc.ontrack = ({ track, transceiver }) => {
       const feed = publisher.feedsByMid[transceiver.mid ?? ''];
-      if (!feed || this.publishers.get(sessionId) !== publisher) return;
+      if (!feed || this.publishers.get(key) !== publisher) return;
       this.setStream(sessionId, feed, new MediaStream([track]));
     };
-    this.publishers.set(sessionId, publisher);
+    this.publishers.set(key, publisher);
     return publisher;
   }
 
-  private disconnect(sessionId: string): void {
-    const publisher = this.publishers.get(sessionId);
+  /** Closes one publisher's connection and drops the streams it brought. */
+  private disconnect(key: string): void {
+    const publisher = this.publishers.get(key);
     if (!publisher) return;
-    this.publishers.delete(sessionId);
+    this.publishers.delete(key);
     publisher.signal.pc.ontrack = null;
     publisher.signal.close();
+    const { sessionId, source } = publisher;
     this.streams.update((current) => {
       const next = new Map(current);
-      next.delete(sessionId);
+      const feeds = { ...next.get(sessionId) };
+      for (const feed of Object.keys(feeds) as Feed[]) if ((feed === 'phone') === (source === 'phone')) delete feeds[feed];
+      if (Object.keys(feeds).length > 0) next.set(sessionId, feeds);
+      else next.delete(sessionId);
       return next;
     });
   }
@@ -143,4 +161,8 @@ export class LocalSubscriber implements SupervisorMedia {
       return next;
     });
   }
+}
+
+function fromPhone(source: Source): { source?: 'phone' } {
+  return source === 'phone' ? { source } : {};
 }

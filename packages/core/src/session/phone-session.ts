@@ -1,0 +1,216 @@
+import type { ChannelState } from '../channel/control-channel.js';
+import { ControlChannel } from '../channel/control-channel.js';
+import { controlUrl } from '../channel/control-url.js';
+import { WEBCAM_CONSTRAINTS, captureWebcam } from '../capture/capture.js';
+import { ProctorError } from '../errors.js';
+import type { ChimeSdkLoader } from '../media/chime/chime-sdk.js';
+import type { CandidateMedia } from '../media/media.js';
+import { createCandidateMedia } from '../media/providers.js';
+import { PhoneRedeemSchema, parse, type PhoneRedeemed, type SessionEvent, type SessionSummary } from '../protocol/index.js';
+import { Store, type Readable } from '../util/store.js';
+import type { FeedCapture, SessionEnd } from './candidate-session.js';
+import { EventFeed } from './event-feed.js';
+
+/** Which camera of the phone: `environment` (the back one, for the room) or `user` (the front one). */
+export type PhoneFacing = 'environment' | 'user';
+
+/** A supervisor's request to show the room with the phone. */
+export interface RoomScanRequest {
+  at: number;
+  /** The supervisor's name. */
+  from?: string;
+}
+
+/** Everything a phone page shows, as one immutable value. */
+export interface PhoneState {
+  /** `pairing` while the link or code is being redeemed, then the control channel's state. */
+  connection: 'pairing' | ChannelState;
+  /** The candidate's name, once paired. */
+  name?: string;
+  session?: SessionSummary;
+  camera: FeedCapture;
+  facing: PhoneFacing;
+  /** Set while a supervisor's room-scan request waits to be done. */
+  roomScan?: RoomScanRequest;
+  ended?: SessionEnd;
+  /** Why the phone cannot go on: the pairing was refused, used, expired, or replaced by another phone. */
+  error?: ProctorError;
+}
+
+/** Options of {@link PhoneSession}. */
+export interface PhoneSessionOptions {
+  /** Where the server kit's router is mounted, e.g. `/proctor`. */
+  server: string;
+  /** The secret of a pairing link (its `pairing` query parameter), or the short code typed in. */
+  pairing: { pairing: string } | { code: string };
+  /** Which camera to start with. Default: `environment`, the back camera, to show the room. */
+  facing?: PhoneFacing;
+  /** Loads the Amazon Chime SDK when the server uses Chime. Default: on demand; tests pass a fake. */
+  chimeSdk?: ChimeSdkLoader;
+}
+
+const TOKEN_KEY = 'proctorkit-phone:';
+const ROOM_SCAN_FRESH_MS = 2 * 60_000;
+
+/**
+ * A paired phone's side of a session: redeems the pairing once (a reload reuses the phone token it
+ * got), publishes the phone camera as the session's `phone` feed through the server's media
+ * provider, reconnects by itself, and shows supervisors' room-scan requests.
+ */
+export class PhoneSession {
+  private readonly store: Store<PhoneState>;
+  private channel?: ControlChannel;
+  private feed?: EventFeed;
+  private media?: CandidateMedia;
+  private mediaStarted = false;
+  private closed = false;
+
+  constructor(private readonly options: PhoneSessionOptions) {
+    this.store = new Store<PhoneState>({ connection: 'pairing', camera: { state: 'off' }, facing: options.facing ?? 'environment' });
+  }
+
+  get state(): Readable<PhoneState> {
+    return this.store;
+  }
+
+  /** Redeems the pairing, connects, and starts the camera (after the candidate agreed on the phone). */
+  async start(): Promise<void> {
+    if (this.channel || this.closed) return;
+    let token: string;
+    try {
+      ({ token } = await this.redeem());
+    } catch (error) {
+      this.patch({ connection: 'closed', error: asProctorError(error) });
+      return;
+    }
+    if (this.closed) return;
+    const channel = new ControlChannel({ url: controlUrl(this.options.server), token });
+    this.channel = channel;
+    this.feed = new EventFeed(channel, (_sessionId, events, live) => this.applyEvents(events, live));
+    channel.state.subscribe((connection) => this.patch({ connection }));
+    channel.on('session.updated', ({ session }) => this.sessionChanged(session));
+    channel.onEvent('closed', ({ error }) => {
+      if (error) this.patch({ error });
+      this.stopCamera();
+    });
+    channel.onEvent('welcome', ({ name, session, provider }) => {
+      this.patch({ name });
+      if (!session) return;
+      this.feed!.follow(session.sessionId, session.lastSeq);
+      this.sessionChanged(session);
+      if (this.store.value.ended) return;
+      const { camera } = this.store.value;
+      if (camera.state === 'live') channel.send({ type: 'feed.state', feed: 'phone', state: 'live' });
+      if (!this.mediaStarted) {
+        this.mediaStarted = true;
+        void createCandidateMedia(channel, provider, this.options.chimeSdk ? { chimeSdk: this.options.chimeSdk } : {}).then((media) => {
+          if (this.closed) return media.close();
+          this.media = media;
+          media.setTrack('phone', this.store.value.camera.track ?? null);
+        });
+      }
+    });
+    channel.connect();
+    await this.startCamera();
+  }
+
+  /** Switches between the back and the front camera. */
+  async switchCamera(): Promise<void> {
+    this.patch({ facing: this.store.value.facing === 'environment' ? 'user' : 'environment' });
+    this.stopCamera();
+    await this.startCamera();
+  }
+
+  /** Starts the camera again after a failure (e.g. once the candidate allowed it). */
+  async retryCamera(): Promise<void> {
+    if (this.store.value.camera.state === 'live') return;
+    await this.startCamera();
+  }
+
+  /** The candidate did the room scan: the request goes away on this phone. */
+  dismissRoomScan(): void {
+    this.patch({ roomScan: undefined });
+  }
+
+  close(): void {
+    this.closed = true;
+    this.stopCamera();
+    this.media?.close();
+    this.feed?.close();
+    this.channel?.close();
+  }
+
+  private async redeem(): Promise<PhoneRedeemed> {
+    const input = parse(PhoneRedeemSchema, this.options.pairing);
+    if (!input.ok) throw new ProctorError('bad-input', `That pairing code is not valid: it ${input.message}.`);
+    const key = TOKEN_KEY + ('pairing' in input.value ? input.value.pairing : input.value.code);
+    const saved = sessionStorage.getItem(key);
+    if (saved) return JSON.parse(saved) as PhoneRedeemed;
+    const response = await fetch(`${this.options.server.replace(/\/$/, '')}/phone/redeem`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(input.value),
+    });
+    const body = (await response.json().catch(() => ({}))) as PhoneRedeemed & { error?: { message: string } };
+    if (!response.ok) throw new ProctorError('pairing-refused', body.error?.message ?? `Pairing failed (HTTP ${response.status}).`);
+    sessionStorage.setItem(key, JSON.stringify(body));
+    return body;
+  }
+
+  private async startCamera(): Promise<void> {
+    const { camera, facing, ended } = this.store.value;
+    if (camera.state === 'starting' || camera.state === 'live' || this.closed || ended) return;
+    this.patch({ camera: { state: 'starting' } });
+    let track: MediaStreamTrack;
+    try {
+      track = await captureWebcam({ ...WEBCAM_CONSTRAINTS, facingMode: { ideal: facing } });
+    } catch (error) {
+      this.patch({ camera: { state: 'failed', error: asProctorError(error) } });
+      return;
+    }
+    if (this.closed || this.store.value.ended) return track.stop();
+    track.addEventListener('ended', () => {
+      if (this.store.value.camera.track !== track) return;
+      this.media?.setTrack('phone', null);
+      this.channel?.send({ type: 'feed.state', feed: 'phone', state: 'lost' });
+      this.patch({ camera: { state: 'failed', error: new ProctorError('camera-stopped', 'The phone camera stopped. Start it again.') } });
+    });
+    this.patch({ camera: { state: 'live', track } });
+    this.media?.setTrack('phone', track);
+    this.channel?.send({ type: 'feed.state', feed: 'phone', state: 'live' });
+  }
+
+  private stopCamera(): void {
+    const { track } = this.store.value.camera;
+    if (!track) return;
+    track.stop();
+    this.media?.setTrack('phone', null);
+    this.patch({ camera: { state: 'off' } });
+  }
+
+  private sessionChanged(session: SessionSummary): void {
+    this.patch({ session });
+    if (session.clock.endedAt !== null && !this.store.value.ended) {
+      this.patch({ ended: { reason: session.clock.endReason ?? 'finished' }, roomScan: undefined });
+      this.stopCamera();
+      this.channel?.close();
+    }
+  }
+
+  private applyEvents(events: SessionEvent[], live: boolean): void {
+    for (const event of events) {
+      // A request missed while offline still counts for a while: the supervisor is waiting.
+      if (event.type === 'phone.room-scan-requested' && (live || Date.now() - event.at < ROOM_SCAN_FRESH_MS)) {
+        this.patch({ roomScan: { at: event.at, ...(event.by ? { from: event.by } : {}) } });
+      }
+    }
+  }
+
+  private patch(change: Partial<PhoneState>): void {
+    this.store.update((state) => ({ ...state, ...change }));
+  }
+}
+
+function asProctorError(error: unknown): ProctorError {
+  return error instanceof ProctorError ? error : new ProctorError('connection-refused', String(error));
+}

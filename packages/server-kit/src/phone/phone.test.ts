@@ -1,0 +1,174 @@
+import assert from 'node:assert/strict';
+import { describe, test, type TestContext } from 'node:test';
+import { CloseCode, PROTOCOL_VERSION, type PhonePairing, type PhoneRedeemed } from '@proctorkit/core/protocol';
+import { TestServer, commands } from '../test-helpers.js';
+import { PhonePairings } from './pairings.js';
+
+async function pair(server: TestServer, sessionId: string, token: string): Promise<PhonePairing> {
+  const response = await fetch(`${server.origin}/proctor/sessions/${sessionId}/phone/pairings`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}` },
+  });
+  assert.equal(response.status, 201, await response.clone().text());
+  return (await response.json()) as PhonePairing;
+}
+
+function redeem(server: TestServer, body: unknown): Promise<Response> {
+  return fetch(`${server.origin}/proctor/phone/redeem`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
+}
+
+async function pairedPhone(t: TestContext) {
+  const server = await TestServer.start(t, { phonePageUrl: '/exam/phone' });
+  const candidateToken = await server.candidateToken('ada');
+  const ada = await server.candidate('ada');
+  const sessionId = ada.session.sessionId;
+  const pairing = await pair(server, sessionId, candidateToken);
+  const secret = new URL(pairing.url).searchParams.get('pairing')!;
+  const response = await redeem(server, { pairing: secret });
+  assert.equal(response.status, 200);
+  const { token } = (await response.json()) as PhoneRedeemed;
+  const phone = await server.hello(token);
+  const welcome = await phone.next('session.welcome');
+  return { server, ada, sessionId, candidateToken, pairing, secret, token, phone, welcome };
+}
+
+describe('phone pairing', () => {
+  test('a pairing is a link to the host phone page, its QR code and a short code', async (t) => {
+    const server = await TestServer.start(t, { phonePageUrl: '/exam/phone' });
+    const token = await server.candidateToken('ada');
+    const ada = await server.candidate('ada');
+    const pairing = await pair(server, ada.session.sessionId, token);
+    const url = new URL(pairing.url);
+    assert.equal(url.origin, server.origin);
+    assert.equal(url.pathname, '/exam/phone');
+    assert.match(url.searchParams.get('pairing')!, /^[\w-]{32}$/);
+    assert.match(pairing.code, /^[A-HJ-KMNP-Z2-9]{3}-[A-HJ-KMNP-Z2-9]{3}$/);
+    assert.match(pairing.qrSvg, /^<svg[\s\S]*<\/svg>\s*$/);
+    assert.ok(pairing.expiresAt > Date.now() + 4 * 60_000 && pairing.expiresAt <= Date.now() + 5 * 60_000);
+  });
+
+  test('the phone joins the session, publishes only the phone feed, and the supervisor sees it live', async (t) => {
+    const { server, sessionId, phone, welcome } = await pairedPhone(t);
+    assert.equal(welcome.role, 'phone');
+    assert.equal(welcome.session?.sessionId, sessionId);
+    assert.equal(welcome.name, 'Candidate ada');
+    const supervisor = await server.supervisor(['ada']);
+    phone.send({ v: PROTOCOL_VERSION, type: 'feed.state', feed: 'phone', state: 'live' });
+    await supervisor.client.next('session.updated', (m) => m.session.feeds.phone === 'live');
+
+    phone.send({ v: PROTOCOL_VERSION, type: 'feed.state', feed: 'webcam', state: 'live' });
+    assert.equal((await phone.next('error')).code, 'forbidden');
+    phone.send({ v: PROTOCOL_VERSION, type: 'session.start' });
+    assert.equal((await phone.next('error')).code, 'forbidden');
+
+    // The supervisor's subscription reaches the phone for the phone feed; the answer comes back to it.
+    supervisor.client.send({ v: PROTOCOL_VERSION, type: 'feed.subscribe', sessionId, feeds: ['webcam', 'phone'], quality: 'thumbnail' });
+    const subscribe = await phone.next('feed.subscribe');
+    assert.deepEqual(subscribe.feeds, ['phone']);
+    const pcId = crypto.randomUUID();
+    phone.send({ v: PROTOCOL_VERSION, type: 'rtc.offer', peer: subscribe.peer, pcId, sdp: 'v=0 phone', feeds: { '0': 'phone' } });
+    const offer = await supervisor.client.next('rtc.offer');
+    assert.equal(offer.peer, sessionId);
+    assert.equal(offer.source, 'phone');
+    supervisor.client.send({ v: PROTOCOL_VERSION, type: 'rtc.answer', peer: sessionId, source: 'phone', pcId, sdp: 'v=0 answer' });
+    const answer = await phone.next('rtc.answer');
+    assert.equal(answer.sdp, 'v=0 answer');
+    assert.equal(answer.peer, subscribe.peer);
+
+    // A phone gone is a lost feed for the supervisor.
+    await phone.close();
+    await supervisor.client.next('session.updated', (m) => m.session.feeds.phone === 'lost');
+  });
+
+  test('the phone keeps its feed while the candidate page reloads', async (t) => {
+    const { server, ada, phone } = await pairedPhone(t);
+    phone.send({ v: PROTOCOL_VERSION, type: 'feed.state', feed: 'phone', state: 'live' });
+    await ada.client.next('session.updated', (m) => m.session.feeds.phone === 'live');
+    await ada.client.close();
+    const again = await server.candidate('ada');
+    assert.equal(again.session.feeds.phone, 'live');
+    assert.equal(again.session.feeds.webcam, 'off');
+  });
+
+  test('a pairing link or code works once; pairing again replaces the old phone', async (t) => {
+    const { server, sessionId, candidateToken, pairing, secret, phone } = await pairedPhone(t);
+    const used = await redeem(server, { pairing: secret });
+    assert.equal(used.status, 409);
+    assert.match(((await used.json()) as { error: { message: string } }).error.message, /already used/);
+    const usedCode = await redeem(server, { code: pairing.code });
+    assert.equal(usedCode.status, 409);
+
+    const second = await pair(server, sessionId, candidateToken);
+    const redeemed = await redeem(server, { code: second.code.toLowerCase() });
+    assert.equal(redeemed.status, 200);
+    const { token: newToken } = (await redeemed.json()) as PhoneRedeemed;
+    assert.equal((await phone.closed).code, CloseCode.unauthorized);
+
+    const newPhone = await server.hello(newToken);
+    assert.equal((await newPhone.next('session.welcome')).role, 'phone');
+    const events = (await newPhone.fetchEvents(sessionId)).events.filter((e) => e.type === 'phone.paired');
+    assert.deepEqual(events.map((e) => e.data.replaced), [false, true]);
+  });
+
+  test("the replaced phone's token is refused on reconnect", async (t) => {
+    const { server, sessionId, candidateToken, token } = await pairedPhone(t);
+    const second = await pair(server, sessionId, candidateToken);
+    assert.equal((await redeem(server, { code: second.code })).status, 200);
+    const stale = await server.hello(token);
+    assert.equal((await stale.closed).code, CloseCode.unauthorized);
+  });
+
+  test('bad redeem bodies answer 400 and pair nothing', async (t) => {
+    const { server, sessionId } = await pairedPhone(t);
+    for (const body of ['{not json', { code: 'short' }, { code: 'OOOOOO' }, { pairing: 'x' }, { pairing: 'a'.repeat(30), code: 'ABCDEF' }, [], 'null']) {
+      const response = await redeem(server, body);
+      assert.equal(response.status, 400, JSON.stringify(body));
+    }
+    assert.equal((await redeem(server, { code: 'ABCDEF' })).status, 404);
+    const paired = (await server.kit.sessions.events(sessionId)).filter((e) => e.type === 'phone.paired');
+    assert.equal(paired.length, 1);
+  });
+
+  test('only the candidate of the session may ask for a pairing', async (t) => {
+    const server = await TestServer.start(t);
+    const ada = await server.candidate('ada');
+    const path = `/sessions/${ada.session.sessionId}/phone/pairings`;
+    const post = (token?: string) =>
+      fetch(`${server.origin}/proctor${path}`, { method: 'POST', headers: token ? { authorization: `Bearer ${token}` } : {} });
+    assert.equal((await post()).status, 401);
+    assert.equal((await post(await server.candidateToken('bob'))).status, 404);
+    assert.equal((await post(await server.supervisorToken('*'))).status, 403);
+  });
+
+  test('room scan: the supervisor asks, the phone and the log see it; refused without a phone', async (t) => {
+    const { server, sessionId, phone } = await pairedPhone(t);
+    const supervisor = await server.supervisor(['ada']);
+    const scan = { v: PROTOCOL_VERSION, type: 'command.room-scan', id: commands.pause(sessionId).id, target: sessionId };
+    await supervisor.client.command(scan);
+    const event = await phone.nextEvent('phone.room-scan-requested');
+    assert.equal(event.by, 'Supervisor');
+
+    const bob = await server.candidate('bob');
+    const refused = await supervisor.client.commandError({ ...scan, id: crypto.randomUUID(), target: bob.session.sessionId } as typeof scan);
+    assert.equal(refused.code, 'not-found');
+    const watcher = await server.supervisor(['bob']);
+    const noPhone = await watcher.client.commandError({ ...scan, id: crypto.randomUUID(), target: bob.session.sessionId } as typeof scan);
+    assert.equal(noPhone.code, 'conflict');
+  });
+});
+
+describe('PhonePairings', () => {
+  test('expired pairings say so; a new pairing of the session voids the previous one', () => {
+    const pairings = new PhonePairings(1000);
+    const first = pairings.create('s1', 0);
+    const second = pairings.create('s1', 10);
+    assert.throws(() => pairings.redeem({ pairing: first.secret }, 20), /already used/);
+    assert.throws(() => pairings.redeem({ code: second.code }, 2000), /expired/);
+    const third = pairings.create('s1', 3000);
+    assert.equal(pairings.redeem({ code: third.code }, 3500).pairingId, third.pairingId);
+  });
+});
