@@ -39,6 +39,14 @@ export {
   type RoomEvent,
   type CommandTarget,
 } from './session/supervisor-room.js';
+export {
+  PhoneSession,
+  type PhoneSessionOptions,
+  type PhoneState,
+  type PhoneFacing,
+  type RoomScanRequest,
+} from './phone/phone-session.js';
+export { requestPhonePairing } from './phone/phone-pairing.js';
 export { ServerClock, type ServerClockOptions } from './clock/server-clock.js';
 export { IntegrityMonitor, type IntegrityOptions, type IntegritySignal } from './integrity/integrity-monitor.js';
 export { pageCount, clampPage, pageItems, gridColumns } from './grid/paging.js';

@@ -8,6 +8,7 @@ import { IntegrityMonitor } from '../integrity/integrity-monitor.js';
 import type { ChimeSdkLoader } from '../media/chime/chime-sdk.js';
 import type { CandidateMedia } from '../media/media.js';
 import { createCandidateMedia } from '../media/providers.js';
+import { requestPhonePairing } from '../phone/phone-pairing.js';
 import {
   LogNameSchema,
   clockEndsAt,
@@ -15,6 +16,7 @@ import {
   parse,
   type ClockState,
   type EndReason,
+  type PhonePairing,
   type SessionEvent,
   type SessionSummary,
 } from '../protocol/index.js';
@@ -138,7 +140,7 @@ export class CandidateSession {
   private endReasonText?: string;
   private readonly chimeSdk: ChimeSdkLoader | undefined;
 
-  constructor(options: CandidateSessionOptions) {
+  constructor(private readonly options: CandidateSessionOptions) {
     this.chimeSdk = options.chimeSdk;
     this.feedList = options.feeds ?? ['webcam', 'screen'];
     this.channel = new ControlChannel({ url: controlUrl(options.server), token: options.token });
@@ -234,6 +236,17 @@ export class CandidateSession {
     if (!message || message.acked) return;
     this.outbox.add({ kind: 'ack', id: newId(), messageId, at: this.serverNow() });
     this.setMessages(this.store.value.messages.map((m) => (m.messageId === messageId ? { ...m, acked: true } : m)));
+  }
+
+  /**
+   * A pairing for the candidate's phone, the session's third camera: a one-time link with its QR
+   * code and a short code, valid 5 minutes. Pairing again replaces the paired phone. The phone's
+   * feed shows in `state.session.feeds.phone`.
+   */
+  pairPhone(): Promise<PhonePairing> {
+    const session = this.store.value.session;
+    if (!session) return Promise.reject(new ProctorError('pairing-refused', 'Not connected yet: pair the phone once the session is open.'));
+    return requestPhonePairing(this.options.server, this.options.token, session.sessionId);
   }
 
   /** Stops capture and closes the connection. */

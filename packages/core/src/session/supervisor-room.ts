@@ -194,6 +194,11 @@ export class SupervisorRoom {
     return this.command({ type: 'command.message', target, text });
   }
 
+  /** Asks a candidate to show the room with the paired phone; the phone shows the request. */
+  requestRoomScan(sessionId: string): Promise<string[]> {
+    return this.command({ type: 'command.room-scan', target: sessionId });
+  }
+
   /** Ends one candidate's exam with a reason the candidate sees. Capture stops on their side. */
   terminate(sessionId: string, reason: string): Promise<string[]> {
     return this.command({ type: 'command.terminate', target: sessionId, reason });

@@ -8,8 +8,8 @@ import type { CandidateMedia } from '../media/media.js';
 import { createCandidateMedia } from '../media/providers.js';
 import { PhoneRedeemSchema, parse, type PhoneRedeemed, type SessionEvent, type SessionSummary } from '../protocol/index.js';
 import { Store, type Readable } from '../util/store.js';
-import type { FeedCapture, SessionEnd } from './candidate-session.js';
-import { EventFeed } from './event-feed.js';
+import type { FeedCapture, SessionEnd } from '../session/candidate-session.js';
+import { EventFeed } from '../session/event-feed.js';
 
 /** Which camera of the phone: `environment` (the back one, for the room) or `user` (the front one). */
 export type PhoneFacing = 'environment' | 'user';
