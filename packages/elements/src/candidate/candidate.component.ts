@@ -143,12 +143,17 @@ export class ProctorCandidate extends LitElement {
   /** Minutes of the latest extension, shown beside the clock for a moment; `n` restarts its fade. */
   @state() private extension?: { minutes: number; n: number };
 
-  private session?: CandidateSession;
+  private current?: CandidateSession;
   private readonly sessionState = new ReadableController<CandidateState>(this);
-  private readonly ticker = new ClockController<ClockView>(this, () => this.session?.clock());
+  private readonly ticker = new ClockController<ClockView>(this, () => this.current?.clock());
   private stopEvents: (() => void)[] = [];
   private lastConnection?: CandidateState['connection'];
   private lastRemainingMs?: number;
+
+  /** The core session this element renders, once `server` and `token` are set and it is on the page. */
+  get session(): CandidateSession | undefined {
+    return this.current;
+  }
 
   /** The session's state: connection, consent, each feed's capture, clock, messages, end. */
   get state(): CandidateState | undefined {
@@ -167,7 +172,7 @@ export class ProctorCandidate extends LitElement {
   async consent(): Promise<void> {
     this.declined = false;
     fire(this, 'proctor-consent', { accepted: true });
-    await this.session?.consent();
+    await this.current?.consent();
   }
 
   /**
@@ -187,7 +192,7 @@ export class ProctorCandidate extends LitElement {
 
   override connectedCallback(): void {
     super.connectedCallback();
-    if (this.server && this.token && !this.session) this.open();
+    if (this.server && this.token && !this.current) this.open();
   }
 
   override disconnectedCallback(): void {
@@ -296,7 +301,7 @@ export class ProctorCandidate extends LitElement {
 
   private renderMessage(message: SupervisorMessage, where: 'content' | 'pause', ended: boolean) {
     const id = `${where}-${message.messageId}`;
-    const localTime = message.at + Date.now() - (this.session?.serverNow() ?? Date.now());
+    const localTime = message.at + Date.now() - (this.current?.serverNow() ?? Date.now());
     return html`<article
       class="message"
       part="message"
@@ -343,7 +348,7 @@ export class ProctorCandidate extends LitElement {
       <div>
         <h3 id="ended-title">Your exam has ended</h3>
         <p class="reason" data-reason=${ended.reason}>${endText(ended)}</p>
-        <p class="fine">${stoppedText(this.session!.feeds)}</p>
+        <p class="fine">${stoppedText(this.current!.feeds)}</p>
       </div>
     </section>`;
   }
@@ -360,7 +365,7 @@ export class ProctorCandidate extends LitElement {
     return html`<section part="consent" aria-labelledby="consent-title">
       <p id="consent-title"><strong>${exam} is supervised live.</strong> Before anything is captured, please read what happens:</p>
       <ul class="captures">
-        ${this.session!.feeds.map((feed) =>
+        ${this.current!.feeds.map((feed) =>
           feed === 'webcam'
             ? html`<li><span class="icon">${cameraIcon}</span><span><strong>Your camera</strong> — video only, no sound.</span></li>`
             : html`<li><span class="icon">${screenIcon}</span><span><strong>Your entire screen</strong> — you will be asked which screen to share.</span></li>`,
@@ -377,7 +382,7 @@ export class ProctorCandidate extends LitElement {
   }
 
   private renderCapture(state: CandidateState) {
-    const feeds = this.session!.feeds;
+    const feeds = this.current!.feeds;
     const { preparing } = state;
     return html`
       ${preparing
@@ -411,7 +416,7 @@ export class ProctorCandidate extends LitElement {
     if (capture.state !== 'failed' || !capture.error) return nothing;
     return html`<div class="problem" part="problem" role="alert" data-feed=${feed} data-code=${capture.error.code}>
       <span>${capture.error.message}</span>
-      <button @click=${() => this.session?.retry(feed)}>${RETRY_LABEL[feed]}</button>
+      <button @click=${() => this.current?.retry(feed)}>${RETRY_LABEL[feed]}</button>
     </div>`;
   }
 
@@ -437,7 +442,7 @@ export class ProctorCandidate extends LitElement {
   }
 
   private async acknowledgeFrom(where: 'content' | 'pause', messageId: string): Promise<void> {
-    this.session?.acknowledge(messageId);
+    this.current?.acknowledge(messageId);
     await this.updateComplete;
     // Its button is gone: keep focus on the message rather than dropping it to the page.
     this.messageElement(where, messageId)?.focus();
@@ -473,16 +478,16 @@ export class ProctorCandidate extends LitElement {
   }
 
   private requireSession(method: string): CandidateSession {
-    if (!this.session) {
+    if (!this.current) {
       throw new Error(`<proctor-candidate>.${method}(): no session yet. Set its server and token and add it to the page first.`);
     }
-    return this.session;
+    return this.current;
   }
 
   private open(): void {
     this.openedWith = this.target();
     const session = new CandidateSession({ server: this.server, token: this.token, requireFullscreen: this.requireFullscreen });
-    this.session = session;
+    this.current = session;
     this.sessionState.bind(session.state);
     const shadow = () => this.shadowRoot;
     this.stopEvents = [
@@ -526,8 +531,8 @@ export class ProctorCandidate extends LitElement {
     this.openedWith = undefined;
     for (const stop of this.stopEvents) stop();
     this.stopEvents = [];
-    this.session?.close();
-    this.session = undefined;
+    this.current?.close();
+    this.current = undefined;
     this.sessionState.bind(undefined);
     this.lastRemainingMs = undefined;
     this.extension = undefined;
