@@ -52,3 +52,30 @@ export { IntegrityMonitor, type IntegrityOptions, type IntegritySignal } from '.
 export { pageCount, clampPage, pageItems, gridColumns } from './grid/paging.js';
 export { uploadIdentityPhoto, submitIdentity, fetchIdentity, fetchIdentityPhoto } from './identity/identity-client.js';
 export { capturePhoto, type PhotoOptions } from './identity/photo-capture.js';
+export {
+  DeviceCheck,
+  type DeviceCheckOptions,
+  type DeviceCheckState,
+  type DeviceCheckEvents,
+  type CheckStatus,
+  type CheckProgress,
+} from './device-check/device-check.js';
+export {
+  CHECK_NAMES,
+  type CheckName,
+  type CheckVerdict,
+  type ItemVerdict,
+  type DeviceCheckResult,
+  type CameraResult,
+  type MicrophoneResult,
+  type ScreenResult,
+  type NetworkResult,
+  type BrowserResult,
+  type CameraMeasurement,
+  type NetworkMeasurement,
+} from './device-check/verdicts.js';
+export { checkBrowser, BROWSER_FEATURES, BROWSER_FEATURE_LABELS, type BrowserFeature, type BrowserScope } from './device-check/browser-support.js';
+export { probeCamera, CAMERA_PROBE_MS } from './device-check/camera-probe.js';
+export { MicrophoneMeter } from './device-check/microphone-meter.js';
+export { measureNetwork, NETWORK_TEST_BYTES, NETWORK_TEST_MAX_BYTES, type NetworkTestOptions, type NetworkStep } from './device-check/network.js';
+export { DEFAULT_THRESHOLDS, microphoneLevel, type DeviceCheckThresholds } from './device-check/thresholds.js';
