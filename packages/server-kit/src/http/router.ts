@@ -8,6 +8,7 @@ import type { Logger } from '../logger.js';
 import type { PhotoStore } from '../store/photo-store.js';
 import type { SessionRecord } from '../store/session-store.js';
 import type { TokenIssuer } from '../tokens.js';
+import { networkTestRouter } from './network-test.js';
 import { mountIdentityRoutes } from './identity-routes.js';
 import { mountPhoneRoutes } from '../phone/phone-routes.js';
 import type { PhonePairings } from '../phone/pairings.js';
@@ -95,6 +96,7 @@ export function createRouter({ hub, sessions, tokens, logger, photos, pairings, 
   mountIdentityRoutes(router, { sessions, photos, logger, authorized, readable });
   mountPhoneRoutes(router, { sessions, hub, tokens, pairings, phonePageUrl, authorized, readable });
 
+  router.use('/network', networkTestRouter(authorized));
 
   router.use((request: Request) => {
     throw new KitError('not-found', `No route ${request.method} ${request.baseUrl}${request.path}.`);
