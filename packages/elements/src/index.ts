@@ -10,4 +10,5 @@ export * from './controls/controls.js';
 export * from './event-feed/event-feed.js';
 export * from './identity-check/identity-check.js';
 export * from './identity-review/identity-review.js';
+export * from './device-check/device-check.js';
 export type * from './shared/events.js';

@@ -1,4 +1,5 @@
 import type { CapturedFeed, ChannelState, EndReason, IdentityStatus, ProctorErrorCode } from '@proctorkit/core';
+import type { DeviceCheckResult } from '@proctorkit/core';
 
 /** Detail of `proctor-consent`: the candidate's answer to the consent step. */
 export interface ConsentDetail {
@@ -109,6 +110,7 @@ export interface ProctorEventMap {
   'proctor-ended': CustomEvent<EndedDetail>;
   'proctor-command': CustomEvent<CommandDetail>;
   'proctor-event-select': CustomEvent<EventSelectDetail>;
+  'proctor-device-check-complete': CustomEvent<DeviceCheckResult>;
   'proctor-identity': CustomEvent<IdentityDetail>;
 }
 
