@@ -25,6 +25,14 @@ try {
   await landing.goto(`${base}/`);
   await shot(landing, 'landing');
 
+  const check = await browser.newPage();
+  await check.setViewport({ width: 1280, height: 1100 });
+  await check.goto(`${base}/check`);
+  await check.locator('pierce/button.primary').click();
+  await check.locator('pierce/[data-check="screen"] button').click();
+  await check.waitForFunction(() => document.querySelector('proctor-device-check')?.result, { timeout: 30_000 });
+  await shot(check, 'device-check');
+
   const names = ['Alice Martin', 'Bao Nguyen', 'Chidi Okafor'];
   const candidates: Page[] = [];
   for (const name of names) {

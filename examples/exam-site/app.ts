@@ -4,6 +4,7 @@ import type { Server } from 'node:http';
 import express from 'express';
 import { createProctorKit, type LogLevel, type MediaProvider, type ProctorKit } from '@proctorkit/server-kit';
 import { candidatePage } from './pages/candidate.js';
+import { checkPage } from './pages/check.js';
 import { landingPage } from './pages/landing.js';
 import { supervisorPage } from './pages/supervisor.js';
 
@@ -56,6 +57,12 @@ export function createExamSite(options: ExamSiteOptions = {}): ExamSite {
     }
     const token = await kit.issueToken({ role: 'candidate', examId: DEMO_EXAM_ID, candidateId, name });
     response.type('html').send(candidatePage({ name, token }));
+  });
+
+  app.get('/check', async (_request, response) => {
+    // The setup test's token only lets it measure the connection to the kit: no session is opened.
+    const token = await kit.issueToken({ role: 'candidate', examId: DEMO_EXAM_ID, candidateId: 'setup-check', name: 'Setup check' }, { expiresIn: '1h' });
+    response.type('html').send(checkPage({ token }));
   });
 
   app.get('/supervisor', async (_request, response) => {

@@ -19,6 +19,11 @@ export function landingPage(error?: string): string {
     <p class="lead">Watch every candidate of the demo exam live, 16 per page.</p>
     <a class="button secondary" href="/supervisor">Open the supervisor view</a>
   </div>
+  <div class="card">
+    <h2 style="margin-top:0;font-size:1.1rem">Test your setup</h2>
+    <p class="lead">Check your camera, microphone, screen sharing and connection before the exam day.</p>
+    <a class="button secondary" href="/check">Test your setup</a>
+  </div>
 </div>`,
   });
 }
