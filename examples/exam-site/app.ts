@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import type { Server } from 'node:http';
 import express from 'express';
 import { createProctorKit, type LogLevel, type MediaProvider, type ProctorKit } from '@proctorkit/server-kit';
@@ -39,10 +40,12 @@ export function createExamSite(options: ExamSiteOptions = {}): ExamSite {
   // 1. The server kit, where the elements' `server` attribute points.
   app.use('/proctor', kit.router);
 
-  // 2. The elements as one browser module.
+  // 2. The elements as one browser module, and the chunks beside it that pages load on demand (the Chime SDK, the setup check).
   const bundle = createRequire(import.meta.url).resolve('@proctorkit/elements/bundle');
-  app.get('/assets/proctorkit-elements.js', (_request, response) => response.sendFile(bundle));
-  app.get('/assets/proctorkit-elements.js.map', (_request, response) => response.sendFile(`${bundle}.map`));
+  app.get('/assets/:file', (request, response, next) => {
+    if (!/^proctorkit-[\w-]+\.js(\.map)?$/.test(request.params.file)) return next();
+    response.sendFile(join(dirname(bundle), request.params.file));
+  });
 
   // 3. Pages. DEMO ONLY: a real site issues tokens after its own login.
   app.get('/favicon.ico', (_request, response) => response.status(204).end());

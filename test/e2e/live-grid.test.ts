@@ -20,6 +20,8 @@ let site: ExamSiteProcess;
 let browser: Browser;
 let supervisor: Page;
 const candidates = new Map<string, Page>();
+/** Every URL the pages requested. */
+const requested: string[] = [];
 
 function gridStats(page: Page): Promise<StatsRow[]> {
   return page.evaluate(() => document.querySelector('proctor-grid')!.getStats());
@@ -47,6 +49,7 @@ describe('live video from candidates to the supervisor grid', { timeout: 120_000
     browser = await launchChromium();
     for (const [index, name] of NAMES.entries()) {
       const page = await browser.newPage();
+      page.on('request', (request) => requested.push(request.url()));
       await page.goto(`${site.url}/candidate?name=${encodeURIComponent(name)}`);
       await page.bringToFront();
       await page.locator('pierce/button.primary').click();
@@ -57,6 +60,7 @@ describe('live video from candidates to the supervisor grid', { timeout: 120_000
       candidates.set(IDS[index]!, page);
     }
     supervisor = await browser.newPage();
+    supervisor.on('request', (request) => requested.push(request.url()));
     await supervisor.goto(`${site.url}/supervisor`);
     await supervisor.bringToFront();
   });
@@ -75,6 +79,11 @@ describe('live video from candidates to the supervisor grid', { timeout: 120_000
     }
     const tiles = await supervisor.$$eval('pierce/proctor-tile', (els) => els.map((el) => el.getAttribute('status')));
     assert.deepEqual(tiles, ['live', 'live', 'live']);
+  });
+
+  test('pages on the local provider never download the Chime chunk', () => {
+    assert.ok(requested.some((url) => url.endsWith('/assets/proctorkit-elements.js')));
+    assert.deepEqual(requested.filter((url) => /chime/i.test(url)), []);
   });
 
   test('focusing a candidate switches its webcam to full quality', async () => {

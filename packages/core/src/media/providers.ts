@@ -1,8 +1,6 @@
 import type { ControlChannel } from '../channel/control-channel.js';
 import type { ProviderInfo } from '../protocol/index.js';
-import { ChimePublisher } from './chime/chime-publisher.js';
 import { loadChimeSdk, type ChimeSdkLoader } from './chime/chime-sdk.js';
-import { ChimeViewer } from './chime/chime-viewer.js';
 import { LocalPublisher } from './local/local-publisher.js';
 import { LocalSubscriber } from './local/local-subscriber.js';
 import type { CandidateMedia, MediaLog, SupervisorMedia } from './media.js';
@@ -20,8 +18,11 @@ export async function createCandidateMedia(channel: ControlChannel, provider: Pr
   switch (provider.name) {
     case 'local':
       return new LocalPublisher(channel, provider.iceServers);
-    case 'chime':
-      return new ChimePublisher(channel, provider, await (options.chimeSdk ?? loadChimeSdk)(), options.log ?? (() => {}));
+    case 'chime': {
+      // Like the SDK, the Chime side of Proctorkit loads only on a Chime server kit.
+      const [{ ChimePublisher }, sdk] = await Promise.all([import('./chime/chime-publisher.js'), (options.chimeSdk ?? loadChimeSdk)()]);
+      return new ChimePublisher(channel, provider, sdk, options.log ?? (() => {}));
+    }
   }
 }
 
@@ -30,7 +31,9 @@ export async function createSupervisorMedia(channel: ControlChannel, provider: P
   switch (provider.name) {
     case 'local':
       return new LocalSubscriber(channel, provider.iceServers);
-    case 'chime':
-      return new ChimeViewer(channel, await (options.chimeSdk ?? loadChimeSdk)());
+    case 'chime': {
+      const [{ ChimeViewer }, sdk] = await Promise.all([import('./chime/chime-viewer.js'), (options.chimeSdk ?? loadChimeSdk)()]);
+      return new ChimeViewer(channel, sdk);
+    }
   }
 }

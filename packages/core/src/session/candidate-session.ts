@@ -85,6 +85,8 @@ export interface CandidateState {
   ended?: SessionEnd;
   /** Why the session cannot go on (refused token, opened elsewhere). */
   error?: ProctorError;
+  /** The phone paired last: the pairing it redeemed (a {@link PhonePairing}'s `pairingId`) and when. */
+  phone?: { pairingId: string; pairedAt: number };
 }
 
 /** Things that happen to a candidate's session. */
@@ -113,6 +115,12 @@ export interface CandidateSessionOptions {
   requireFullscreen?: boolean;
   /** Loads the Amazon Chime SDK when the server uses Chime. Default: on demand; tests pass a fake. */
   chimeSdk?: ChimeSdkLoader;
+  /**
+   * Start the exam clock as soon as every feed is live after consent. `false` leaves the moment to
+   * the page, which calls {@link CandidateSession.start} after steps of its own (phone pairing,
+   * identity check). Default: `true`.
+   */
+  autoStart?: boolean;
 }
 
 const CAPTURE: Record<CapturedFeed, () => Promise<MediaStreamTrack>> = {
@@ -139,9 +147,11 @@ export class CandidateSession {
   private closed = false;
   private endReasonText?: string;
   private readonly chimeSdk: ChimeSdkLoader | undefined;
+  private startAllowed: boolean;
 
   constructor(private readonly options: CandidateSessionOptions) {
     this.chimeSdk = options.chimeSdk;
+    this.startAllowed = options.autoStart ?? true;
     this.feedList = options.feeds ?? ['webcam', 'screen'];
     this.channel = new ControlChannel({ url: controlUrl(options.server), token: options.token });
     this.serverClock = new ServerClock(this.channel);
@@ -211,6 +221,15 @@ export class CandidateSession {
   async consent(): Promise<void> {
     this.patch({ consented: true });
     for (const feed of this.feedList) await this.capture(feed);
+  }
+
+  /**
+   * Asks for the exam clock to start, with `autoStart: false`: it starts once the candidate consented
+   * and every feed is live (and, when the kit requires it, once a supervisor approved the identity).
+   */
+  start(): void {
+    this.startAllowed = true;
+    this.startWhenReady();
   }
 
   /** Tries a failed or stopped feed again (e.g. after the candidate allowed the camera). */
@@ -333,6 +352,8 @@ export class CandidateSession {
       } else if (event.type === 'message.acked') {
         const { messageId } = event.data as { messageId: string };
         messages = messages.map((m) => (m.messageId === messageId ? { ...m, acked: true } : m));
+      } else if (event.type === 'phone.paired' && typeof event.data.pairingId === 'string') {
+        this.patch({ phone: { pairingId: event.data.pairingId, pairedAt: event.at } });
       } else if (event.type === 'session.ended' && typeof event.data.message === 'string') {
         this.endReasonText = event.data.message;
         const ended = this.store.value.ended;
@@ -350,7 +371,7 @@ export class CandidateSession {
 
   private startWhenReady(): void {
     const { consented, session, feeds, preparing } = this.store.value;
-    if (!consented || !session || preparing || session.clock.startedAt !== null || this.store.value.ended) return;
+    if (!this.startAllowed || !consented || !session || preparing || session.clock.startedAt !== null || this.store.value.ended) return;
     if (this.feedList.every((feed) => feeds[feed].state === 'live')) this.channel.send({ type: 'session.start' });
   }
 

@@ -7,16 +7,20 @@ import {
   type CandidateState,
   type CapturedFeed,
   type ClockView,
+  type DeviceCheckResult,
   type FeedCapture,
   type SessionEnd,
   type SupervisorMessage,
 } from '@proctorkit/core';
+import '../device-check/device-check.js';
+import '../identity-check/identity-check.js';
 import { ClockController } from '../shared/clock-controller.js';
 import { fire } from '../shared/events.js';
 import { cameraIcon, clockIcon, eyeIcon, screenIcon } from '../shared/icons.js';
 import { ReadableController } from '../shared/readable-controller.js';
 import { systemTokens } from '../shared/theme.js';
 import { candidateStyles } from './candidate.styles.js';
+import { mayStart, stageOf, stagesOf, type OnboardingInput, type PhoneStep, type Stage } from './onboarding.js';
 import { WARNINGS_MS, crossedWarning, formatRemaining, spokenMinutes, spokenRemaining } from '../shared/time-format.js';
 import { checkIcon, flagIcon, messageIcon, pauseIcon } from './icons.js';
 
@@ -41,6 +45,14 @@ function previewStream(track: MediaStreamTrack): MediaStream {
 }
 
 const RETRY_LABEL: Record<CapturedFeed, string> = { webcam: 'Try the camera again', screen: 'Share the screen again' };
+
+const STAGE_LABEL: Record<Stage, string> = {
+  consent: 'Consent',
+  'device-check': 'Setup check',
+  phone: 'Phone camera',
+  identity: 'Identity',
+  exam: 'Exam',
+};
 
 const NO_CLOCK: ClockView = { remainingMs: 0, paused: false, endsAt: null, started: false };
 
@@ -82,10 +94,15 @@ const timeOfDay = new Intl.DateTimeFormat(undefined, { hour: 'numeric', minute: 
  * A host hides its exam content while the exam is paused or over: listen to `proctor-paused`,
  * `proctor-resumed` and `proctor-ended`, and read `clock` for the time left.
  *
+ * Before the exam it can walk the candidate through a setup check (`device-check`), pairing a
+ * phone as a room camera (`phone`) and an identity check (`identity-check`, or whenever the kit
+ * has `requireIdentityCheck`); the clock starts once those are done.
+ *
  * @tagname proctor-candidate
  * @summary Consent, capture, exam clock, supervisor messages and live status for the candidate's exam page.
  *
  * @event proctor-consent - The candidate accepted or declined. Detail: `ConsentDetail`.
+
  * @event proctor-feed-live - A feed is captured and sent. Detail: `FeedLiveDetail`.
  * @event proctor-feed-error - A feed failed or stopped (camera denied, no camera, screen share stopped…). Detail: `FeedErrorDetail`.
  * @event proctor-session-error - The session cannot go on (token refused, opened on another page). Detail: `SessionErrorDetail`.
@@ -100,6 +117,8 @@ const timeOfDay = new Intl.DateTimeFormat(undefined, { hour: 'numeric', minute: 
  * @slot privacy - The host's own privacy notice, shown in the consent step.
  *
  * @csspart consent - The consent step.
+ * @csspart steps - The list of steps before the exam (consent, setup check, phone, identity, exam), when there are more than two.
+ * @csspart step - The current step's panel: the device check, the phone pairing or the identity check.
  * @csspart clock - The exam clock; `data-state` is `connecting`, `idle`, `running`, `low` (5 minutes or less), `paused` or `ended`.
  * @csspart previews - The self-previews once capturing.
  * @csspart preparing - "Preparing your session — N ahead of you", while the server prepares the session's media.
@@ -134,6 +153,23 @@ export class ProctorCandidate extends LitElement {
    * fullscreen. Read when the session opens.
    */
   @property({ type: Boolean, attribute: 'require-fullscreen' }) requireFullscreen = false;
+
+  /** Runs `<proctor-device-check>` after consent, before capture; its result goes into the session log. */
+  @property({ type: Boolean, attribute: 'device-check' }) deviceCheck = false;
+
+  /** Asks for the candidate's phone as a third camera: `off`, `optional` (can be skipped) or `required`. */
+  @property() phone: PhoneStep = 'off';
+
+  /**
+   * Asks for photos of an ID document and the face before the exam, even when the kit does not
+   * require them (a kit with `requireIdentityCheck` always shows this step).
+   */
+  @property({ type: Boolean, attribute: 'identity-check' }) identityCheck = false;
+
+  @state() private agreed = false;
+  @state() private deviceChecked = false;
+  @state() private deviceResult?: DeviceCheckResult;
+  @state() private phoneDone = false;
 
   @state() private declined = false;
 
@@ -171,8 +207,9 @@ export class ProctorCandidate extends LitElement {
   /** Accepts on the candidate's behalf, as the consent button does (for hosts with their own consent UI). */
   async consent(): Promise<void> {
     this.declined = false;
+    this.agreed = true;
     fire(this, 'proctor-consent', { accepted: true });
-    await this.current?.consent();
+    if (!this.deviceCheck) await this.current?.consent();
   }
 
   /**
@@ -209,6 +246,8 @@ export class ProctorCandidate extends LitElement {
   }
 
   protected override updated(): void {
+    const state = this.state;
+    if (state && this.current && mayStart(this.stage(state), state)) this.current.start();
     const connection = this.state?.connection;
     if (connection && connection !== this.lastConnection) {
       this.lastConnection = connection;
@@ -239,9 +278,7 @@ export class ProctorCandidate extends LitElement {
             ? html`<p class="fatal" role="alert">${state.error.message}</p>`
             : state.ended
               ? nothing
-              : state.consented
-                ? this.renderCapture(state)
-                : this.renderConsent(state)}
+              : this.renderStage(state)}
         </div>
         ${paused ? this.renderPause(state, clock) : nothing}
       </div>
@@ -352,6 +389,69 @@ export class ProctorCandidate extends LitElement {
       </div>
     </section>`;
   }
+
+  private onboarding(state: CandidateState): OnboardingInput {
+    const { agreed, deviceCheck, deviceChecked, phone, phoneDone, identityCheck } = this;
+    return { state, agreed, deviceCheck, deviceChecked, phone, phoneDone, identityCheck };
+  }
+
+  private stage(state: CandidateState): Stage {
+    return stageOf(this.onboarding(state));
+  }
+
+  private renderStage(state: CandidateState) {
+    const stage = this.stage(state);
+    if (stage === 'consent') return this.renderConsent(state);
+    const stages = stagesOf(this.onboarding(state));
+    const steps =
+      stages.length > 2 && stage !== 'exam'
+        ? html`<ol class="steps" part="steps" aria-label="Before the exam">
+            ${stages.map((s) => html`<li aria-current=${s === stage ? 'step' : 'false'}>${STAGE_LABEL[s]}</li>`)}
+          </ol>`
+        : nothing;
+    if (stage === 'device-check') {
+      return html`${steps}
+        <section class="step" part="step" aria-labelledby="step-title">
+          <h3 id="step-title">Check your setup</h3>
+          <p class="fine">A quick test of your camera, microphone and connection, so nothing surprises you during the exam.</p>
+          <proctor-device-check server=${this.server} token=${this.token} skip-screen @proctor-device-check-complete=${this.deviceCheckDone}></proctor-device-check>
+          <div class="actions">
+            <button class="primary" ?disabled=${!this.deviceResult} @click=${this.afterDeviceCheck}>Continue</button>
+          </div>
+        </section>`;
+    }
+    return html`${steps}${stage === 'phone' ? this.renderPhoneStep(state) : nothing}
+      ${stage === 'identity'
+        ? html`<section class="step" part="step" aria-labelledby="step-title">
+            <h3 id="step-title">Confirm your identity</h3>
+            <proctor-identity-check server=${this.server} token=${this.token} .session=${state.session} .track=${state.feeds.webcam.track}></proctor-identity-check>
+          </section>`
+        : nothing}
+      ${this.renderCapture(state)}`;
+  }
+
+  private renderPhoneStep(state: CandidateState) {
+    const live = state.session?.feeds.phone === 'live';
+    return html`<section class="step" part="step" aria-labelledby="step-title">
+      <h3 id="step-title">Add your phone as a room camera</h3>
+      <p class="fine">Your phone shows the supervisor the room around you. Scan the code with the phone's camera, or open the link and type the code.</p>
+      <proctor-phone-pairing .session=${this.current}></proctor-phone-pairing>
+      <div class="actions">
+        <button class="primary" ?disabled=${!live} @click=${() => (this.phoneDone = true)}>Continue</button>
+        ${this.phone === 'optional' ? html`<button class="secondary" @click=${() => (this.phoneDone = true)}>Skip — continue without a phone</button>` : nothing}
+      </div>
+    </section>`;
+  }
+
+  private deviceCheckDone = (event: CustomEvent<DeviceCheckResult>) => {
+    this.deviceResult = event.detail;
+  };
+
+  private afterDeviceCheck = () => {
+    if (this.deviceResult) this.current?.log('device-check.completed', { ...this.deviceResult });
+    this.deviceChecked = true;
+    void this.current?.consent();
+  };
 
   private renderConsent(state: CandidateState) {
     const exam = this.examTitle || state.session?.examId || 'this exam';
@@ -486,7 +586,8 @@ export class ProctorCandidate extends LitElement {
 
   private open(): void {
     this.openedWith = this.target();
-    const session = new CandidateSession({ server: this.server, token: this.token, requireFullscreen: this.requireFullscreen });
+    // The element decides when the clock starts: after the onboarding steps it shows.
+    const session = new CandidateSession({ server: this.server, token: this.token, requireFullscreen: this.requireFullscreen, autoStart: false });
     this.current = session;
     this.sessionState.bind(session.state);
     const shadow = () => this.shadowRoot;

@@ -407,6 +407,50 @@ export const candidateStyles = css`
     padding: 0.6em 0.8em;
   }
 
+  .steps {
+    display: flex;
+    flex-wrap: wrap;
+    gap: 0.25rem 1.25rem;
+    list-style: none;
+    counter-reset: step;
+    padding: 0;
+    margin: 0 0 1rem;
+    font-size: 0.85rem;
+    color: var(--_muted);
+  }
+  .steps li {
+    counter-increment: step;
+    display: inline-flex;
+    align-items: center;
+    gap: 0.4em;
+  }
+  .steps li::before {
+    content: counter(step);
+    display: inline-grid;
+    place-items: center;
+    width: 1.5em;
+    height: 1.5em;
+    border-radius: 50%;
+    border: 1px solid currentColor;
+    font-size: 0.8em;
+  }
+  .steps li[aria-current='step'] {
+    color: var(--_fg);
+    font-weight: 600;
+  }
+  .steps li[aria-current='step']::before {
+    background: var(--_accent);
+    border-color: var(--_accent);
+    color: #fff;
+  }
+  .step {
+    display: grid;
+    gap: 0.75rem;
+    margin-bottom: 1rem;
+  }
+  .step > p {
+    margin: 0;
+  }
   .preparing {
     border-left: 4px solid var(--_accent);
     padding: 0.6em 0.8em;
