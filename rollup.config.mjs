@@ -9,7 +9,7 @@ import { dts } from 'rollup-plugin-dts';
 import { CHIME_SDK_MODULE, bundleChimeSdkModule } from './scripts/chime-sdk-bundle.mjs';
 
 /** The elements bundle must stay small; raise this only on purpose. Lazy chunks (the Chime SDK) load only when used. */
-const BUNDLE_LIMIT_GZIP_BYTES = 48 * 1024;
+const BUNDLE_LIMIT_GZIP_BYTES = 56 * 1024;
 
 const packages = {
   core: { index: 'src/index.ts', protocol: 'src/protocol/index.ts' },
@@ -91,7 +91,7 @@ const browserBundle = {
     dir: 'packages/elements/dist',
     entryFileNames: 'proctorkit-elements.js',
     chunkFileNames: 'proctorkit-[name]-[hash].js',
-    manualChunks: (id) => (id === CHIME_SDK_MODULE ? 'chime' : undefined),
+    manualChunks: (id) => (id === CHIME_SDK_MODULE ? 'chime-sdk' : undefined),
     format: 'esm',
     sourcemap: true,
   },
