@@ -8,7 +8,11 @@ import esbuild from 'rollup-plugin-esbuild';
 import { dts } from 'rollup-plugin-dts';
 import { CHIME_SDK_MODULE, bundleChimeSdkModule } from './scripts/chime-sdk-bundle.mjs';
 
-/** The elements bundle must stay small; raise this only on purpose. Lazy chunks (the Chime SDK) load only when used. */
+/**
+ * The elements bundle must stay small; raise this only on purpose. 48 → 56 KB when the onboarding
+ * steps (identity check and review, phone pairing, the phone page) landed. What only some pages
+ * need loads on demand beside it (the Chime SDK and client, the setup check's view) and is not counted.
+ */
 const BUNDLE_LIMIT_GZIP_BYTES = 56 * 1024;
 
 const packages = {
