@@ -111,7 +111,7 @@ export async function startCandidates(options: StartCandidatesOptions): Promise<
     const deadline = Date.now() + timeoutMs;
     const left = () => Math.max(1, deadline - Date.now());
 
-    const response = await page.goto(`${url}/candidate?name=${encodeURIComponent(name)}`, { timeout: left() });
+    const response = await page.goto(`${url}/candidate?name=${encodeURIComponent(name)}&steps=none`, { timeout: left() });
     if (!response?.ok()) throw new Error(`${name}: the candidate page answered HTTP ${response?.status() ?? '(none)'}`);
     await page.waitForFunction(
       () => !!document.querySelector('proctor-candidate')?.shadowRoot?.querySelector('button.primary'),

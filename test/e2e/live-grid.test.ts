@@ -50,7 +50,7 @@ describe('live video from candidates to the supervisor grid', { timeout: 120_000
     for (const [index, name] of NAMES.entries()) {
       const page = await browser.newPage();
       page.on('request', (request) => requested.push(request.url()));
-      await page.goto(`${site.url}/candidate?name=${encodeURIComponent(name)}`);
+      await page.goto(`${site.url}/candidate?name=${encodeURIComponent(name)}&steps=none`);
       await page.bringToFront();
       await page.locator('pierce/button.primary').click();
       await page.waitForFunction(() => {

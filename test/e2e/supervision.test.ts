@@ -19,7 +19,7 @@ async function startCandidate(name: string): Promise<{ page: Page; sessionId: st
       document.addEventListener(type, (event) => seen.push({ type, detail: (event as CustomEvent).detail }));
     }
   });
-  await page.goto(`${site.url}/candidate?name=${encodeURIComponent(name)}`);
+  await page.goto(`${site.url}/candidate?name=${encodeURIComponent(name)}&steps=none`);
   await page.bringToFront();
   await page.locator('pierce/button.primary').click();
   await page.waitForFunction(() => document.querySelector('proctor-candidate')?.state?.session?.clock.startedAt != null);

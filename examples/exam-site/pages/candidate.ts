@@ -46,6 +46,10 @@ const STYLE = `
   .exam-page { display: grid; grid-template-columns: minmax(0, 1fr) 23rem; gap: 1.25rem; align-items: start; }
   .exam-page proctor-candidate { grid-column: 2; grid-row: 1; position: sticky; top: 1rem; }
   .exam-page .card { grid-column: 1; grid-row: 1; }
+  /* Before the exam, the supervision steps take the wide column. */
+  .exam-page.onboarding { grid-template-columns: minmax(0, 1fr) 20rem; }
+  .exam-page.onboarding proctor-candidate { grid-column: 1; position: static; max-width: none; }
+  .exam-page.onboarding .card { grid-column: 2; }
   @media (max-width: 56rem) {
     .exam-page { grid-template-columns: minmax(0, 1fr); }
     .exam-page proctor-candidate, .exam-page .card { grid-column: 1; grid-row: auto; position: static; }
@@ -80,18 +84,19 @@ const STYLE = `
  * once the clock runs, hides while a supervisor pauses it, and closes when it ends; the page logs
  * what the candidate does through `candidate.log()`, which the supervisors see live.
  */
-export function candidatePage({ name, token }: { name: string; token: string }): string {
+export function candidatePage({ name, token, onboarding = true }: { name: string; token: string; onboarding?: boolean }): string {
+  const steps = onboarding ? ' device-check phone="optional" identity-check' : '';
   return layout({
     title: 'Exam',
     body: `${STYLE}
 <h1>Algorithms, autumn session</h1>
 <p class="lead">Signed in as <strong>${escapeHtml(name)}</strong>. Start supervision, then your exam opens.</p>
-<div class="exam-page">
-<proctor-candidate server="/proctor" token="${escapeHtml(token)}" exam-title="Algorithms, autumn session"></proctor-candidate>
+<div class="exam-page onboarding">
+<proctor-candidate server="/proctor" token="${escapeHtml(token)}" exam-title="Algorithms, autumn session"${steps}></proctor-candidate>
 
 <section id="intro" class="card" aria-labelledby="intro-title">
   <h2 id="intro-title">Before you start</h2>
-  <p>This exam is supervised. Agree to supervision in the panel, share your camera and your screen, and the questions appear here: the clock starts then.</p>
+  <p>This exam is supervised. In the panel: agree to supervision, check your setup, add your phone as a room camera if you like, share your camera and screen, and take photos of your ID and face. The questions appear once the clock starts.</p>
   <ul class="facts">
     <li><strong>${QUESTIONS.length}</strong> multiple-choice questions</li>
     <li><strong>60 minutes</strong> once started</li>
@@ -154,6 +159,7 @@ export function candidatePage({ name, token }: { name: string; token: string }):
   function update() {
     const view = currentView();
     for (const section of views) section.hidden = section.id !== view;
+    document.querySelector('.exam-page').classList.toggle('onboarding', view === 'intro' && !candidate.state?.ended);
     if (view === 'questions' && shown !== 'questions') candidate.log('question.opened', { question: current + 1 });
     if (view === 'finished') {
       const answered = [...new FormData(document.getElementById('answers')).keys()].length;

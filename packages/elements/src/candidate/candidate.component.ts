@@ -411,9 +411,7 @@ export class ProctorCandidate extends LitElement {
         : nothing;
     if (stage === 'device-check') {
       return html`${steps}
-        <section class="step" part="step" aria-labelledby="step-title">
-          <h3 id="step-title">Check your setup</h3>
-          <p class="fine">A quick test of your camera, microphone and connection, so nothing surprises you during the exam.</p>
+        <section class="step" part="step" aria-label="Setup check">
           <proctor-device-check server=${this.server} token=${this.token} skip-screen @proctor-device-check-complete=${this.deviceCheckDone}></proctor-device-check>
           <div class="actions">
             <button class="primary" ?disabled=${!this.deviceResult} @click=${this.afterDeviceCheck}>Continue</button>
@@ -422,19 +420,16 @@ export class ProctorCandidate extends LitElement {
     }
     return html`${steps}${stage === 'phone' ? this.renderPhoneStep(state) : nothing}
       ${stage === 'identity'
-        ? html`<section class="step" part="step" aria-labelledby="step-title">
-            <h3 id="step-title">Confirm your identity</h3>
+        ? html`<section class="step" part="step" aria-label="Identity check">
             <proctor-identity-check server=${this.server} token=${this.token} .session=${state.session} .track=${state.feeds.webcam.track}></proctor-identity-check>
           </section>`
         : nothing}
-      ${this.renderCapture(state)}`;
+      ${this.renderCapture(state, stage !== 'identity')}`;
   }
 
   private renderPhoneStep(state: CandidateState) {
     const live = state.session?.feeds.phone === 'live';
-    return html`<section class="step" part="step" aria-labelledby="step-title">
-      <h3 id="step-title">Add your phone as a room camera</h3>
-      <p class="fine">Your phone shows the supervisor the room around you. Scan the code with the phone's camera, or open the link and type the code.</p>
+    return html`<section class="step" part="step" aria-label="Phone camera">
       <proctor-phone-pairing .session=${this.current}></proctor-phone-pairing>
       <div class="actions">
         <button class="primary" ?disabled=${!live} @click=${() => (this.phoneDone = true)}>Continue</button>
@@ -481,7 +476,8 @@ export class ProctorCandidate extends LitElement {
     </section>`;
   }
 
-  private renderCapture(state: CandidateState) {
+  /** The self-previews (left out while the identity check shows the camera itself) and any capture problem. */
+  private renderCapture(state: CandidateState, previews = true) {
     const feeds = this.current!.feeds;
     const { preparing } = state;
     return html`
@@ -491,7 +487,7 @@ export class ProctorCandidate extends LitElement {
             starts as soon as it is ready.
           </p>`
         : nothing}
-      <div class="previews" part="previews">${feeds.map((feed) => this.renderPreview(feed, state.feeds[feed]))}</div>
+      ${previews ? html`<div class="previews" part="previews">${feeds.map((feed) => this.renderPreview(feed, state.feeds[feed]))}</div>` : nothing}
       ${feeds.map((feed) => this.renderProblem(feed, state.feeds[feed]))}
     `;
   }

@@ -332,6 +332,10 @@ export const candidateStyles = css`
     background: var(--_accent);
     color: #fff;
   }
+  button:disabled {
+    opacity: 0.45;
+    cursor: not-allowed;
+  }
   .secondary {
     background: transparent;
     border-color: var(--_border);

@@ -77,7 +77,8 @@ describe('<proctor-candidate> before the exam', function () {
     await waitUntil(() => element.state!.feeds.webcam.state === 'live' && element.state!.feeds.screen.state === 'live', 'capture did not start');
     await element.updateComplete;
     expect(element.shadowRoot!.querySelector('proctor-identity-check'), 'the identity step is shown').to.exist;
-    expect(shadowText(element)).to.include('Confirm your identity');
+    expect(element.shadowRoot!.querySelector('[part=steps] [aria-current=step]')!.textContent).to.equal('Identity');
+    expect(shadowText(element)).to.not.include('Camera Live');
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(element.clock.started).to.equal(false);
 
