@@ -19,9 +19,16 @@ export async function createCandidateMedia(channel: ControlChannel, provider: Pr
     case 'local':
       return new LocalPublisher(channel, provider.iceServers);
     case 'chime': {
-      // Like the SDK, the Chime side of Proctorkit loads only on a Chime server kit.
-      const [{ ChimePublisher }, sdk] = await Promise.all([import('./chime/chime-publisher.js'), (options.chimeSdk ?? loadChimeSdk)()]);
-      return new ChimePublisher(channel, provider, sdk, options.log ?? (() => {}));
+      // Like the SDK, the Chime side of Proctorkit loads only on a Chime server kit. The meeting
+      // may be ready while it loads: keep the latest join info for it.
+      let latest: ProviderInfo = provider;
+      const stop = channel.on('session.media', (message) => (latest = message.provider));
+      try {
+        const [{ ChimePublisher }, sdk] = await Promise.all([import('./chime/chime-publisher.js'), (options.chimeSdk ?? loadChimeSdk)()]);
+        return new ChimePublisher(channel, latest, sdk, options.log ?? (() => {}));
+      } finally {
+        stop();
+      }
     }
   }
 }

@@ -3,6 +3,7 @@ import type { ControlChannel } from '../../channel/control-channel.js';
 import type { Feed, FeedQuality, ServerMessage } from '../../protocol/index.js';
 import { createLogger } from '../../util/logger.js';
 import { Store } from '../../util/store.js';
+import { inboundVideos } from '../inbound-video.js';
 import type { FeedStreams, SupervisorMedia } from '../media.js';
 import type { ChimeSdk, ReadyChimeInfo } from './chime-sdk.js';
 import { MeetingLink } from './meeting-link.js';
@@ -102,17 +103,7 @@ export class ChimeViewer implements SupervisorMedia {
       for (const [feed, stream] of Object.entries(this.streams.value.get(sessionId) ?? {}) as [Feed, MediaStream][]) {
         const track = stream.getVideoTracks()[0];
         if (!track) continue;
-        const report = await link.stats(track);
-        for (const entry of report.values()) {
-          if (entry.type !== 'inbound-rtp' || entry.kind !== 'video') continue;
-          rows.push({
-            sessionId,
-            feed,
-            framesDecoded: (entry.framesDecoded as number | undefined) ?? 0,
-            width: (entry.frameWidth as number | undefined) ?? 0,
-            height: (entry.frameHeight as number | undefined) ?? 0,
-          });
-        }
+        for (const { mid: _mid, ...figures } of inboundVideos(await link.stats(track))) rows.push({ sessionId, feed, ...figures });
       }
     }
     return rows;

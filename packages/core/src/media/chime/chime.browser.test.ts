@@ -52,10 +52,12 @@ describe('Chime provider (browser half)', function () {
     await session.consent();
     await waitUntil(() => session.clock().started, 'the clock did not start', { timeout: 5000 });
 
+    // The clock does not wait for Chime to connect: the meeting sessions join beside it.
+    await waitUntil(() => sdk.sender(`${candidateId}/webcam`)?.state === 'live' && sdk.sender(`${candidateId}/screen`)?.state === 'live', 'the feeds did not join', {
+      timeout: 5000,
+    });
     const webcam = sdk.sender(`${candidateId}/webcam`);
     const screen = sdk.sender(`${candidateId}/screen`);
-    expect(webcam?.state).to.equal('live');
-    expect(screen?.state).to.equal('live');
     // Both go as video inputs (not content share), each a clone of the captured track.
     const captured = session.state.value.feeds.webcam.track!;
     expect(webcam!.sentTrack).to.exist.and.not.equal(captured);

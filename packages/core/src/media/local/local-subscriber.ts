@@ -2,6 +2,7 @@ import type { ControlChannel } from '../../channel/control-channel.js';
 import type { Feed, FeedQuality, RtcOffer } from '../../protocol/index.js';
 import { createLogger } from '../../util/logger.js';
 import { Store } from '../../util/store.js';
+import { inboundVideos } from '../inbound-video.js';
 import type { FeedStreams, SupervisorMedia } from '../media.js';
 import { SignalingPeer } from './signaling-peer.js';
 
@@ -78,18 +79,9 @@ export class LocalSubscriber implements SupervisorMedia {
   async stats() {
     const rows = [];
     for (const { sessionId, signal, feedsByMid } of this.publishers.values()) {
-      const report = await signal.pc.getStats();
-      for (const entry of report.values()) {
-        if (entry.type !== 'inbound-rtp' || entry.kind !== 'video') continue;
-        const feed = feedsByMid[entry.mid as string];
-        if (!feed) continue;
-        rows.push({
-          sessionId,
-          feed,
-          framesDecoded: (entry.framesDecoded as number | undefined) ?? 0,
-          width: (entry.frameWidth as number | undefined) ?? 0,
-          height: (entry.frameHeight as number | undefined) ?? 0,
-        });
+      for (const { mid, ...figures } of inboundVideos(await signal.pc.getStats())) {
+        const feed = feedsByMid[mid ?? ''];
+        if (feed) rows.push({ sessionId, feed, ...figures });
       }
     }
     return rows;
