@@ -229,16 +229,10 @@ export class SessionHub {
         connection.send({ type: 'log.ack', ids: await this.sessions.appendFromCandidate(sessionId, message.events) });
         return;
       case 'events.fetch':
-        if (message.sessionId !== sessionId) throw new KitError('not-found', `No session ${message.sessionId} that you may read.`);
-        connection.send({ type: 'events.batch', sessionId, ...(await this.sessions.events(sessionId, message.afterSeq)) });
-        return;
+        return this.sendOwnEvents(connection, message.sessionId, message.afterSeq);
       case 'rtc.offer':
-      case 'rtc.ice': {
-        const subscription = this.subscriptions.get(sessionId)?.get(message.peer);
-        if (!subscription) throw new KitError('not-found', `No supervisor ${message.peer} subscribes to this session.`);
-        subscription.supervisor.send(relay(message, sessionId));
-        return;
-      }
+      case 'rtc.ice':
+        return this.relayToSupervisor(sessionId, message);
       default:
         throw new KitError('forbidden', `A candidate may not send ${message.type}.`);
     }
@@ -252,19 +246,28 @@ export class SessionHub {
         await this.sessions.setFeed(sessionId, 'phone', message.state);
         return;
       case 'events.fetch':
-        if (message.sessionId !== sessionId) throw new KitError('not-found', `No session ${message.sessionId} that you may read.`);
-        connection.send({ type: 'events.batch', sessionId, ...(await this.sessions.events(sessionId, message.afterSeq)) });
-        return;
+        return this.sendOwnEvents(connection, message.sessionId, message.afterSeq);
       case 'rtc.offer':
-      case 'rtc.ice': {
-        const subscription = this.subscriptions.get(sessionId)?.get(message.peer);
-        if (!subscription?.feeds.includes('phone')) throw new KitError('not-found', `No supervisor ${message.peer} watches this phone.`);
-        subscription.supervisor.send({ ...relay(message, sessionId), source: 'phone' });
-        return;
-      }
+      case 'rtc.ice':
+        return this.relayToSupervisor(sessionId, message, 'phone');
       default:
         throw new KitError('forbidden', `A phone may not send ${message.type}.`);
     }
+  }
+
+  /** A candidate's or phone's page reads its own session's log. */
+  private async sendOwnEvents(connection: ClientConnection, sessionId: string, afterSeq: number): Promise<void> {
+    if (sessionId !== connection.sessionId) throw new KitError('not-found', `No session ${sessionId} that you may read.`);
+    connection.send({ type: 'events.batch', sessionId, ...(await this.sessions.events(sessionId, afterSeq)) });
+  }
+
+  /** Signaling from a publishing page (the candidate's, or its phone) to a supervisor subscribed to it. */
+  private relayToSupervisor(sessionId: string, message: RtcMessage, source?: 'phone'): void {
+    const subscription = this.subscriptions.get(sessionId)?.get(message.peer);
+    if (!subscription || (source && !subscription.feeds.includes(source))) {
+      throw new KitError('not-found', `No supervisor ${message.peer} subscribes to this ${source ?? 'session'}.`);
+    }
+    subscription.supervisor.send(source ? { ...relay(message, sessionId), source } : relay(message, sessionId));
   }
 
   private async handleSupervisor(
