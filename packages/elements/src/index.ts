@@ -10,5 +10,7 @@ export * from './controls/controls.js';
 export * from './event-feed/event-feed.js';
 export * from './identity-check/identity-check.js';
 export * from './identity-review/identity-review.js';
+export * from './phone/phone.js';
+export * from './phone-pairing/phone-pairing.js';
 export * from './device-check/device-check.js';
 export type * from './shared/events.js';

@@ -70,7 +70,7 @@ export interface EndedDetail {
 
 /** Detail of `proctor-command`: a supervisor's command was carried out. */
 export interface CommandDetail {
-  command: 'pause' | 'resume' | 'extend' | 'message' | 'terminate' | 'identity';
+  command: 'pause' | 'resume' | 'extend' | 'message' | 'terminate' | 'identity' | 'room-scan';
   /** The sessions it applied to. */
   sessionIds: string[];
 }
@@ -80,6 +80,26 @@ export interface IdentityDetail {
   status: IdentityStatus;
   /** The supervisor's reason when rejected. */
   reason?: string;
+}
+
+/** Detail of `proctor-phone-connected`: the phone is connected and its camera is sent as the session's phone feed. */
+export interface PhoneConnectedDetail {
+  /** The candidate whose session the phone joined. */
+  name: string;
+  sessionId: string;
+}
+
+/** Detail of `proctor-room-scan`: a supervisor asked to see the room through the phone. */
+export interface RoomScanDetail {
+  /** When they asked (server time, ms since epoch). */
+  at: number;
+  /** The supervisor's name. */
+  from?: string;
+}
+
+/** Detail of `proctor-phone-paired`: the candidate's paired phone sends its camera (after pairing, or after it reconnected). */
+export interface PhonePairedDetail {
+  sessionId: string;
 }
 
 /** Detail of `proctor-event-select`: a line of a room's event feed was chosen. */
@@ -110,8 +130,11 @@ export interface ProctorEventMap {
   'proctor-ended': CustomEvent<EndedDetail>;
   'proctor-command': CustomEvent<CommandDetail>;
   'proctor-event-select': CustomEvent<EventSelectDetail>;
-  'proctor-device-check-complete': CustomEvent<DeviceCheckResult>;
   'proctor-identity': CustomEvent<IdentityDetail>;
+  'proctor-phone-connected': CustomEvent<PhoneConnectedDetail>;
+  'proctor-room-scan': CustomEvent<RoomScanDetail>;
+  'proctor-phone-paired': CustomEvent<PhonePairedDetail>;
+  'proctor-device-check-complete': CustomEvent<DeviceCheckResult>;
 }
 
 declare global {
