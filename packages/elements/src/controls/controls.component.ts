@@ -17,7 +17,16 @@ export interface SessionCommands {
   extend(sessionId: string, minutes: number): Promise<string[]>;
   message(sessionId: string, text: string): Promise<string[]>;
   terminate(sessionId: string, reason: string): Promise<string[]>;
+  /** Asks the candidate to show the room with the paired phone. Without it, the controls offer no room scan. */
+  requestRoomScan?(sessionId: string): Promise<string[]>;
 }
+
+/** Why a room scan can or cannot be asked for, by the phone feed's state. */
+const ROOM_SCAN_HINT = {
+  off: 'No phone paired: the candidate pairs one from the exam page.',
+  live: 'The phone asks the candidate to show the room; watch the phone feed.',
+  lost: 'The phone is disconnected: it shows the request when it reconnects.',
+} as const;
 
 /** Minutes offered as one-click extensions. */
 const QUICK_MINUTES = [5, 10, 15] as const;
@@ -46,7 +55,8 @@ function sentMessages(events: readonly SessionEvent[]): SentMessage[] {
 
 /**
  * A supervisor's controls for one candidate: pause or resume the exam, add time, send a message
- * (and see when the candidate has seen it), end the exam with a reason. `<proctor-grid>` shows
+ * (and see when the candidate has seen it), ask for a room scan with the paired phone, end the
+ * exam with a reason. `<proctor-grid>` shows
  * them beside the focused candidate; a page can place them itself with a `session`, its `events`
  * and `commands`.
  *
@@ -54,11 +64,12 @@ function sentMessages(events: readonly SessionEvent[]): SentMessage[] {
  * confirmation. Errors of refused commands show inline.
  *
  * @tagname proctor-controls
- * @summary Pause / resume, add time, message and end the exam of one candidate.
+ * @summary Pause / resume, add time, message, room scan and end the exam of one candidate.
  *
  * @csspart actions - The pause / resume and end buttons.
  * @csspart extend - The "Add time" group.
  * @csspart message - The message form.
+ * @csspart room-scan - "Ask for a room scan", with why it is unavailable when no phone is paired.
  * @csspart messages - The messages sent, with "Seen ✓" once acknowledged.
  * @csspart error - A refused command's message.
  * @csspart dialog - The "End exam" dialog.
@@ -143,6 +154,7 @@ export class ProctorControls extends LitElement {
                 <button type="submit">Add</button>
               </form>
             </fieldset>
+            ${this.commands?.requestRoomScan ? this.renderRoomScan(session, disabled) : nothing}
             <form class="message" part="message" @submit=${(event: SubmitEvent) => this.submitMessage(event, session.sessionId)}>
               <label for="message">Message to ${session.name}</label>
               <textarea
@@ -174,6 +186,21 @@ export class ProctorControls extends LitElement {
       ${this.error ? html`<p class="error" part="error" role="alert">${this.error}</p>` : nothing}
       ${this.renderDialog(session)}
     `;
+  }
+
+  private renderRoomScan(session: SessionSummary, disabled: boolean) {
+    const phone = session.feeds.phone;
+    return html`<div class="room-scan" part="room-scan">
+      <button
+        class="scan"
+        ?disabled=${disabled || phone === 'off'}
+        aria-describedby="room-scan-hint"
+        @click=${() => this.run(() => this.commands!.requestRoomScan!(session.sessionId), 'Room scan requested: watch the phone feed.')}
+      >
+        Ask for a room scan
+      </button>
+      <span id="room-scan-hint" class="hint">${ROOM_SCAN_HINT[phone]}</span>
+    </div>`;
   }
 
   private renderDialog(session: SessionSummary) {

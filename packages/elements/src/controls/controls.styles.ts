@@ -146,6 +146,15 @@ export const controlsStyles = [
     .extend > button {
       padding-inline: 0.7em;
     }
+    .room-scan {
+      display: grid;
+      gap: 0.3rem;
+      justify-items: start;
+    }
+    .room-scan .hint {
+      font-size: 0.8rem;
+      color: rgb(255 255 255 / 0.6);
+    }
     .custom {
       display: flex;
       gap: 0.4rem;

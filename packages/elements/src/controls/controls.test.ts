@@ -142,6 +142,27 @@ describe('<proctor-controls>', () => {
     await waitUntil(() => controls.shadowRoot!.activeElement === button(controls, 'End exam…'), 'focus goes back to the button');
   });
 
+  it('asks for a room scan once a phone is paired, and says why not before', async () => {
+    const commands = Object.assign(new FakeCommands(), { requestRoomScan(this: FakeCommands, id: string) { this.calls.push(['room-scan', id]); return Promise.resolve([id]); } });
+    const controls = await fixture<ProctorControls>(html`<proctor-controls .session=${summary()} .commands=${commands}></proctor-controls>`);
+    const hint = () => controls.shadowRoot!.querySelector('#room-scan-hint')!.textContent;
+    expect(button(controls, 'Ask for a room scan').disabled).to.equal(true);
+    expect(button(controls, 'Ask for a room scan').getAttribute('aria-describedby')).to.equal('room-scan-hint');
+    expect(hint()).to.equal('No phone paired: the candidate pairs one from the exam page.');
+
+    controls.session = { ...summary(), feeds: { webcam: 'live', screen: 'live', phone: 'live' } };
+    await controls.updateComplete;
+    button(controls, 'Ask for a room scan').click();
+    await settle(controls);
+    expect(commands.calls).to.deep.equal([['room-scan', 'session-1']]);
+    expect(controls.shadowRoot!.querySelector('[role="status"]')!.textContent).to.equal('Room scan requested: watch the phone feed.');
+  });
+
+  it('offers no room scan when its commands cannot ask for one', async () => {
+    const controls = await fixture<ProctorControls>(html`<proctor-controls .session=${summary()} .commands=${new FakeCommands()}></proctor-controls>`);
+    expect(controls.shadowRoot!.querySelector('[part="room-scan"]')).to.equal(null);
+  });
+
   it('says the exam has ended instead of offering commands', async () => {
     const controls = await fixture<ProctorControls>(
       html`<proctor-controls .session=${summary({ endedAt: Date.now(), endReason: 'expired' })} .commands=${new FakeCommands()}></proctor-controls>`,

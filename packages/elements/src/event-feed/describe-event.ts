@@ -127,6 +127,25 @@ export function describeEvent(event: SessionEvent): EventLine {
       return { text: `${who ?? 'Supervisor'}: ${quote(data.text)}`, tone: 'command' };
     case 'message.acked':
       return { text: 'Saw the message ✓', tone: 'info' };
+    case 'phone.paired':
+      return { text: data.replaced === true ? 'Phone replaced: another phone was paired' : 'Phone paired', tone: 'info' };
+    case 'phone.room-scan-requested':
+      return { text: who ? `Room scan requested by ${who}` : 'Room scan requested', tone: 'command' };
+    case 'identity.photo':
+      return { text: `Sent a photo of ${data.kind === 'document' ? 'their ID document' : 'their face'} for the identity check`, tone: 'info' };
+    case 'identity.submitted':
+      return { text: 'Submitted the identity photos for review', tone: 'info' };
+    case 'identity.approved':
+      return { text: who ? `${who} confirmed the identity` : 'Identity confirmed', tone: 'command' };
+    case 'identity.rejected': {
+      const why = data.reason ? `: ${quote(data.reason)}` : '';
+      return { text: `${who ? `${who} did not confirm the identity` : 'Identity not confirmed'}${why}`, tone: 'command' };
+    }
+    case 'identity.deleted': {
+      const count = Array.isArray(data.photoIds) ? data.photoIds.length : 0;
+      const photos = count === 1 ? '1 identity photo' : `${count || 'the'} identity photos`;
+      return { text: who ? `${who} deleted ${photos}` : `Deleted ${photos}`, tone: 'info' };
+    }
     default: {
       const details = compactData(data);
       return { text: details ? `${type} · ${details}` : type, tone: 'info' };

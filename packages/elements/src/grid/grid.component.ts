@@ -54,8 +54,8 @@ function escapeIsTaken(path: EventTarget[]): boolean {
  * The supervisor's live wall: a tile per candidate with webcam, screen and phone, time left and
  * new integrity signals, a page at a time, beside the room's event feed. Only the candidates on
  * the visible page are received; focusing one (click, Enter or Space, or a line of the event
- * feed) shows it large at full quality with its controls (pause / resume, add time, message, end
- * the exam) and its whole event log, until Esc. The toolbar pauses, resumes or extends every
+ * feed) shows it large at full quality with its controls (pause / resume, add time, message, room
+ * scan, end the exam) and its whole event log, until Esc. The toolbar pauses, resumes or extends every
  * candidate at once, for a technical problem that hits everyone.
  *
  * Commands are also methods (`pause`, `extend`, `pauseAll`…); each resolves with the sessions it
@@ -184,6 +184,11 @@ export class ProctorGrid extends LitElement {
   /** A verdict on a candidate's submitted identity photos; `'rejected'` needs a `reason`, shown to the candidate. */
   verifyIdentity(sessionId: string, verdict: 'approved' | 'rejected', reason?: string): Promise<string[]> {
     return this.command('identity', (room) => room.verifyIdentity(sessionId, verdict, reason));
+  }
+
+  /** Asks a candidate to show the room with their paired phone: the phone shows the request, the phone feed the room. */
+  requestRoomScan(sessionId: string): Promise<string[]> {
+    return this.command('room-scan', (room) => room.requestRoomScan(sessionId));
   }
 
   /** Pauses every candidate the supervisor watches (those whose exam has not ended). */

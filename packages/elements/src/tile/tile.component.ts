@@ -21,7 +21,7 @@ const STATUS_LABEL: Record<SessionStatus, string> = {
 };
 const PLACEHOLDER: Record<Exclude<TileFeedState, 'live'>, (feed: Feed) => string> = {
   connecting: () => 'Connecting…',
-  lost: () => 'Feed lost',
+  lost: (feed) => (feed === 'phone' ? 'Phone disconnected' : 'Feed lost'),
   off: (feed) => (feed === 'phone' ? 'No phone paired' : feed === 'screen' ? 'Screen not shared' : 'Camera off'),
   offline: () => 'Offline',
   ended: () => 'Exam ended',
@@ -152,7 +152,7 @@ export class ProctorTile extends LitElement {
             html`<video part="video" autoplay muted playsinline .muted=${true} .srcObject=${live(stream ?? null)}></video>`
           : nothing}
         ${state === 'live' ? nothing : html`<span class="placeholder">${PLACEHOLDER[state](feed)}</span>`}
-        <figcaption>${FEED_LABEL[feed]}</figcaption>
+        <figcaption>${FEED_LABEL[feed]}${feed === 'phone' && state === 'live' ? ' · live' : nothing}</figcaption>
       </figure>
     `;
   }

@@ -85,6 +85,17 @@ describe('<proctor-tile>', () => {
     expect(feedFrame(tile, 'phone')).to.have.attribute('data-state', 'off');
   });
 
+  it("shows the phone's pairing: live in its caption, disconnected in its frame", async () => {
+    const stream = canvasStream();
+    streams.push(stream);
+    const tile = await fixture<ProctorTile>(html`<proctor-tile .session=${summary({}, { phone: 'live' })} .streams=${{ phone: stream }}></proctor-tile>`);
+    expect(feedFrame(tile, 'phone').querySelector('figcaption')!.textContent).to.equal('Phone · live');
+    tile.session = summary({ status: 'feed-lost' }, { phone: 'lost' });
+    await tile.updateComplete;
+    expect(placeholder(tile, 'phone')).to.equal('Phone disconnected');
+    expect(feedFrame(tile, 'phone').querySelector('figcaption')!.textContent).to.equal('Phone');
+  });
+
   it('says which captured feed is off', async () => {
     const tile = await fixture<ProctorTile>(
       html`<proctor-tile .session=${summary({ status: 'connecting' }, { webcam: 'off', screen: 'off' })}></proctor-tile>`,
