@@ -78,6 +78,33 @@ try {
   await shot(supervisor, 'supervisor-grid');
   await supervisor.locator('pierce/proctor-tile').click();
   await shot(supervisor, 'supervisor-focus');
+
+  // Phone pairing: the pairing panel with its QR code, the phone page at a phone's size (consent,
+  // live, a room scan), and the phone feed in the supervisor's large view.
+  const pairing = await browser.newPage();
+  await pairing.setViewport({ width: 1280, height: 900 });
+  await pairing.goto(`${base}/pair?name=${encodeURIComponent('Dana Phone')}`);
+  await pairing.locator('proctor-candidate >>> button::-p-text(I agree)').click();
+  await pairing.locator('proctor-phone-pairing >>> button::-p-text(Pair your phone)').click();
+  await pairing.waitForFunction(`document.querySelector('proctor-phone-pairing').shadowRoot.querySelector('[part="qr"]')?.naturalWidth > 0`);
+  await shot(pairing, 'phone-pairing');
+  const link = (await pairing.evaluate(`document.querySelector('proctor-phone-pairing').shadowRoot.querySelector('#link').value`)) as string;
+  const phone = await (await browser.createBrowserContext()).newPage();
+  await phone.setViewport({ width: 390, height: 844, deviceScaleFactor: 2, isMobile: true, hasTouch: true });
+  await phone.goto(link);
+  // Polled: the phone element's view loads on demand, inside its shadow root.
+  await phone.waitForFunction(`!!document.querySelector('proctor-phone').shadowRoot.querySelector('button.primary')`, { polling: 100 });
+  await shot(phone, 'phone-consent');
+  await phone.locator('proctor-phone >>> button::-p-text(Connect this phone)').click();
+  await phone.waitForFunction(`document.querySelector('proctor-phone').state?.camera.state === 'live'`);
+  await shot(phone, 'phone-live');
+  await supervisor.bringToFront();
+  await supervisor.locator('pierce/button.back').click();
+  await supervisor.locator('proctor-grid >>> proctor-tile[aria-label^="Dana Phone"]').click();
+  await supervisor.locator('proctor-grid >>> proctor-controls >>> button::-p-text(Ask for a room scan)').click();
+  await phone.waitForFunction(`!!document.querySelector('proctor-phone').shadowRoot.querySelector('[part="room-scan"]')`);
+  await shot(phone, 'phone-room-scan');
+  await shot(supervisor, 'supervisor-phone');
 } catch (error) {
   console.error(error);
   process.exitCode = 1;

@@ -7,6 +7,8 @@ import { createProctorKit, type LogLevel, type MediaProvider, type ProctorKit } 
 import { candidatePage } from './pages/candidate.js';
 import { checkPage } from './pages/check.js';
 import { landingPage } from './pages/landing.js';
+import { pairPage } from './pages/pair.js';
+import { phonePage } from './pages/phone.js';
 import { supervisorPage } from './pages/supervisor.js';
 
 /** The one exam this demo runs. */
@@ -67,6 +69,24 @@ export function createExamSite(options: ExamSiteOptions = {}): ExamSite {
     // The setup test's token only lets it measure the connection to the kit: no session is opened.
     const token = await kit.issueToken({ role: 'candidate', examId: DEMO_EXAM_ID, candidateId: 'setup-check', name: 'Setup check' }, { expiresIn: '1h' });
     response.type('html').send(checkPage({ token }));
+  });
+
+  // The paired phone's page: pairing links and QR codes point here (the kit's `phonePageUrl`, '/phone').
+  app.get('/phone', (request, response) => {
+    const pairing = typeof request.query.pairing === 'string' ? request.query.pairing.slice(0, 64) : '';
+    // The address carries a one-time secret: keep it out of caches and of other sites' Referer.
+    response.set({ 'Cache-Control': 'no-store', 'Referrer-Policy': 'no-referrer' }).type('html').send(phonePage({ pairing }));
+  });
+
+  app.get('/pair', async (request, response) => {
+    const name = String(request.query.name ?? '').trim().slice(0, 80);
+    const candidateId = demoCandidateId(name);
+    if (!candidateId) {
+      response.status(400).type('html').send(landingPage('Enter a name with at least one letter or digit.'));
+      return;
+    }
+    const token = await kit.issueToken({ role: 'candidate', examId: DEMO_EXAM_ID, candidateId, name });
+    response.type('html').send(pairPage({ name, token }));
   });
 
   app.get('/supervisor', async (_request, response) => {
