@@ -91,7 +91,8 @@ export default {
   rootDir: root,
   files: ['packages/elements/src/**/*.test.ts', 'packages/core/src/**/*.browser.test.ts'],
   nodeResolve: { exportConditions: ['proctorkit-source', 'browser', 'import', 'default'] },
-  concurrency: 2,
+  // One test page at a time: only the focused page moves focus reliably, and several tests check where focus goes.
+  concurrency: 1,
   concurrentBrowsers: 1,
   browsers: [
     chromeLauncher({
