@@ -52,7 +52,14 @@ try {
   await onboarding.locator('pierce/.step .actions button.secondary').click();
   await onboarding.locator('pierce/proctor-identity-check').wait();
   await shot(onboarding, 'candidate-identity-step');
-  await onboarding.close();
+  // Photos of the ID document and the face (take, use, take, use), then submit: the exam starts.
+  const identityButton = `document.querySelector('proctor-candidate').shadowRoot.querySelector('proctor-identity-check').shadowRoot.querySelector('button.primary:not([disabled])')`;
+  for (let step = 0; step < 5; step++) {
+    await onboarding.waitForFunction(`!!${identityButton}`, { polling: 100 });
+    await onboarding.evaluate(`${identityButton}.click()`);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  await onboarding.waitForFunction(`document.querySelector('proctor-candidate').clock.started`);
 
   const names = ['Alice Martin', 'Bao Nguyen', 'Chidi Okafor'];
   const candidates: Page[] = [];
@@ -105,6 +112,15 @@ try {
   await phone.waitForFunction(`!!document.querySelector('proctor-phone').shadowRoot.querySelector('[part="room-scan"]')`);
   await shot(phone, 'phone-room-scan');
   await shot(supervisor, 'supervisor-phone');
+
+  // The identity check waiting for the supervisor, beside the candidate's name.
+  await supervisor.locator('pierce/button.back').click();
+  await supervisor.locator('proctor-grid >>> proctor-tile[aria-label^="Dana Steps"]').click();
+  await supervisor.waitForFunction(
+    `document.querySelector('proctor-grid').shadowRoot.querySelector('proctor-identity-review')?.shadowRoot.querySelectorAll('img').length >= 2`,
+    { polling: 200 },
+  );
+  await shot(supervisor, 'supervisor-identity');
 } catch (error) {
   console.error(error);
   process.exitCode = 1;
