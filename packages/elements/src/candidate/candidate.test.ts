@@ -1,17 +1,9 @@
 /// <reference path="../../test-support/mocha-globals.d.ts" />
 import { aTimeout, expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
 import { SupervisorRoom, type CapturedFeed } from '@proctorkit/core';
-import type { ProctorEventMap } from '../shared/events.js';
 import type { ProctorCandidate } from './candidate.js';
 import './candidate.js';
-
-/** A token from the test server's kit, as a host's backend issues it after its own login. */
-async function testToken(query: Record<string, string>): Promise<string> {
-  const response = await fetch(`/test-token?${new URLSearchParams(query)}`);
-  if (!response.ok) throw new Error(`GET /test-token answered ${response.status}`);
-  const { token } = (await response.json()) as { token: string };
-  return token;
-}
+import { record, testToken } from '../../test-support/test-kit.js';
 
 /** A candidate token for a candidate no other test uses. */
 function candidateToken(candidateId = newCandidateId(), name = 'Ada Lovelace'): Promise<string> {
@@ -109,16 +101,6 @@ function isPreviewLive(element: ProctorCandidate, feed: CapturedFeed): boolean {
   return stream?.getVideoTracks()[0]?.readyState === 'live';
 }
 
-/** Every `type` event that reaches the document while the test runs. */
-const recorded: (() => void)[] = [];
-function record<K extends keyof ProctorEventMap>(type: K): ProctorEventMap[K][] {
-  const events: ProctorEventMap[K][] = [];
-  const listener = (event: Event) => events.push(event as ProctorEventMap[K]);
-  document.addEventListener(type, listener);
-  recorded.push(() => document.removeEventListener(type, listener));
-  return events;
-}
-
 /** Counts capture requests and lets a test make the next ones fail, as a browser or candidate would. */
 const media = navigator.mediaDevices;
 const realGetUserMedia = media.getUserMedia.bind(media);
@@ -144,7 +126,6 @@ describe('<proctor-candidate>', () => {
   afterEach(() => {
     Reflect.deleteProperty(media, 'getUserMedia');
     Reflect.deleteProperty(media, 'getDisplayMedia');
-    for (const stop of recorded.splice(0)) stop();
     for (const room of rooms.splice(0)) room.close();
   });
 

@@ -5,11 +5,10 @@ import { capturePhoto, submitIdentity, uploadIdentityPhoto } from '@proctorkit/c
 import type { ProctorDeviceCheck } from '../device-check/device-check.js';
 import type { ProctorCandidate } from './candidate.js';
 import './candidate.js';
+import { testToken } from '../../test-support/test-kit.js';
 
-async function candidateToken(): Promise<string> {
-  const candidateId = `onboarding-${crypto.randomUUID()}`;
-  const response = await fetch(`/test-token?${new URLSearchParams({ role: 'candidate', candidateId, name: 'Grace Hopper' })}`);
-  return ((await response.json()) as { token: string }).token;
+function candidateToken(): Promise<string> {
+  return testToken({ role: 'candidate', candidateId: `onboarding-${crypto.randomUUID()}`, name: 'Grace Hopper' });
 }
 
 async function connected(element: ProctorCandidate): Promise<ProctorCandidate> {

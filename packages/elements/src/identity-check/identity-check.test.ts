@@ -1,17 +1,10 @@
 /// <reference path="../../test-support/mocha-globals.d.ts" />
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import { ControlChannel, SupervisorRoom, controlUrl } from '@proctorkit/core';
-import type { ProctorEventMap } from '../shared/events.js';
 import type { ProctorIdentityCheck } from './identity-check.js';
 import './identity-check.js';
+import { closeAfterTest, record, testToken } from '../../test-support/test-kit.js';
 
-async function testToken(query: Record<string, string>): Promise<string> {
-  const response = await fetch(`/test-token?${new URLSearchParams(query)}`);
-  if (!response.ok) throw new Error(`GET /test-token answered ${response.status}`);
-  return ((await response.json()) as { token: string }).token;
-}
-
-const opened: { close(): void }[] = [];
 
 /**
  * A candidate's exam page as `<proctor-candidate>` embeds the check: its control channel gives the
@@ -21,7 +14,7 @@ async function candidatePage() {
   const candidateId = `candidate-${crypto.randomUUID()}`;
   const token = await testToken({ role: 'candidate', candidateId, name: 'Grace Hopper' });
   const channel = new ControlChannel({ url: controlUrl('/proctor'), token });
-  opened.push(channel);
+  closeAfterTest(channel);
   channel.connect();
   await waitUntil(() => channel.welcome?.session, 'the candidate never joined');
   const session = channel.welcome!.session!;
@@ -35,7 +28,7 @@ async function candidatePage() {
 async function supervisor(candidateId: string): Promise<SupervisorRoom> {
   const token = await testToken({ role: 'supervisor', candidates: candidateId, name: 'Dr. Maria Reyes' });
   const room = new SupervisorRoom({ server: '/proctor', token });
-  opened.push(room);
+  closeAfterTest(room);
   room.connect();
   await waitUntil(() => room.state.value.connection === 'open', 'the supervisor never connected');
   return room;
@@ -75,20 +68,7 @@ async function submitPhotos(element: ProctorIdentityCheck): Promise<void> {
   await waitUntil(() => element.status === 'submitted', 'the photos should be submitted');
 }
 
-const recorded: (() => void)[] = [];
-function record<K extends keyof ProctorEventMap>(type: K): ProctorEventMap[K][] {
-  const events: ProctorEventMap[K][] = [];
-  const listener = (event: Event) => events.push(event as ProctorEventMap[K]);
-  document.addEventListener(type, listener);
-  recorded.push(() => document.removeEventListener(type, listener));
-  return events;
-}
-
 describe('<proctor-identity-check>', () => {
-  afterEach(() => {
-    for (const stop of recorded.splice(0)) stop();
-    for (const item of opened.splice(0)) item.close();
-  });
 
   it('asks for the ID document first, with a live camera preview', async () => {
     const { element } = await candidatePage();

@@ -15,14 +15,8 @@ import type { ProctorIdentityReview } from './identity-review.js';
 import '../grid/grid.js';
 import '../identity-check/identity-check.js';
 import './identity-review.js';
+import { closeAfterTest, testToken } from '../../test-support/test-kit.js';
 
-async function testToken(query: Record<string, string>): Promise<string> {
-  const response = await fetch(`/test-token?${new URLSearchParams(query)}`);
-  if (!response.ok) throw new Error(`GET /test-token answered ${response.status}`);
-  return ((await response.json()) as { token: string }).token;
-}
-
-const opened: { close(): void }[] = [];
 
 interface Candidate {
   candidateId: string;
@@ -36,7 +30,7 @@ async function candidate(name: string): Promise<Candidate> {
   const candidateId = `candidate-${crypto.randomUUID()}`;
   const token = await testToken({ role: 'candidate', candidateId, name });
   const channel = new ControlChannel({ url: controlUrl('/proctor'), token });
-  opened.push(channel);
+  closeAfterTest(channel);
   channel.connect();
   await waitUntil(() => channel.welcome?.session, `${name} never joined`);
   return { candidateId, token, channel, session: channel.welcome!.session! };
@@ -64,7 +58,7 @@ async function submitPhotos({ token, session }: Candidate): Promise<void> {
 async function supervising(who: Candidate): Promise<{ room: SupervisorRoom; token: string }> {
   const token = await testToken({ role: 'supervisor', candidates: who.candidateId, name: 'Dr. Maria Reyes' });
   const room = new SupervisorRoom({ server: '/proctor', token });
-  opened.push(room);
+  closeAfterTest(room);
   room.connect();
   await waitUntil(() => summaryIn(room, who)?.identity?.status === 'submitted', 'the supervisor never saw the submission');
   return { room, token };
@@ -79,7 +73,7 @@ async function review(room: SupervisorRoom, token: string, who: Candidate): Prom
   const element = await fixture<ProctorIdentityReview>(
     html`<proctor-identity-review server="/proctor" token=${token} .session=${summaryIn(room, who)} .commands=${room}></proctor-identity-review>`,
   );
-  opened.push({ close: room.state.subscribe(() => (element.session = summaryIn(room, who))) });
+  closeAfterTest({ close: room.state.subscribe(() => (element.session = summaryIn(room, who))) });
   return element;
 }
 
@@ -96,9 +90,6 @@ function badge(element: ProctorIdentityReview): string {
 }
 
 describe('<proctor-identity-review>', () => {
-  afterEach(() => {
-    for (const item of opened.splice(0)) item.close();
-  });
 
   it('shows the photos the candidate took beside their name, and the approval reaches the candidate’s element', async () => {
     const ada = await candidate('Ada Lovelace');

@@ -1,33 +1,16 @@
 /// <reference path="../../test-support/mocha-globals.d.ts" />
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import { CandidateSession, PhoneSession, Store, type CandidateState, type PhonePairing } from '@proctorkit/core';
-import type { ProctorEventMap } from '../shared/events.js';
 import type { PhonePairingSession, ProctorPhonePairing } from './phone-pairing.js';
 import './phone-pairing.js';
-
-async function testToken(query: Record<string, string>): Promise<string> {
-  const response = await fetch(`/test-token?${new URLSearchParams(query)}`);
-  if (!response.ok) throw new Error(`GET /test-token answered ${response.status}`);
-  return ((await response.json()) as { token: string }).token;
-}
-
-const opened: { close(): void }[] = [];
-const recorded: (() => void)[] = [];
-
-function record<K extends keyof ProctorEventMap>(type: K): ProctorEventMap[K][] {
-  const events: ProctorEventMap[K][] = [];
-  const listener = (event: Event) => events.push(event as ProctorEventMap[K]);
-  document.addEventListener(type, listener);
-  recorded.push(() => document.removeEventListener(type, listener));
-  return events;
-}
+import { closeAfterTest, record, testToken } from '../../test-support/test-kit.js';
 
 /** The panel bound to a real candidate session, connected to the test kit. */
 async function panel() {
   const candidateId = `candidate-${crypto.randomUUID()}`;
   const token = await testToken({ role: 'candidate', candidateId, name: 'Grace Hopper' });
   const session = new CandidateSession({ server: '/proctor', token });
-  opened.push(session);
+  closeAfterTest(session);
   session.connect();
   const element = await fixture<ProctorPhonePairing>(html`<proctor-phone-pairing .session=${session}></proctor-phone-pairing>`);
   await waitUntil(() => session.state.value.session, 'the candidate never joined');
@@ -37,7 +20,7 @@ async function panel() {
 /** A phone that redeems `input` and sends its camera, as `<proctor-phone>` does. */
 function phone(input: { pairing: string } | { code: string }): PhoneSession {
   const session = new PhoneSession({ server: '/proctor', pairing: input });
-  opened.push(session);
+  closeAfterTest(session);
   void session.start();
   return session;
 }
@@ -72,10 +55,6 @@ function text(element: HTMLElement, selector: string): string {
 }
 
 describe('<proctor-phone-pairing>', () => {
-  afterEach(() => {
-    for (const stop of recorded.splice(0)) stop();
-    for (const item of opened.splice(0)) item.close();
-  });
 
   it('shows the QR code, the short code, the phone page and the time left', async () => {
     const { element } = await panel();

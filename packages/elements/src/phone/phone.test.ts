@@ -1,34 +1,17 @@
 /// <reference path="../../test-support/mocha-globals.d.ts" />
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import { CandidateSession, SupervisorRoom, type PhonePairing } from '@proctorkit/core';
-import type { ProctorEventMap } from '../shared/events.js';
 import { formatPairingCode, readPairingCode } from './pairing-code.js';
 import type { ProctorPhone } from './phone.js';
 import './phone.js';
-
-async function testToken(query: Record<string, string>): Promise<string> {
-  const response = await fetch(`/test-token?${new URLSearchParams(query)}`);
-  if (!response.ok) throw new Error(`GET /test-token answered ${response.status}`);
-  return ((await response.json()) as { token: string }).token;
-}
-
-const opened: { close(): void }[] = [];
-const recorded: (() => void)[] = [];
-
-function record<K extends keyof ProctorEventMap>(type: K): ProctorEventMap[K][] {
-  const events: ProctorEventMap[K][] = [];
-  const listener = (event: Event) => events.push(event as ProctorEventMap[K]);
-  document.addEventListener(type, listener);
-  recorded.push(() => document.removeEventListener(type, listener));
-  return events;
-}
+import { closeAfterTest, record, testToken } from '../../test-support/test-kit.js';
 
 /** A candidate's exam page, connected (no capture needed to pair a phone). */
 async function candidate() {
   const candidateId = `candidate-${crypto.randomUUID()}`;
   const token = await testToken({ role: 'candidate', candidateId, name: 'Grace Hopper' });
   const session = new CandidateSession({ server: '/proctor', token });
-  opened.push(session);
+  closeAfterTest(session);
   session.connect();
   await waitUntil(() => session.state.value.session, 'the candidate never joined');
   return { session, candidateId, sessionId: session.state.value.session!.sessionId };
@@ -37,7 +20,7 @@ async function candidate() {
 async function supervisor(candidateId: string): Promise<SupervisorRoom> {
   const token = await testToken({ role: 'supervisor', candidates: candidateId, name: 'Dr. Maria Reyes' });
   const room = new SupervisorRoom({ server: '/proctor', token });
-  opened.push(room);
+  closeAfterTest(room);
   room.connect();
   await waitUntil(() => room.state.value.connection === 'open', 'the supervisor never connected');
   return room;
@@ -49,7 +32,7 @@ function secretOf(pairing: PhonePairing): string {
 
 async function phonePage(template: ReturnType<typeof html>): Promise<ProctorPhone> {
   const element = await fixture<ProctorPhone>(template);
-  opened.push({ close: () => element.remove() });
+  closeAfterTest({ close: () => element.remove() });
   return element;
 }
 
@@ -93,10 +76,6 @@ describe('pairing codes as typed', () => {
 });
 
 describe('<proctor-phone>', () => {
-  afterEach(() => {
-    for (const stop of recorded.splice(0)) stop();
-    for (const item of opened.splice(0)) item.close();
-  });
 
   it('asks for consent first and captures nothing before', async () => {
     const { session } = await candidate();
@@ -153,7 +132,7 @@ describe('<proctor-phone>', () => {
       const camera = devices.find((d) => d.kind === 'videoinput')!;
       return [...devices, camera];
     };
-    recorded.push(() => (navigator.mediaDevices.enumerateDevices = enumerateDevices));
+    closeAfterTest({ close: () => (navigator.mediaDevices.enumerateDevices = enumerateDevices) });
     const element = await phonePage(html`<proctor-phone server="/proctor" pairing=${secretOf(await session.pairPhone())}></proctor-phone>`);
     await click(element, 'Connect this phone');
     await sending(element);
