@@ -8,6 +8,8 @@ const HTTP_STATUS: Record<ErrorCode, number> = {
   'not-found': 404,
   'not-connected': 409,
   conflict: 409,
+  'too-large': 413,
+  'unsupported-type': 415,
   internal: 500,
 };
 

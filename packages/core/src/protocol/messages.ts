@@ -497,6 +497,8 @@ export const ERROR_CODES = [
   'not-found',
   'not-connected',
   'conflict',
+  'too-large',
+  'unsupported-type',
   'internal',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -77,7 +77,7 @@ describe('POST /sessions/:sessionId/identity/photos/:kind', () => {
   test('answers 415 for a type that is no JPEG, PNG or WebP, and stores nothing', async (t) => {
     const kit = await photoServer(t);
     for (const contentType of ['text/plain', 'image/gif', 'application/octet-stream', 'image/svg+xml', null]) {
-      await assertError(await upload(kit.server, kit.ada, 'face', JPEG, { contentType }), 415, 'bad-message', /image\/jpeg, image\/png, image\/webp/);
+      await assertError(await upload(kit.server, kit.ada, 'face', JPEG, { contentType }), 415, 'unsupported-type', /image\/jpeg, image\/png, image\/webp/);
     }
     await assertNothingWritten(kit);
   });
@@ -96,7 +96,7 @@ describe('POST /sessions/:sessionId/identity/photos/:kind', () => {
     const kit = await photoServer(t);
     const big = new Uint8Array(IDENTITY_PHOTO_MAX_BYTES + 1);
     big.set(JPEG);
-    await assertError(await upload(kit.server, kit.ada, 'face', big), 413, 'bad-message', /larger than 2 MB/);
+    await assertError(await upload(kit.server, kit.ada, 'face', big), 413, 'too-large', /larger than 2 MB/);
     const chunk = new Uint8Array(256 * 1024);
     chunk.set(JPEG);
     let sent = 0;
@@ -107,7 +107,7 @@ describe('POST /sessions/:sessionId/identity/photos/:kind', () => {
         sent += chunk.length;
       },
     });
-    await assertError(await upload(kit.server, kit.ada, 'face', stream), 413, 'bad-message');
+    await assertError(await upload(kit.server, kit.ada, 'face', stream), 413, 'too-large');
     await assertNothingWritten(kit);
     const exact = new Uint8Array(IDENTITY_PHOTO_MAX_BYTES);
     exact.set(JPEG);

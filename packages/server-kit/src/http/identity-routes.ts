@@ -30,20 +30,6 @@ export interface IdentityRouteDeps {
   readable(request: Request, claims: Claims): Promise<SessionRecord>;
 }
 
-/** A refusal with a more precise HTTP status than its code's: 413 (too large) or 415 (not an image type). */
-class BodyError extends KitError {
-  constructor(
-    message: string,
-    private readonly httpStatus: 413 | 415,
-  ) {
-    super('bad-message', message);
-  }
-
-  override get status(): number {
-    return this.httpStatus;
-  }
-}
-
 const MAX_MB = IDENTITY_PHOTO_MAX_BYTES / (1024 * 1024);
 
 /**
@@ -146,12 +132,12 @@ export function mountIdentityRoutes(router: Router, { sessions, photos, logger, 
 function declaredType(request: Request): IdentityPhotoType {
   const type = (request.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
   const allowed = IDENTITY_PHOTO_TYPES.find((t) => t === type);
-  if (!allowed) throw new BodyError(`Send the photo as ${IDENTITY_PHOTO_TYPES.join(', ')} (Content-Type ${JSON.stringify(type || 'missing')}).`, 415);
+  if (!allowed) throw new KitError('unsupported-type', `Send the photo as ${IDENTITY_PHOTO_TYPES.join(', ')} (Content-Type ${JSON.stringify(type || 'missing')}).`);
   return allowed;
 }
 
-function tooLarge(): BodyError {
-  return new BodyError(`The photo is larger than ${MAX_MB} MB. Take it again at a lower resolution.`, 413);
+function tooLarge(): KitError {
+  return new KitError('too-large', `The photo is larger than ${MAX_MB} MB. Take it again at a lower resolution.`);
 }
 
 /** The request body, refused with 413 past the limit; what is left of a refused body is read and dropped. */
