@@ -10,6 +10,7 @@ const HTTP_STATUS: Record<ErrorCode, number> = {
   conflict: 409,
   'too-large': 413,
   'unsupported-type': 415,
+  'rate-limited': 429,
   internal: 500,
 };
 

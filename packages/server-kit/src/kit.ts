@@ -58,6 +58,11 @@ export interface ProctorKitOptions {
    */
   phonePageUrl?: string;
   /**
+   * What one person (a candidate, or a supervisor) may move through the device check's network
+   * test in `windowMs`, both ways together; past it the test answers 429. Default: 100 MB per 10 minutes.
+   */
+  networkTestBudget?: { maxBytes: number; windowMs: number };
+  /**
    * Where identity photos are kept. Default: a {@link FilePhotoStore} in `proctorkit-data/photos`
    * under the working directory, created on the first photo.
    */
@@ -170,7 +175,7 @@ export function createProctorKit(options: ProctorKitOptions): ProctorKit {
   };
 
   return {
-    router: createRouter({ hub, sessions, tokens, logger, photos, pairings: new PhonePairings(), phonePageUrl: options.phonePageUrl ?? '/phone' }),
+    router: createRouter({ hub, sessions, tokens, logger, photos, pairings: new PhonePairings(), phonePageUrl: options.phonePageUrl ?? '/phone', ...(options.networkTestBudget ? { networkTestBudget: options.networkTestBudget } : {}) }),
     attach: (server, { path = '/proctor/ws' } = {}) => endpoint.attach(server, path),
     issueToken: (claims, issueOptions) => tokens.issue(claims, issueOptions),
     sessions: {

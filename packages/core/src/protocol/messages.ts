@@ -499,6 +499,7 @@ export const ERROR_CODES = [
   'conflict',
   'too-large',
   'unsupported-type',
+  'rate-limited',
   'internal',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];

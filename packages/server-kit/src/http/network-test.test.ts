@@ -4,6 +4,7 @@ import { describe, test } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import { TestServer, within } from '../test-helpers.js';
 import { NETWORK_TEST_MAX_BYTES } from './network-test.js';
+import { TransferBudget } from './transfer-budget.js';
 
 interface ErrorBody {
   error: { code: string; message: string };
@@ -151,5 +152,40 @@ describe('the network test routes', () => {
       await assertError(await server.get(path, 'not-a-jwt'), 401, 'unauthorized');
     }
     await assertError(await post(server, new Uint8Array(1000)), 401, 'unauthorized');
+  });
+});
+
+describe('the network test budget', () => {
+  test('refuses a person past their bytes in the window with 429 and Retry-After; others go on', async (t) => {
+    const server = await TestServer.start(t, { networkTestBudget: { maxBytes: 3_000_000, windowMs: 60_000 } });
+    const ada = await server.candidateToken('ada');
+    const download = (token: string) =>
+      fetch(`${server.origin}/proctor/network/download?bytes=2000000`, { headers: { authorization: `Bearer ${token}` } });
+
+    const first = await download(ada);
+    assert.equal(first.status, 200);
+    assert.equal((await first.arrayBuffer()).byteLength, 2_000_000);
+    const second = await download(ada);
+    await assertError(second, 429, 'rate-limited');
+    const retryAfter = Number(second.headers.get('retry-after'));
+    assert.ok(retryAfter > 0 && retryAfter <= 60, `Retry-After ${retryAfter}`);
+    await assertError(await post(server, new Uint8Array(1_500_000), ada), 429, 'rate-limited');
+
+    const bob = await download(await server.candidateToken('bob'));
+    assert.equal(bob.status, 200);
+    await bob.arrayBuffer();
+    // A small upload still fits Ada's budget.
+    assert.equal((await post(server, new Uint8Array(500_000), ada)).status, 200);
+  });
+});
+
+describe('TransferBudget', () => {
+  test('frees bytes as they leave the window', () => {
+    const budget = new TransferBudget(10, 1000);
+    assert.equal(budget.take('a', 6, 0), true);
+    assert.equal(budget.take('a', 6, 500), false);
+    assert.equal(budget.retryAfterSeconds('a', 500), 1);
+    assert.equal(budget.take('a', 6, 1001), true);
+    assert.equal(budget.take('b', 10, 1001), true);
   });
 });

@@ -6,10 +6,13 @@ import express, { type NextFunction, type Request, type RequestHandler, type Res
 import * as v from 'valibot';
 import { parse, type Claims } from '@proctorkit/core/protocol';
 import { KitError } from '../errors.js';
+import { TransferBudget } from './transfer-budget.js';
 
 /** The most one download or upload test moves: enough to measure, too little to make the kit a bandwidth reflector. */
 export const NETWORK_TEST_MAX_BYTES = 5_000_000;
 const DEFAULT_BYTES = 1_000_000;
+/** What one person may move through the test, both ways together: a few dozen full checks. */
+export const NETWORK_TEST_BUDGET = { maxBytes: 100_000_000, windowMs: 10 * 60_000 };
 const CHUNK_BYTES = 64 * 1024;
 
 const BytesSchema = v.pipe(
@@ -32,8 +35,18 @@ type Authorized = (handler: (request: Request, response: Response, claims: Claim
  * A host that mounts a body parser reading `application/octet-stream` before the kit must leave
  * `/network/upload` to the kit: the upload is measured as it arrives.
  */
-export function networkTestRouter(authorized: Authorized): Router {
+export function networkTestRouter(authorized: Authorized, { maxBytes, windowMs } = NETWORK_TEST_BUDGET): Router {
+  const budget = new TransferBudget(maxBytes, windowMs);
   const router = express.Router();
+
+  /** Takes a transfer from the person's budget, or refuses it with 429 and when to retry. */
+  const spend = (claims: Claims, bytes: number, response: Response) => {
+    const who = `${claims.examId}\u0000${claims.role === 'supervisor' ? `supervisor:${claims.supervisorId}` : claims.candidateId}`;
+    if (budget.take(who, bytes)) return;
+    // An upload's body stays unread: the connection cannot serve another request after it.
+    response.set({ 'Retry-After': String(budget.retryAfterSeconds(who)), Connection: 'close' });
+    throw new KitError('rate-limited', 'Too many network tests in a short time. Try again in a few minutes.');
+  };
 
   router.use((_request: Request, response: Response, next: NextFunction) => {
     // Before the token check, so an upload's time starts when its request arrives.
@@ -51,9 +64,10 @@ export function networkTestRouter(authorized: Authorized): Router {
 
   router.get(
     '/download',
-    authorized(async (request, response) => {
+    authorized(async (request, response, claims) => {
       const bytes = parse(BytesSchema, request.query.bytes ?? String(DEFAULT_BYTES));
       if (!bytes.ok) throw new KitError('bad-message', `bytes ${bytes.message}.`);
+      spend(claims, bytes.value, response);
       response.set({ 'Content-Type': 'application/octet-stream', 'Content-Length': String(bytes.value) });
       await pipeline(Readable.from(randomChunks(bytes.value)), response).catch((error: NodeJS.ErrnoException) => {
         // The page went away mid-transfer (closed, aborted, timed out): nobody is left to answer.
@@ -64,9 +78,10 @@ export function networkTestRouter(authorized: Authorized): Router {
 
   router.post(
     '/upload',
-    authorized(async (request, response) => {
+    authorized(async (request, response, claims) => {
       const declared = Number(request.get('content-length') ?? 0);
       if (declared > NETWORK_TEST_MAX_BYTES) return tooLarge(response);
+      spend(claims, declared || NETWORK_TEST_MAX_BYTES, response);
       const received = await drain(request, NETWORK_TEST_MAX_BYTES);
       if (received === 'closed') return;
       if (received === 'too-large') return tooLarge(response);

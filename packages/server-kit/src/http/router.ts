@@ -21,6 +21,7 @@ interface RouterDeps {
   photos: PhotoStore;
   pairings: PhonePairings;
   phonePageUrl: string;
+  networkTestBudget?: { maxBytes: number; windowMs: number };
 }
 
 const AfterSeqSchema = v.pipe(
@@ -35,7 +36,7 @@ type Handler = (request: Request, response: Response, claims: Claims) => Promise
  * The kit's REST API, for pages and host backends holding a token (`Authorization: Bearer …`).
  * Errors answer `{ error: { code, message } }` with the matching status.
  */
-export function createRouter({ hub, sessions, tokens, logger, photos, pairings, phonePageUrl }: RouterDeps): Router {
+export function createRouter({ hub, sessions, tokens, logger, photos, pairings, phonePageUrl, networkTestBudget }: RouterDeps): Router {
   const router = express.Router();
 
   const authorized = (handler: Handler) => async (request: Request, response: Response, next: NextFunction) => {
@@ -96,7 +97,7 @@ export function createRouter({ hub, sessions, tokens, logger, photos, pairings, 
   mountIdentityRoutes(router, { sessions, photos, logger, authorized, readable });
   mountPhoneRoutes(router, { sessions, hub, tokens, pairings, phonePageUrl, authorized, readable });
 
-  router.use('/network', networkTestRouter(authorized));
+  router.use('/network', networkTestRouter(authorized, networkTestBudget));
 
   router.use((request: Request) => {
     throw new KitError('not-found', `No route ${request.method} ${request.baseUrl}${request.path}.`);
