@@ -22,6 +22,7 @@ console.log(
     `  media:      ${media.summary}`,
     `  candidate:  ${url}/candidate?name=Alice`,
     `  supervisor: ${url}/supervisor`,
+    `  setup test: ${url}/check   (the phone page, ${url}/phone, opens from the candidate's pairing code)`,
   ].join('\n'),
 );
 
