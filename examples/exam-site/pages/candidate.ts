@@ -96,7 +96,11 @@ export function candidatePage({ name, token, onboarding = true }: { name: string
 
 <section id="intro" class="card" aria-labelledby="intro-title">
   <h2 id="intro-title">Before you start</h2>
-  <p>This exam is supervised. In the panel: agree to supervision, check your setup, add your phone as a room camera if you like, share your camera and screen, and take photos of your ID and face. The questions appear once the clock starts.</p>
+  <p>${
+    onboarding
+      ? 'This exam is supervised. In the panel: agree to supervision, check your setup, add your phone as a room camera if you like, share your camera and screen, and take photos of your ID and face. The questions appear once the clock starts.'
+      : 'This exam is supervised. Agree to supervision in the panel, share your camera and your screen, and the questions appear here: the clock starts then.'
+  }</p>
   <ul class="facts">
     <li><strong>${QUESTIONS.length}</strong> multiple-choice questions</li>
     <li><strong>60 minutes</strong> once started</li>
