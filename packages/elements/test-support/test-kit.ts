@@ -3,10 +3,13 @@
 // the document, and sessions closed after each test.
 import type { ProctorEventMap } from '../src/shared/events.js';
 
-/** A token from the test server's kit (`GET /test-token`), as a host's backend issues it after its own login. */
-export async function testToken(query: Record<string, string>): Promise<string> {
-  const response = await fetch(`/test-token?${new URLSearchParams(query)}`);
-  if (!response.ok) throw new Error(`GET /test-token answered ${response.status}`);
+/**
+ * A token from one of the test server's kits, as a host's backend issues it after its own login:
+ * `/test-token` for the kit at `/proctor`, `<base>/test-token` for the others (see test/support/wtr-kit.ts).
+ */
+export async function testToken(query: Record<string, string>, path = '/test-token'): Promise<string> {
+  const response = await fetch(`${path}?${new URLSearchParams(query)}`);
+  if (!response.ok) throw new Error(`GET ${path} answered ${response.status}`);
   return ((await response.json()) as { token: string }).token;
 }
 

@@ -148,6 +148,8 @@ export class CandidateSession {
   private endReasonText?: string;
   private readonly chimeSdk: ChimeSdkLoader | undefined;
   private startAllowed: boolean;
+  /** `session.start` went out on this connection: the server remembers it (even while it waits for an identity approval). */
+  private startSent = false;
 
   constructor(private readonly options: CandidateSessionOptions) {
     this.chimeSdk = options.chimeSdk;
@@ -279,6 +281,7 @@ export class CandidateSession {
   }
 
   private async welcomed(session: SessionSummary | undefined): Promise<void> {
+    this.startSent = false;
     if (!session) return;
     this.feed.follow(session.sessionId, session.lastSeq, 0);
     this.sessionChanged(session);
@@ -371,8 +374,8 @@ export class CandidateSession {
 
   private startWhenReady(): void {
     const { consented, session, feeds, preparing } = this.store.value;
-    if (!this.startAllowed || !consented || !session || preparing || session.clock.startedAt !== null || this.store.value.ended) return;
-    if (this.feedList.every((feed) => feeds[feed].state === 'live')) this.channel.send({ type: 'session.start' });
+    if (this.startSent || !this.startAllowed || !consented || !session || preparing || session.clock.startedAt !== null || this.store.value.ended) return;
+    if (this.feedList.every((feed) => feeds[feed].state === 'live')) this.startSent = this.channel.send({ type: 'session.start' });
   }
 
   private async capture(feed: CapturedFeed): Promise<void> {
