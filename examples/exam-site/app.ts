@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { Server } from 'node:http';
-import express from 'express';
+import express, { type Request, type Response } from 'express';
 import { createProctorKit, type LogLevel, type MediaProvider, type ProctorKit } from '@proctorkit/server-kit';
 import { candidatePage } from './pages/candidate.js';
 import { checkPage } from './pages/check.js';
@@ -53,14 +53,21 @@ export function createExamSite(options: ExamSiteOptions = {}): ExamSite {
   app.get('/favicon.ico', (_request, response) => response.status(204).end());
   app.get('/', (_request, response) => response.type('html').send(landingPage()));
 
-  app.get('/candidate', async (request, response) => {
+  /** The demo's "login": the name in the query, and a candidate token for it; a 400 page without one. */
+  async function signedInCandidate(request: Request, response: Response): Promise<{ name: string; token: string } | undefined> {
     const name = String(request.query.name ?? '').trim().slice(0, 80);
     const candidateId = demoCandidateId(name);
     if (!candidateId) {
       response.status(400).type('html').send(landingPage('Enter a name with at least one letter or digit.'));
-      return;
+      return undefined;
     }
-    const token = await kit.issueToken({ role: 'candidate', examId: DEMO_EXAM_ID, candidateId, name });
+    return { name, token: await kit.issueToken({ role: 'candidate', examId: DEMO_EXAM_ID, candidateId, name }) };
+  }
+
+  app.get('/candidate', async (request, response) => {
+    const candidate = await signedInCandidate(request, response);
+    if (!candidate) return;
+    const { name, token } = candidate;
     // `steps=none` skips the steps before the exam (setup check, phone, identity): for crowds and tests.
     response.type('html').send(candidatePage({ name, token, onboarding: request.query.steps !== 'none' }));
   });
@@ -79,14 +86,8 @@ export function createExamSite(options: ExamSiteOptions = {}): ExamSite {
   });
 
   app.get('/pair', async (request, response) => {
-    const name = String(request.query.name ?? '').trim().slice(0, 80);
-    const candidateId = demoCandidateId(name);
-    if (!candidateId) {
-      response.status(400).type('html').send(landingPage('Enter a name with at least one letter or digit.'));
-      return;
-    }
-    const token = await kit.issueToken({ role: 'candidate', examId: DEMO_EXAM_ID, candidateId, name });
-    response.type('html').send(pairPage({ name, token }));
+    const candidate = await signedInCandidate(request, response);
+    if (candidate) response.type('html').send(pairPage(candidate));
   });
 
   app.get('/supervisor', async (_request, response) => {

@@ -1,6 +1,8 @@
 /// <reference path="./mocha-globals.d.ts" />
 // What the elements' browser tests share: tokens from the test server's kit, events recorded at
 // the document, and sessions closed after each test.
+import { waitUntil } from '@open-wc/testing';
+import { SupervisorRoom } from '@proctorkit/core';
 import type { ProctorEventMap } from '../src/shared/events.js';
 
 /**
@@ -35,3 +37,29 @@ afterEach(() => {
   for (const stop of listeners.splice(0)) stop();
   for (const thing of closeables.splice(0)) thing.close();
 });
+
+/** A supervisor watching `candidateId` on the kit at `/proctor`, connected; closed after the test. */
+export async function supervisorRoom(candidateId: string): Promise<SupervisorRoom> {
+  const token = await testToken({ role: 'supervisor', candidates: candidateId, name: 'Dr. Maria Reyes' });
+  const room = closeAfterTest(new SupervisorRoom({ server: '/proctor', token }));
+  room.connect();
+  await waitUntil(() => room.state.value.connection === 'open', 'the supervisor never connected');
+  return room;
+}
+
+/** The button of an element's shadow root whose text is `label`. */
+export function buttonOf(element: HTMLElement, label: string): HTMLButtonElement | undefined {
+  return [...element.shadowRoot!.querySelectorAll('button')].find((b) => b.textContent!.trim() === label);
+}
+
+/** Clicks the button `label` once it is there and enabled, as a person would, and lets the element render. */
+export async function click(element: HTMLElement & { updateComplete?: Promise<unknown> }, label: string): Promise<void> {
+  await waitUntil(() => buttonOf(element, label) && !buttonOf(element, label)!.disabled, `no enabled button "${label}"`);
+  buttonOf(element, label)!.click();
+  await element.updateComplete;
+}
+
+/** The text of `selector` in an element's shadow root, spaces collapsed. */
+export function text(element: HTMLElement, selector: string): string {
+  return element.shadowRoot!.querySelector(selector)?.textContent?.replace(/\s+/g, ' ').trim() ?? '';
+}

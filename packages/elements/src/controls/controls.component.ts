@@ -5,6 +5,7 @@ import { formatTime } from '../event-feed/describe-event.js';
 import { systemTokens } from '../shared/theme.js';
 import { clockPhase } from '../tile/clock.js';
 import { controlsStyles, dialogStyles } from './controls.styles.js';
+import { runCommand } from '../shared/run-command.js';
 
 /**
  * What `<proctor-controls>` carries its commands out with. A `SupervisorRoom` of
@@ -236,20 +237,8 @@ export class ProctorControls extends LitElement {
     this.renderRoot.querySelector<HTMLElement>('.end, .ended')?.focus();
   };
 
-  private async run(action: () => Promise<unknown>, done: string): Promise<boolean> {
-    this.busy = true;
-    this.error = undefined;
-    this.notice = undefined;
-    try {
-      await action();
-      this.notice = done;
-      return true;
-    } catch (error) {
-      this.error = error instanceof Error ? error.message : String(error);
-      return false;
-    } finally {
-      this.busy = false;
-    }
+  private run(action: () => Promise<unknown>, done: string): Promise<boolean> {
+    return runCommand((status) => Object.assign(this, status), action, () => done);
   }
 
   private extend(sessionId: string, minutes: number): Promise<boolean> {

@@ -1,9 +1,9 @@
 /// <reference path="../../test-support/mocha-globals.d.ts" />
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
-import { ControlChannel, SupervisorRoom, controlUrl } from '@proctorkit/core';
+import { ControlChannel, controlUrl } from '@proctorkit/core';
 import type { ProctorIdentityCheck } from './identity-check.js';
 import './identity-check.js';
-import { closeAfterTest, record, testToken } from '../../test-support/test-kit.js';
+import { buttonOf, click, closeAfterTest, record, supervisorRoom, testToken } from '../../test-support/test-kit.js';
 
 
 /**
@@ -23,25 +23,6 @@ async function candidatePage() {
   );
   channel.on('session.updated', ({ session: updated }) => (element.session = updated));
   return { element, candidateId, sessionId: session.sessionId };
-}
-
-async function supervisor(candidateId: string): Promise<SupervisorRoom> {
-  const token = await testToken({ role: 'supervisor', candidates: candidateId, name: 'Dr. Maria Reyes' });
-  const room = new SupervisorRoom({ server: '/proctor', token });
-  closeAfterTest(room);
-  room.connect();
-  await waitUntil(() => room.state.value.connection === 'open', 'the supervisor never connected');
-  return room;
-}
-
-function buttonOf(element: HTMLElement, label: string): HTMLButtonElement | undefined {
-  return [...element.shadowRoot!.querySelectorAll('button')].find((b) => b.textContent!.trim() === label);
-}
-
-async function click(element: ProctorIdentityCheck, label: string): Promise<void> {
-  await waitUntil(() => buttonOf(element, label) && !buttonOf(element, label)!.disabled, `no enabled button "${label}"`);
-  buttonOf(element, label)!.click();
-  await element.updateComplete;
 }
 
 function frame(element: ProctorIdentityCheck): HTMLElement {
@@ -98,7 +79,7 @@ describe('<proctor-identity-check>', () => {
   it('uploads both photos, lists them with a retake each, and submits them for review', async () => {
     const identity = record('proctor-identity');
     const { element, candidateId, sessionId } = await candidatePage();
-    const room = await supervisor(candidateId);
+    const room = await supervisorRoom(candidateId);
     await takeAndUse(element, 'Take photo of your ID document');
     await takeAndUse(element, 'Take photo of your face');
     await waitUntil(() => element.shadowRoot!.querySelector('[part="photos"]'), 'both photos should be listed');
@@ -121,7 +102,7 @@ describe('<proctor-identity-check>', () => {
 
   it('retakes one photo from the list before submitting, replacing it', async () => {
     const { element, candidateId, sessionId } = await candidatePage();
-    const room = await supervisor(candidateId);
+    const room = await supervisorRoom(candidateId);
     await takeAndUse(element, 'Take photo of your ID document');
     await takeAndUse(element, 'Take photo of your face');
     await waitUntil(() => element.shadowRoot!.querySelector('button[aria-label="Retake the photo of your ID document"]'), 'both photos should be listed');
@@ -139,7 +120,7 @@ describe('<proctor-identity-check>', () => {
   it('shows the approval once a supervisor gives it', async () => {
     const identity = record('proctor-identity');
     const { element, candidateId, sessionId } = await candidatePage();
-    const room = await supervisor(candidateId);
+    const room = await supervisorRoom(candidateId);
     await submitPhotos(element);
     await waitUntil(() => room.state.value.sessions.some((s) => s.sessionId === sessionId && s.identity?.status === 'submitted'), 'the supervisor sees it');
     await room.verifyIdentity(sessionId, 'approved');
@@ -153,7 +134,7 @@ describe('<proctor-identity-check>', () => {
   it('shows a rejection with its reason, and takes new photos to submit again', async () => {
     const identity = record('proctor-identity');
     const { element, candidateId, sessionId } = await candidatePage();
-    const room = await supervisor(candidateId);
+    const room = await supervisorRoom(candidateId);
     await submitPhotos(element);
     await waitUntil(() => room.state.value.sessions.some((s) => s.sessionId === sessionId && s.identity?.status === 'submitted'), 'the supervisor sees it');
     await room.verifyIdentity(sessionId, 'rejected', 'Your name on the document is not readable.');

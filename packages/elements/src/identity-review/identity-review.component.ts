@@ -4,6 +4,7 @@ import { fetchIdentity, fetchIdentityPhoto, type IdentityPhotoKind, type Identit
 import { darkControlStyles } from '../controls/controls.styles.js';
 import { systemTokens } from '../shared/theme.js';
 import { identityReviewStyles } from './identity-review.styles.js';
+import { runCommand } from '../shared/run-command.js';
 
 /**
  * What `<proctor-identity-review>` gives its verdict with: a `SupervisorRoom` of
@@ -176,20 +177,13 @@ export class ProctorIdentityReview extends LitElement {
   };
 
   private async verdict(verdict: 'approved' | 'rejected', reason?: string): Promise<boolean> {
-    const session = this.session;
-    if (!session || !this.commands) return false;
-    this.busy = true;
-    this.error = this.notice = undefined;
-    try {
-      await this.commands.verifyIdentity(session.sessionId, verdict, reason);
-      this.notice = verdict === 'approved' ? `${session.name}’s identity approved.` : `${session.name}’s photos rejected.`;
-      return true;
-    } catch (error) {
-      this.error = error instanceof Error ? error.message : String(error);
-      return false;
-    } finally {
-      this.busy = false;
-    }
+    const { session, commands } = this;
+    if (!session || !commands) return false;
+    return runCommand(
+      (status) => Object.assign(this, status),
+      () => commands.verifyIdentity(session.sessionId, verdict, reason),
+      () => (verdict === 'approved' ? `${session.name}’s identity approved.` : `${session.name}’s photos rejected.`),
+    );
   }
 
   /** Fetches the check's photos with the token and shows them as object URLs. */

@@ -15,7 +15,7 @@ import type { ProctorIdentityReview } from './identity-review.js';
 import '../grid/grid.js';
 import '../identity-check/identity-check.js';
 import './identity-review.js';
-import { closeAfterTest, testToken } from '../../test-support/test-kit.js';
+import { buttonOf, closeAfterTest, testToken } from '../../test-support/test-kit.js';
 
 
 interface Candidate {
@@ -75,10 +75,6 @@ async function review(room: SupervisorRoom, token: string, who: Candidate): Prom
   );
   closeAfterTest({ close: room.state.subscribe(() => (element.session = summaryIn(room, who))) });
   return element;
-}
-
-function buttonOf(element: HTMLElement, label: string): HTMLButtonElement | undefined {
-  return [...element.shadowRoot!.querySelectorAll('button')].find((b) => b.textContent!.trim() === label);
 }
 
 function loadedPhotos(element: ProctorIdentityReview): HTMLImageElement[] {

@@ -3,7 +3,7 @@ import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import { CandidateSession, PhoneSession, Store, type CandidateState, type PhonePairing } from '@proctorkit/core';
 import type { PhonePairingSession, ProctorPhonePairing } from './phone-pairing.js';
 import './phone-pairing.js';
-import { closeAfterTest, record, testToken } from '../../test-support/test-kit.js';
+import { buttonOf, click, closeAfterTest, record, testToken, text } from '../../test-support/test-kit.js';
 
 /** The panel bound to a real candidate session, connected to the test kit. */
 async function panel() {
@@ -39,19 +39,6 @@ function fakeSession(pairing: PhonePairing, now = () => Date.now()): PhonePairin
     lastSeq: 0,
   } as unknown as NonNullable<CandidateState['session']>;
   return { state: new Store({ session: summary }), pairPhone: () => Promise.resolve(pairing), serverNow: now };
-}
-
-function buttonOf(element: HTMLElement, label: string): HTMLButtonElement | undefined {
-  return [...element.shadowRoot!.querySelectorAll('button')].find((b) => b.textContent!.trim() === label);
-}
-
-async function click(element: HTMLElement, label: string): Promise<void> {
-  await waitUntil(() => buttonOf(element, label) && !buttonOf(element, label)!.disabled, `no enabled button "${label}"`);
-  buttonOf(element, label)!.click();
-}
-
-function text(element: HTMLElement, selector: string): string {
-  return element.shadowRoot!.querySelector(selector)?.textContent?.replace(/\s+/g, ' ').trim() ?? '';
 }
 
 describe('<proctor-phone-pairing>', () => {

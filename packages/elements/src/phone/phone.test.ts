@@ -1,10 +1,10 @@
 /// <reference path="../../test-support/mocha-globals.d.ts" />
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
-import { CandidateSession, SupervisorRoom, type PhonePairing } from '@proctorkit/core';
+import { CandidateSession, type PhonePairing } from '@proctorkit/core';
 import { formatPairingCode, readPairingCode } from './pairing-code.js';
 import type { ProctorPhone } from './phone.js';
 import './phone.js';
-import { closeAfterTest, record, testToken } from '../../test-support/test-kit.js';
+import { buttonOf, click, closeAfterTest, record, supervisorRoom, testToken, text } from '../../test-support/test-kit.js';
 
 /** A candidate's exam page, connected (no capture needed to pair a phone). */
 async function candidate() {
@@ -17,15 +17,6 @@ async function candidate() {
   return { session, candidateId, sessionId: session.state.value.session!.sessionId };
 }
 
-async function supervisor(candidateId: string): Promise<SupervisorRoom> {
-  const token = await testToken({ role: 'supervisor', candidates: candidateId, name: 'Dr. Maria Reyes' });
-  const room = new SupervisorRoom({ server: '/proctor', token });
-  closeAfterTest(room);
-  room.connect();
-  await waitUntil(() => room.state.value.connection === 'open', 'the supervisor never connected');
-  return room;
-}
-
 function secretOf(pairing: PhonePairing): string {
   return new URL(pairing.url).searchParams.get('pairing')!;
 }
@@ -34,19 +25,6 @@ async function phonePage(template: ReturnType<typeof html>): Promise<ProctorPhon
   const element = await fixture<ProctorPhone>(template);
   closeAfterTest({ close: () => element.remove() });
   return element;
-}
-
-function buttonOf(element: HTMLElement, label: string): HTMLButtonElement | undefined {
-  return [...element.shadowRoot!.querySelectorAll('button')].find((b) => b.textContent!.trim() === label);
-}
-
-async function click(element: HTMLElement, label: string): Promise<void> {
-  await waitUntil(() => buttonOf(element, label) && !buttonOf(element, label)!.disabled, `no enabled button "${label}"`);
-  buttonOf(element, label)!.click();
-}
-
-function text(element: HTMLElement, selector: string): string {
-  return element.shadowRoot!.querySelector(selector)?.textContent?.replace(/\s+/g, ' ').trim() ?? '';
 }
 
 async function typeCode(element: ProctorPhone, code: string): Promise<void> {
@@ -148,7 +126,7 @@ describe('<proctor-phone>', () => {
   it("shows a supervisor's room-scan request until Done, and fires proctor-room-scan", async () => {
     const scans = record('proctor-room-scan');
     const { session, candidateId, sessionId } = await candidate();
-    const room = await supervisor(candidateId);
+    const room = await supervisorRoom(candidateId);
     const element = await phonePage(html`<proctor-phone server="/proctor" pairing=${secretOf(await session.pairPhone())}></proctor-phone>`);
     await click(element, 'Connect this phone');
     await sending(element);
@@ -244,7 +222,7 @@ describe('<proctor-phone>', () => {
 
   it('shows the end of the exam and stops the camera', async () => {
     const { session, candidateId, sessionId } = await candidate();
-    const room = await supervisor(candidateId);
+    const room = await supervisorRoom(candidateId);
     const element = await phonePage(html`<proctor-phone server="/proctor" pairing=${secretOf(await session.pairPhone())}></proctor-phone>`);
     await click(element, 'Connect this phone');
     await sending(element);
