@@ -67,6 +67,15 @@ describe('token claims', () => {
     assert.match((parse(ClaimsSchema, { ...candidate, candidates: '*' }) as { message: string }).message, /^candidates: /);
   });
 
+  test("accept a phone bound to one session and pairing, and refuse one missing or widening them", () => {
+    const phone = { role: 'phone', examId: 'exam-1', candidateId: 'cand-1', name: 'Ada Lovelace', sessionId: crypto.randomUUID(), pairingId: crypto.randomUUID() };
+    assert.equal(parse(ClaimsSchema, phone).ok, true);
+    const { pairingId: _pairing, ...noPairing } = phone;
+    assert.match((parse(ClaimsSchema, noPairing) as { message: string }).message, /^pairingId: /);
+    assert.equal(parse(ClaimsSchema, { ...phone, sessionId: 'not an id' }).ok, false);
+    assert.equal(parse(ClaimsSchema, { ...phone, candidates: '*' }).ok, false);
+  });
+
   test('refuse a supervisor whose candidates are neither "*" nor a list of ids', () => {
     for (const candidates of ['all', ['ok', 'bad/id'], undefined, 3]) {
       assert.equal(parse(ClaimsSchema, { ...supervisor, candidates }).ok, false, JSON.stringify(candidates));
