@@ -5,6 +5,8 @@ import { IntegrityMonitor, type IntegrityOptions, type IntegritySignal } from '.
 
 /** Short timings, so each behaviour shows within a few hundred ms. */
 const FAST = { minAwayMs: 60, throttleMs: 200, sampleMs: 40, noFramesMs: 500 } satisfies IntegrityOptions;
+/** How long a webcam is back to normal between two of its conditions: many samples even on a loaded box. */
+const BACK_FOR_MS = 600;
 
 /** A page whose visibility, focus, fullscreen and displays the test controls. */
 function fakePage({ extended }: { extended?: boolean } = {}) {
@@ -297,9 +299,10 @@ describe('IntegrityMonitor', () => {
       monitorOf(fakePage()).watchWebcam(webcam.track);
       await waitUntil(() => codes().length === 1, 'the first cover is reported');
       webcam.color = '#16a34a';
-      await aTimeout(200);
+      // Long enough for a lit sample on a loaded box: the cover must end before it can come again.
+      await aTimeout(BACK_FOR_MS);
       webcam.color = '#000';
-      await waitUntil(() => codes().length === 2, 'the second cover is reported');
+      await waitUntil(() => codes().length === 2, 'the second cover is reported', { timeout: 3000 });
       expect(codes()).to.deep.equal(['webcam-covered', 'webcam-covered']);
     });
 
@@ -311,9 +314,9 @@ describe('IntegrityMonitor', () => {
       await waitUntil(() => last('webcam-no-frames'), 'the frozen webcam is reported');
       expect(last('webcam-no-frames')!.data).to.deep.equal({ reason: 'stalled' });
       webcam.paint();
-      await aTimeout(200);
+      await aTimeout(BACK_FOR_MS);
       webcam.freeze();
-      await waitUntil(() => codes().length === 2, 'the second freeze is reported');
+      await waitUntil(() => codes().length === 2, 'the second freeze is reported', { timeout: 3000 });
       expect(codes()).to.deep.equal(['webcam-no-frames', 'webcam-no-frames']);
     });
 
