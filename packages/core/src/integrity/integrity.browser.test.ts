@@ -156,11 +156,12 @@ describe('IntegrityMonitor', () => {
 
     it('does not report a page hidden for less than the minimum', async () => {
       const page = fakePage();
-      monitorOf(page);
+      // A minimum far above the 20 ms away, so a slow box cannot stretch the absence past it.
+      monitorOf(page, { minAwayMs: 1000 });
       page.hide();
       await aTimeout(20);
       page.show();
-      await aTimeout(100);
+      await aTimeout(1100);
       expect(signals).to.deep.equal([]);
     });
 
