@@ -16,7 +16,9 @@ const kitServer = await wtrKit({ base: '/proctor', tokenPath: '/test-token', exa
 /** A kit that holds the exam clock until a supervisor approved the candidate's identity. */
 const identityKit = await wtrKit({ base: '/proctor-identity', examId: 'wtr-identity-exam', kit: { requireIdentityCheck: true } });
 /** A kit on Amazon Chime, against a fake control plane. */
-const chimeKit = await chimeTestKit();
+const chimeKit = await chimeTestKit({ base: '/proctor-chime', examId: 'wtr-chime-exam', maxRequestsPerSecond: 50 });
+/** A kit on Amazon Chime that makes 4 requests a second: a handful of joins always queue. */
+const slowChimeKit = await chimeTestKit({ base: '/proctor-chime-slow', examId: 'wtr-chime-slow-exam', maxRequestsPerSecond: 4 });
 
 /** @type {import('@web/test-runner').TestRunnerConfig} */
 export default {
@@ -35,7 +37,7 @@ export default {
       },
     }),
   ],
-  plugins: [esbuildPlugin({ ts: true, target: 'es2022', tsconfig }), kitServer.plugin, identityKit.plugin, chimeKit.plugin],
-  middleware: [chimeKit.middleware, identityKit.middleware, kitServer.middleware],
+  plugins: [esbuildPlugin({ ts: true, target: 'es2022', tsconfig }), kitServer.plugin, identityKit.plugin, chimeKit.plugin, slowChimeKit.plugin],
+  middleware: [chimeKit.middleware, slowChimeKit.middleware, identityKit.middleware, kitServer.middleware],
   testFramework: { config: { timeout: 10_000 } },
 };
