@@ -1,7 +1,7 @@
 // A real server kit inside the browser tests' dev server, mounted as a host mounts it: its router
 // at `base`, its control channel at `${base}/ws`, and a token route handing out tokens as a host's
 // backend would after its own login: `?role=candidate&candidateId=…&name=…` or
-// `?role=supervisor&candidates=a,b` (all when omitted).
+// `?role=supervisor&candidates=a,b` (all when omitted); `&expiresIn=<seconds>` for a short-lived one.
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import type { Server } from 'node:http';
@@ -36,7 +36,8 @@ export async function wtrKit({ base, tokenPath = `${base}/test-token`, examId, k
   const app = express();
   app.disable('x-powered-by');
   app.get(tokenPath, async (request, response) => {
-    const { role, name, candidateId, candidates } = request.query;
+    const { role, name, candidateId, candidates, expiresIn } = request.query;
+    const lifetime = expiresIn === undefined ? {} : { expiresIn: Number(expiresIn) };
     try {
       const token =
         role === 'supervisor'
@@ -46,8 +47,8 @@ export async function wtrKit({ base, tokenPath = `${base}/test-token`, examId, k
               supervisorId: 'wtr-supervisor',
               name: String(name ?? 'Test supervisor'),
               candidates: candidates ? String(candidates).split(',') : '*',
-            })
-          : await kit.issueToken({ role: 'candidate', examId, candidateId: String(candidateId ?? ''), name: String(name ?? candidateId ?? '') });
+            }, lifetime)
+          : await kit.issueToken({ role: 'candidate', examId, candidateId: String(candidateId ?? ''), name: String(name ?? candidateId ?? '') }, lifetime);
       response.json({ token });
     } catch (error) {
       const { code = 'bad-message', message } = error as { code?: string; message: string };

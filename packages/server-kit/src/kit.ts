@@ -44,6 +44,13 @@ export interface ProctorKitOptions {
   logger?: Logger | LogLevel;
   /** Default lifetime of issued tokens, as seconds or a duration string. Default: `'4h'`. */
   tokenTtl?: number | string;
+  /**
+   * Give each connected page a new token (same claims, `tokenTtl` long) shortly before its token
+   * expires, so a page that reconnects after hours is still let in. The page uses the new token for
+   * its reconnects and requests. With `false`, a page whose token expired cannot reconnect: issue
+   * tokens that outlast the exam. Default: `true`.
+   */
+  renewTokens?: boolean;
   /** Control-channel timings. Defaults: hello within 10 s, heartbeat every 20 s. */
   timings?: Partial<ControlEndpointTimings>;
   /**
@@ -159,8 +166,11 @@ export function createProctorKit(options: ProctorKitOptions): ProctorKit {
   });
   hub.bind(sessions);
   const endpoint = new ControlEndpoint(hub, tokens, logger, {
-    helloTimeoutMs: options.timings?.helloTimeoutMs ?? 10_000,
-    heartbeatMs: options.timings?.heartbeatMs ?? 20_000,
+    timings: {
+      helloTimeoutMs: options.timings?.helloTimeoutMs ?? 10_000,
+      heartbeatMs: options.timings?.heartbeatMs ?? 20_000,
+    },
+    renewTokens: options.renewTokens !== false,
   });
 
   const sessionId = (id: string) => {

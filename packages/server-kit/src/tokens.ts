@@ -1,4 +1,4 @@
-import { SignJWT, jwtVerify, errors as joseErrors } from 'jose';
+import { SignJWT, decodeJwt, jwtVerify, errors as joseErrors } from 'jose';
 import { ClaimsSchema, parse, type Claims } from '@proctorkit/core/protocol';
 import { KitError } from './errors.js';
 
@@ -10,6 +10,18 @@ const REGISTERED_CLAIMS = ['iss', 'aud', 'iat', 'exp', 'nbf', 'jti', 'sub'];
 export interface IssueOptions {
   /** Lifetime as seconds or a duration string such as `'2h'`. Default: the kit's `tokenTtl`. */
   expiresIn?: number | string;
+}
+
+/** A signed token and when it expires (ms since epoch). */
+export interface SignedToken {
+  token: string;
+  expiresAt: number;
+}
+
+/** A token's validated claims and when it expires (ms since epoch). */
+export interface VerifiedToken {
+  claims: Claims;
+  expiresAt: number;
 }
 
 /** Signs and verifies Proctorkit tokens (JWT, HS256). */
@@ -28,20 +40,29 @@ export class TokenIssuer {
 
   /** Signs a token for `claims`, which are validated first so a bad call fails here, not at the client. */
   async issue(claims: Claims, options: IssueOptions = {}): Promise<string> {
+    return (await this.sign(claims, options.expiresIn ?? this.defaultTtl)).token;
+  }
+
+  /** A new token with the same claims and the default lifetime, for a client whose token runs out. */
+  renew(claims: Claims): Promise<SignedToken> {
+    return this.sign(claims, this.defaultTtl);
+  }
+
+  private async sign(claims: Claims, ttl: number | string): Promise<SignedToken> {
     const parsed = parse(ClaimsSchema, claims);
     if (!parsed.ok) throw new KitError('bad-message', `issueToken: ${parsed.message}`);
-    const ttl = options.expiresIn ?? this.defaultTtl;
-    return new SignJWT({ ...parsed.value })
+    const token = await new SignJWT({ ...parsed.value })
       .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
       .setIssuer(ISSUER)
       .setAudience(AUDIENCE)
       .setIssuedAt()
       .setExpirationTime(typeof ttl === 'number' ? Math.floor(Date.now() / 1000) + ttl : ttl)
       .sign(this.key);
+    return { token, expiresAt: decodeJwt(token).exp! * 1000 };
   }
 
-  /** Returns the token's claims, or throws `KitError('unauthorized')` saying why it was refused. */
-  async verify(token: string): Promise<Claims> {
+  /** Returns the token's claims and expiry, or throws `KitError('unauthorized')` saying why it was refused. */
+  async verify(token: string): Promise<VerifiedToken> {
     let payload: Record<string, unknown>;
     try {
       ({ payload } = await jwtVerify(token, this.key, {
@@ -56,7 +77,7 @@ export class TokenIssuer {
     const claims = Object.fromEntries(Object.entries(payload).filter(([key]) => !REGISTERED_CLAIMS.includes(key)));
     const parsed = parse(ClaimsSchema, claims);
     if (!parsed.ok) throw new KitError('unauthorized', `Token claims are invalid: ${parsed.message}.`);
-    return parsed.value;
+    return { claims: parsed.value, expiresAt: (payload.exp as number) * 1000 };
   }
 }
 

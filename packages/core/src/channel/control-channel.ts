@@ -23,6 +23,7 @@ export type ChannelState = 'connecting' | 'open' | 'reconnecting' | 'closed';
 export interface ControlChannelOptions {
   /** The WebSocket URL, e.g. from {@link controlUrl}. */
   url: string;
+  /** The token the first hello carries; the server may replace it (see {@link ControlChannel.token}). */
   token: string;
   /** A WebSocket implementation, for Node. Default: the global one. */
   WebSocket?: typeof WebSocket;
@@ -54,6 +55,8 @@ interface ChannelEvents extends Record<string, unknown> {
   welcome: Welcome;
   /** The channel closed for good; `error` says why when it was not {@link ControlChannel.close}. */
   closed: { error?: ProctorError };
+  /** The server renewed the token before it expired. */
+  token: { token: string; expiresAt: number };
 }
 
 /**
@@ -73,8 +76,19 @@ export class ControlChannel {
   private keepaliveTimer?: ReturnType<typeof setInterval>;
   private nextPingId = 0;
   private readonly pings = new Map<number, (serverTime: number) => void>();
+  private currentToken: string;
 
-  constructor(private readonly options: ControlChannelOptions) {}
+  constructor(private readonly options: ControlChannelOptions) {
+    this.currentToken = options.token;
+  }
+
+  /**
+   * The token to use now: the one given, until the server sends a renewed one before it expires.
+   * Hellos after a drop carry it, and so should the page's requests to the kit.
+   */
+  get token(): string {
+    return this.currentToken;
+  }
 
   /** The channel's state, to show connection status. */
   get state(): Readable<ChannelState> {
@@ -141,7 +155,7 @@ export class ControlChannel {
     return () => set.delete(handler as (message: never) => void);
   }
 
-  /** Listens to the channel's own events: each `welcome`, and `closed` for good. */
+  /** Listens to the channel's own events: each `welcome`, a renewed `token`, and `closed` for good. */
   onEvent<K extends keyof ChannelEvents>(type: K, handler: (detail: ChannelEvents[K]) => void): () => void {
     return this.events.on(type, handler);
   }
@@ -151,7 +165,7 @@ export class ControlChannel {
     const socket = new Impl(this.options.url);
     this.socket = socket;
     socket.onopen = () => {
-      socket.send(JSON.stringify({ v: PROTOCOL_VERSION, type: 'session.hello', token: this.options.token }));
+      socket.send(JSON.stringify({ v: PROTOCOL_VERSION, type: 'session.hello', token: this.currentToken }));
     };
     socket.onmessage = (event) => {
       if (socket !== this.socket) return;
@@ -183,6 +197,10 @@ export class ControlChannel {
       this.stateStore.set('open');
       this.keepAlive();
       this.events.emit('welcome', message);
+    }
+    if (message.type === 'session.token') {
+      this.currentToken = message.token;
+      this.events.emit('token', { token: message.token, expiresAt: message.expiresAt });
     }
     if (message.type === 'clock.pong') this.pings.get(message.id)?.(message.serverTime);
     if (message.type === 'error') log.debug(`server refused ${message.ref ?? 'a message'}: ${message.message}`);

@@ -64,6 +64,8 @@ export class PhoneSession {
   private media?: CandidateMedia;
   private mediaStarted = false;
   private closed = false;
+  /** Where this page keeps the phone token it redeemed, for reloads. */
+  private savedAs?: string;
 
   constructor(private readonly options: PhoneSessionOptions) {
     this.store = new Store<PhoneState>({ connection: 'pairing', camera: { state: 'off' }, facing: options.facing ?? 'environment' });
@@ -76,16 +78,18 @@ export class PhoneSession {
   /** Redeems the pairing, connects, and starts the camera (after the candidate agreed on the phone). */
   async start(): Promise<void> {
     if (this.channel || this.closed) return;
-    let token: string;
+    let redeemed: PhoneRedeemed;
     try {
-      ({ token } = await this.redeem());
+      redeemed = await this.redeem();
     } catch (error) {
       this.patch({ connection: 'closed', error: asProctorError(error) });
       return;
     }
     if (this.closed) return;
-    const channel = new ControlChannel({ url: controlUrl(this.options.server), token });
+    const channel = new ControlChannel({ url: controlUrl(this.options.server), token: redeemed.token });
     this.channel = channel;
+    // A reload of the phone page after hours says hello with the latest token, not the first.
+    channel.onEvent('token', ({ token }) => sessionStorage.setItem(this.savedAs!, JSON.stringify({ ...redeemed, token })));
     this.feed = new EventFeed(channel, (_sessionId, events, live) => this.applyEvents(events, live));
     channel.state.subscribe((connection) => this.patch({ connection }));
     channel.on('session.updated', ({ session }) => this.sessionChanged(session));
@@ -144,6 +148,7 @@ export class PhoneSession {
     const input = parse(PhoneRedeemSchema, this.options.pairing);
     if (!input.ok) throw new ProctorError('bad-input', `That pairing code is not valid: it ${input.message}.`);
     const key = TOKEN_KEY + ('pairing' in input.value ? input.value.pairing : input.value.code);
+    this.savedAs = key;
     const saved = sessionStorage.getItem(key);
     if (saved) return JSON.parse(saved) as PhoneRedeemed;
     const response = await fetch(`${this.options.server.replace(/\/$/, '')}/phone/redeem`, {

@@ -340,12 +340,18 @@ describe('clock, log and command answers', () => {
       { v: 1, type: 'session.event', sessionId: SESSION_ID, event },
       { v: 1, type: 'events.batch', sessionId: SESSION_ID, events: [event, { ...event, seq: 2 }], more: false },
       { v: 1, type: 'clock.pong', id: 7, serverTime: 1_700_000_000_000 },
+      { v: 1, type: 'session.token', token: 'a.b.c', expiresAt: 1_700_000_000_000 },
       { v: 1, type: 'log.ack', ids: ['evt-00000001'] },
       { v: 1, type: 'command.done', id: COMMAND_ID, sessionIds: [SESSION_ID] },
       { v: 1, type: 'command.done', id: COMMAND_ID, sessionIds: [] },
       { v: 1, type: 'error', code: 'conflict', message: 'Ended.', ref: 'command.pause', id: COMMAND_ID },
     ];
     for (const message of messages) assert.deepEqual(parse(ServerMessageSchema, message), { ok: true, value: message }, message.type);
+  });
+
+  test('refuse a renewed token that is empty or has no expiry', () => {
+    assert.match(refused(parse(ServerMessageSchema, { v: 1, type: 'session.token', token: '', expiresAt: 1 })), /^token: /);
+    assert.match(refused(parse(ServerMessageSchema, { v: 1, type: 'session.token', token: 'a.b.c' })), /^expiresAt: /);
   });
 
   test('refuse an event without a sequence number or a batch without more', () => {

@@ -9,6 +9,7 @@ import { SessionStatusSchema } from './status.js';
 export const PROTOCOL_VERSION = 1;
 
 const V = v.literal(PROTOCOL_VERSION);
+const TokenSchema = v.pipe(v.string(), v.minLength(1), v.maxLength(8192));
 const SdpSchema = v.pipe(v.string(), v.minLength(1), v.maxLength(48_000));
 
 /**
@@ -79,7 +80,7 @@ export const RtcIceSchema = v.object({
 export const HelloSchema = v.object({
   v: V,
   type: v.literal('session.hello'),
-  token: v.pipe(v.string(), v.minLength(1), v.maxLength(8192)),
+  token: TokenSchema,
 });
 
 /** A candidate reports that one of its feeds went live or was lost. */
@@ -465,6 +466,19 @@ export const SessionMediaSchema = v.object({
   provider: ProviderInfoSchema,
 });
 
+/**
+ * A new token with the same claims, sent to a connected client before its token expires: the page
+ * says hello with it after a drop and sends it with its requests, so an exam or a day of supervision
+ * outlasts the token the host issued.
+ */
+export const SessionTokenSchema = v.object({
+  v: V,
+  type: v.literal('session.token'),
+  token: TokenSchema,
+  /** When the new token expires, ms since epoch. */
+  expiresAt: v.number(),
+});
+
 /** The server's time for a `clock.ping`. */
 export const PongSchema = v.object({
   v: V,
@@ -529,6 +543,7 @@ export const ServerMessageSchema = v.variant('type', [
   SessionEventMessageSchema,
   SessionPreparingSchema,
   SessionMediaSchema,
+  SessionTokenSchema,
   EventsBatchSchema,
   PongSchema,
   LogAckSchema,

@@ -188,6 +188,14 @@ export class CandidateSession {
     return this.store;
   }
 
+  /**
+   * The token for the page's requests to the kit: the one given, or the one the server renewed it
+   * with before it expired.
+   */
+  get token(): string {
+    return this.channel.token;
+  }
+
   /** The feeds this session captures, in order. */
   get feeds(): readonly CapturedFeed[] {
     return this.feedList;
@@ -267,7 +275,7 @@ export class CandidateSession {
   pairPhone(): Promise<PhonePairing> {
     const session = this.store.value.session;
     if (!session) return Promise.reject(new ProctorError('pairing-refused', 'Not connected yet: pair the phone once the session is open.'));
-    return requestPhonePairing(this.options.server, this.options.token, session.sessionId);
+    return requestPhonePairing(this.options.server, this.channel.token, session.sessionId);
   }
 
   /** Stops capture and closes the connection. */

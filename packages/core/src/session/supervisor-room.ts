@@ -118,6 +118,14 @@ export class SupervisorRoom {
     return this.store;
   }
 
+  /**
+   * The token for the page's requests to the kit (identity photos): the one given, or the one the
+   * server renewed it with before it expired.
+   */
+  get token(): string {
+    return this.channel.token;
+  }
+
   /** Received streams by session id; only sessions on screen have any. */
   get streams(): Readable<ReadonlyMap<string, FeedStreams>> {
     return this.streamStore;

@@ -412,7 +412,7 @@ export class ProctorCandidate extends LitElement {
     if (stage === 'device-check') {
       return html`${steps}
         <section class="step" part="step" aria-label="Setup check">
-          <proctor-device-check server=${this.server} token=${this.token} skip-screen @proctor-device-check-complete=${this.deviceCheckDone}></proctor-device-check>
+          <proctor-device-check server=${this.server} token=${this.requestToken()} skip-screen @proctor-device-check-complete=${this.deviceCheckDone}></proctor-device-check>
           <div class="actions">
             <button class="primary" ?disabled=${!this.deviceResult} @click=${this.afterDeviceCheck}>Continue</button>
           </div>
@@ -421,7 +421,7 @@ export class ProctorCandidate extends LitElement {
     return html`${steps}${stage === 'phone' ? this.renderPhoneStep(state) : nothing}
       ${stage === 'identity'
         ? html`<section class="step" part="step" aria-label="Identity check">
-            <proctor-identity-check server=${this.server} token=${this.token} .session=${state.session} .track=${state.feeds.webcam.track}></proctor-identity-check>
+            <proctor-identity-check server=${this.server} token=${this.requestToken()} .session=${state.session} .track=${state.feeds.webcam.track}></proctor-identity-check>
           </section>`
         : nothing}
       ${this.renderCapture(state, stage !== 'identity')}`;
@@ -571,6 +571,11 @@ export class ProctorCandidate extends LitElement {
 
   private target(): string {
     return `${this.server}\n${this.token}`;
+  }
+
+  /** The token for the steps' requests: the session's, which the kit renews before it expires. */
+  private requestToken(): string {
+    return this.current?.token ?? this.token;
   }
 
   private requireSession(method: string): CandidateSession {

@@ -320,7 +320,7 @@ export class ProctorGrid extends LitElement {
           <aside class="panel side" part="side" aria-label="${session.name}: controls and events">
             ${keyed(
               session.sessionId,
-              html`<proctor-identity-review part="identity" server=${this.server} token=${this.token} .session=${session} .commands=${this}></proctor-identity-review>
+              html`<proctor-identity-review part="identity" server=${this.server} token=${this.room?.token ?? this.token} .session=${session} .commands=${this}></proctor-identity-review>
                 <proctor-controls part="controls" .session=${session} .events=${events} .commands=${this}></proctor-controls>
                 <h2>Events</h2>
                 <proctor-event-feed class="feed" label="Events of ${session.name}" .events=${events}></proctor-event-feed>`,

@@ -44,7 +44,7 @@ export function createRouter({ hub, sessions, tokens, logger, photos, pairings, 
       const header = request.get('authorization') ?? '';
       const match = /^Bearer ([\w-]+\.[\w-]+\.[\w-]+)$/.exec(header);
       if (!match) throw new KitError('unauthorized', 'Send the Proctorkit token as "Authorization: Bearer <token>".');
-      await handler(request, response, await tokens.verify(match[1]!));
+      await handler(request, response, (await tokens.verify(match[1]!)).claims);
     } catch (error) {
       next(error);
     }

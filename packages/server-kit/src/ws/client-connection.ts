@@ -7,6 +7,7 @@ import {
   type ServerMessage,
   type Unversioned,
 } from '@proctorkit/core/protocol';
+import type { TokenRenewal } from './token-renewal.js';
 
 /** One open control-channel socket, after or before its hello. */
 export class ClientConnection {
@@ -17,6 +18,8 @@ export class ClientConnection {
   sessionId?: string;
   /** Sessions this supervisor subscribes to. */
   readonly subscriptions = new Set<string>();
+  /** Keeps the client's token fresh while it is connected. */
+  renewal?: TokenRenewal;
   /** Whether a pong came back since the last ping. */
   alive = true;
   private work: Promise<void> = Promise.resolve();

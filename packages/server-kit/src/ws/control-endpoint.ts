@@ -9,12 +9,14 @@ import {
   HelloSchema,
   MAX_MESSAGE_BYTES,
   parse,
+  type Claims,
 } from '@proctorkit/core/protocol';
 import { KitError } from '../errors.js';
 import type { SessionHub } from '../hub.js';
 import type { Logger } from '../logger.js';
 import type { TokenIssuer } from '../tokens.js';
 import { ClientConnection } from './client-connection.js';
+import { TokenRenewal } from './token-renewal.js';
 
 /** Timings of the control endpoint, shortened by tests. */
 export interface ControlEndpointTimings {
@@ -22,6 +24,13 @@ export interface ControlEndpointTimings {
   helloTimeoutMs: number;
   /** How often sockets are pinged; one missed pong closes the socket. */
   heartbeatMs: number;
+}
+
+/** Options of {@link ControlEndpoint}. */
+export interface ControlEndpointOptions {
+  timings: ControlEndpointTimings;
+  /** Whether connected clients get a new token before theirs expires. */
+  renewTokens: boolean;
 }
 
 /** The control channel's WebSocket server, attached to the host's HTTP server at one path. */
@@ -34,10 +43,10 @@ export class ControlEndpoint {
     private readonly hub: SessionHub,
     private readonly tokens: TokenIssuer,
     private readonly logger: Logger,
-    private readonly timings: ControlEndpointTimings,
+    private readonly options: ControlEndpointOptions,
   ) {
     this.wss.on('connection', (socket) => this.accept(socket));
-    this.heartbeat = setInterval(() => this.ping(), timings.heartbeatMs);
+    this.heartbeat = setInterval(() => this.ping(), options.timings.heartbeatMs);
     this.heartbeat.unref();
   }
 
@@ -62,7 +71,7 @@ export class ControlEndpoint {
     this.connections.add(connection);
     const helloTimer = setTimeout(
       () => connection.close(CloseCode.helloTimeout, 'No session.hello in time.'),
-      this.timings.helloTimeoutMs,
+      this.options.timings.helloTimeoutMs,
     );
     socket.on('pong', () => (connection.alive = true));
     socket.on('message', (data, isBinary) => {
@@ -72,6 +81,7 @@ export class ControlEndpoint {
     });
     socket.on('close', () => {
       clearTimeout(helloTimer);
+      connection.renewal?.stop();
       this.connections.delete(connection);
       void connection.serially(() => this.hub.leave(connection)).catch((error) => this.logger.error('leave failed', error));
     });
@@ -92,9 +102,9 @@ export class ControlEndpoint {
       return;
     }
     clearTimeout(helloTimer);
-    let claims;
+    let claims, expiresAt;
     try {
-      claims = await this.tokens.verify(hello.value.token);
+      ({ claims, expiresAt } = await this.tokens.verify(hello.value.token));
     } catch (error) {
       connection.close(CloseCode.unauthorized, truncate(error instanceof Error ? error.message : 'Unauthorized.'));
       return;
@@ -107,7 +117,18 @@ export class ControlEndpoint {
     } catch (error) {
       this.logger.error(`${claims.role} join failed`, error);
       connection.close(CloseCode.internalError, 'The server failed to open the session; try again.');
+      return;
     }
+    if (this.options.renewTokens && connection.open) this.renewTokens(connection, claims, expiresAt);
+  }
+
+  private renewTokens(connection: ClientConnection, claims: Claims, expiresAt: number): void {
+    connection.renewal = new TokenRenewal(claims, {
+      renew: (same) => this.tokens.renew(same),
+      send: ({ token, expiresAt: at }) => connection.send({ type: 'session.token', token, expiresAt: at }),
+      onError: (error) => this.logger.error('token renewal failed', error),
+    });
+    connection.renewal.scheduleFor(expiresAt);
   }
 
   private async receive(connection: ClientConnection, data: RawData, isBinary: boolean): Promise<void> {
