@@ -15,6 +15,8 @@ const tsconfig = fileURLToPath(new URL('./tsconfig.json', import.meta.url));
 const kitServer = await wtrKit({ base: '/proctor', tokenPath: '/test-token', examId: 'wtr-exam' });
 /** A kit that holds the exam clock until a supervisor approved the candidate's identity. */
 const identityKit = await wtrKit({ base: '/proctor-identity', examId: 'wtr-identity-exam', kit: { requireIdentityCheck: true } });
+/** A kit whose tokens last 3 s, renewed every 1.5 s: pages must go on with the renewed ones. */
+const shortTokensKit = await wtrKit({ base: '/proctor-short-tokens', examId: 'wtr-short-tokens-exam', kit: { tokenTtl: 3 } });
 /** A kit on Amazon Chime, against a fake control plane. */
 const chimeKit = await chimeTestKit({ base: '/proctor-chime', examId: 'wtr-chime-exam', maxRequestsPerSecond: 50 });
 /** A kit on Amazon Chime that makes 4 requests a second: a handful of joins always queue. */
@@ -37,7 +39,7 @@ export default {
       },
     }),
   ],
-  plugins: [esbuildPlugin({ ts: true, target: 'es2022', tsconfig }), kitServer.plugin, identityKit.plugin, chimeKit.plugin, slowChimeKit.plugin],
-  middleware: [chimeKit.middleware, slowChimeKit.middleware, identityKit.middleware, kitServer.middleware],
+  plugins: [esbuildPlugin({ ts: true, target: 'es2022', tsconfig }), kitServer.plugin, identityKit.plugin, shortTokensKit.plugin, chimeKit.plugin, slowChimeKit.plugin],
+  middleware: [chimeKit.middleware, slowChimeKit.middleware, identityKit.middleware, shortTokensKit.middleware, kitServer.middleware],
   testFramework: { config: { timeout: 10_000 } },
 };

@@ -6,8 +6,8 @@ import { CandidateSession } from '../session/candidate-session.js';
 import { SupervisorRoom } from '../session/supervisor-room.js';
 import { PhoneSession } from './phone-session.js';
 
-async function token(query: Record<string, string>): Promise<string> {
-  const response = await fetch(`/test-token?${new URLSearchParams(query)}`);
+async function token(query: Record<string, string>, tokenPath = '/test-token'): Promise<string> {
+  const response = await fetch(`${tokenPath}?${new URLSearchParams(query)}`);
   return ((await response.json()) as { token: string }).token;
 }
 
@@ -58,5 +58,33 @@ describe('PhoneSession', function () {
     await waitUntil(() => phoneFeed() === 'lost', 'the phone shows as lost', { timeout: 5000 });
     await waitUntil(() => phoneFeed() === 'live' && phone.state.value.connection === 'open', 'the phone came back', { timeout: 10_000 });
     await waitUntil(() => flowing(room, sessionId), 'phone frames flow again', { timeout: 10_000 });
+  });
+
+  it('comes back after a reload with the token renewed while it was connected, once the first expired', async () => {
+    // Tokens of this kit last 3 s: the phone's first one has expired when the page reloads.
+    const server = '/proctor-short-tokens';
+    const candidateId = `phone-${crypto.randomUUID().slice(0, 8)}`;
+    const candidate = new CandidateSession({ server, token: await token({ candidateId, name: 'Ada' }, `${server}/test-token`), feeds: [] });
+    closing.push(candidate);
+    candidate.connect();
+    await waitUntil(() => candidate.state.value.session, 'the candidate connected');
+    const secret = new URL((await candidate.pairPhone()).url).searchParams.get('pairing')!;
+    const saved = () => (JSON.parse(sessionStorage.getItem(`proctorkit-phone:${secret}`) ?? '{}') as { token?: string }).token;
+
+    const phone = new PhoneSession({ server, pairing: { pairing: secret } });
+    closing.push(phone);
+    await phone.start();
+    const first = saved()!;
+    await waitUntil(() => saved() !== first, 'the renewed token was kept for a reload', { timeout: 5000 });
+    const firstExpiry = (JSON.parse(atob(first.split('.')[1]!.replace(/-/g, '+').replace(/_/g, '/'))) as { exp: number }).exp * 1000;
+    await waitUntil(() => Date.now() > firstExpiry + 100, 'the first token expired', { timeout: 5000 });
+    phone.close();
+
+    const reloaded = new PhoneSession({ server, pairing: { pairing: secret } });
+    closing.push(reloaded);
+    await reloaded.start();
+    await waitUntil(() => reloaded.state.value.connection === 'open', 'the reloaded phone was let in', { timeout: 5000 });
+    expect(reloaded.state.value.error).to.equal(undefined);
+    await waitUntil(() => candidate.state.value.session?.feeds.phone === 'live', 'the phone feed is live again', { timeout: 10_000 });
   });
 });
