@@ -2,6 +2,7 @@
 // A page outlives the token the host gave it: the kit renews it over the control channel, and the
 // page reconnects and makes its requests with the new one once the first expired.
 import { expect, waitUntil } from '@open-wc/testing';
+import { expiryOf } from '../../test-fixtures/token-expiry.js';
 import { CandidateSession } from '../session/candidate-session.js';
 import { ControlChannel } from './control-channel.js';
 import { controlUrl } from './control-url.js';
@@ -13,12 +14,6 @@ async function shortLivedToken(): Promise<string> {
   const candidateId = `renew-${crypto.randomUUID().slice(0, 8)}`;
   const response = await fetch(`/test-token?${new URLSearchParams({ candidateId, name: candidateId, expiresIn: '2' })}`);
   return ((await response.json()) as { token: string }).token;
-}
-
-/** When a token expires, ms since epoch. */
-function expiryOf(token: string): number {
-  const payload = JSON.parse(atob(token.split('.')[1]!.replace(/-/g, '+').replace(/_/g, '/'))) as { exp: number };
-  return payload.exp * 1000;
 }
 
 const afterExpiryOf = (token: string) => waitUntil(() => Date.now() > expiryOf(token) + 100, 'the first token did not expire', { timeout: 5000 });

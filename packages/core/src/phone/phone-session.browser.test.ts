@@ -2,6 +2,7 @@
 // A paired phone against the real kit: it publishes the phone feed to a supervisor, and after its
 // connection drops it comes back by itself, feed and all.
 import { expect, waitUntil } from '@open-wc/testing';
+import { expiryOf } from '../../test-fixtures/token-expiry.js';
 import { CandidateSession } from '../session/candidate-session.js';
 import { SupervisorRoom } from '../session/supervisor-room.js';
 import { PhoneSession } from './phone-session.js';
@@ -76,8 +77,7 @@ describe('PhoneSession', function () {
     await phone.start();
     const first = saved()!;
     await waitUntil(() => saved() !== first, 'the renewed token was kept for a reload', { timeout: 5000 });
-    const firstExpiry = (JSON.parse(atob(first.split('.')[1]!.replace(/-/g, '+').replace(/_/g, '/'))) as { exp: number }).exp * 1000;
-    await waitUntil(() => Date.now() > firstExpiry + 100, 'the first token expired', { timeout: 5000 });
+    await waitUntil(() => Date.now() > expiryOf(first) + 100, 'the first token expired', { timeout: 5000 });
     phone.close();
 
     const reloaded = new PhoneSession({ server, pairing: { pairing: secret } });
