@@ -328,18 +328,9 @@ export const candidateStyles = css`
     margin-top: 1rem;
     flex-wrap: wrap;
   }
-  .primary {
-    background: var(--_accent);
-    color: #fff;
-  }
   button:disabled {
     opacity: 0.45;
     cursor: not-allowed;
-  }
-  .secondary {
-    background: transparent;
-    border-color: var(--_border);
-    color: inherit;
   }
 
   /* Capture */

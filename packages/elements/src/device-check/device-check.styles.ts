@@ -40,15 +40,6 @@ export const deviceCheckStyles = css`
   [part='start'] p {
     margin-bottom: 1rem;
   }
-  .primary {
-    background: var(--_accent);
-    color: #fff;
-  }
-  .secondary {
-    background: transparent;
-    border-color: var(--_border);
-    color: inherit;
-  }
   .fine {
     color: var(--_muted);
     font-size: 0.85rem;

@@ -89,19 +89,6 @@ export const identityCheckStyles = css`
     margin-top: 0.75rem;
     flex-wrap: wrap;
   }
-  .primary {
-    background: var(--_accent);
-    color: #fff;
-  }
-  .secondary {
-    background: transparent;
-    border-color: var(--_border);
-    color: inherit;
-  }
-  button:disabled {
-    opacity: 0.55;
-    cursor: default;
-  }
   .error {
     color: var(--_danger);
     margin: 0.6rem 0 0;

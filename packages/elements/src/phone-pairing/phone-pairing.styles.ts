@@ -129,18 +129,8 @@ export const phonePairingStyles = css`
   :host > .actions {
     justify-content: flex-start;
   }
-  .primary {
-    background: var(--_accent);
-    color: #fff;
-  }
   .secondary {
-    background: transparent;
     border-color: #d1d5db;
-    color: inherit;
-  }
-  button:disabled {
-    opacity: 0.55;
-    cursor: default;
   }
   .error {
     color: var(--_danger);

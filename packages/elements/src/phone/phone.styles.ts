@@ -98,19 +98,9 @@ export const phoneStyles = css`
     width: 100%;
     margin-top: 0.8rem;
   }
-  .primary {
-    background: var(--_accent);
-    color: #fff;
-  }
   .secondary {
-    background: transparent;
     border-color: #9ca3af;
-    color: inherit;
     width: 100%;
-  }
-  button:disabled {
-    opacity: 0.55;
-    cursor: default;
   }
   .error {
     color: var(--_danger);

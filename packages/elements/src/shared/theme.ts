@@ -2,7 +2,9 @@ import { css } from 'lit';
 
 /**
  * System tokens every element falls back to; a page themes all elements at once by setting
- * `--proctor-color-*` and `--proctor-font` on an ancestor.
+ * `--proctor-color-*` and `--proctor-font` on an ancestor. Also the base of every element's
+ * buttons: `.primary` and `.secondary` (on the element's `--_border`) for the light elements; the
+ * supervisor's dark controls restyle them (`darkControlStyles`).
  */
 export const systemTokens = css`
   :host {
@@ -23,6 +25,19 @@ export const systemTokens = css`
     border-radius: 8px;
     border: 1px solid transparent;
     padding: 0.5em 1em;
+  }
+  .primary {
+    background: var(--_accent);
+    color: #fff;
+  }
+  .secondary {
+    background: transparent;
+    border-color: var(--_border);
+    color: inherit;
+  }
+  button:disabled {
+    opacity: 0.55;
+    cursor: default;
   }
   button:focus-visible,
   [tabindex]:focus-visible {
