@@ -326,6 +326,27 @@ export class TestServer {
   }
 }
 
+/** The body of every refusal of the kit's REST API. */
+export interface ErrorBody {
+  error: { code: string; message: string };
+}
+
+/**
+ * Asserts that `response` is the kit's refusal with `status` and `code`: a JSON body of only
+ * `error`, with a message that says what went wrong (and matches `message` when given).
+ */
+export async function assertError(response: Response, status: number, code: string, message?: RegExp): Promise<ErrorBody> {
+  assert.equal(response.status, status);
+  assert.match(response.headers.get('content-type') ?? '', /^application\/json/);
+  const body = (await response.json()) as ErrorBody;
+  assert.deepEqual(Object.keys(body), ['error']);
+  assert.equal(body.error.code, code);
+  assert.equal(typeof body.error.message, 'string');
+  assert.ok(body.error.message.length > 0, 'the error says what went wrong');
+  if (message) assert.match(body.error.message, message);
+  return body;
+}
+
 export interface RawTokenOptions {
   secret?: string;
   alg?: string;

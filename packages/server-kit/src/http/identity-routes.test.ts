@@ -3,16 +3,8 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, test, type TestContext } from 'node:test';
 import { IDENTITY_PHOTO_MAX_BYTES, type IdentityView } from '@proctorkit/core/protocol';
-import { OTHER_EXAM, delay, type TestServer } from '../test-helpers.js';
+import { OTHER_EXAM, assertError, delay, type TestServer } from '../test-helpers.js';
 import { ADA, BOB, JPEG, PNG, WEBP, photoServer, submit, upload, uploaded, type PhotoServer } from './identity-test-support.js';
-
-async function assertError(response: Response, status: number, code: string, message?: RegExp): Promise<string> {
-  assert.equal(response.status, status);
-  const body = (await response.json()) as { error: { code: string; message: string } };
-  assert.equal(body.error.code, code);
-  if (message) assert.match(body.error.message, message);
-  return body.error.message;
-}
 
 /** Every file under the photo directory, as `<sessionId>/<photoId>`. */
 async function files(directory: string): Promise<string[]> {

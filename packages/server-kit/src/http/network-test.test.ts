@@ -2,22 +2,10 @@ import assert from 'node:assert/strict';
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { describe, test } from 'node:test';
 import { gzipSync } from 'node:zlib';
-import { TestServer, within } from '../test-helpers.js';
+import { TestServer, assertError, within, type ErrorBody } from '../test-helpers.js';
 import { NETWORK_TEST_MAX_BYTES } from './network-test.js';
 import { TransferBudget } from './transfer-budget.js';
 
-interface ErrorBody {
-  error: { code: string; message: string };
-}
-
-async function assertError(response: Response, status: number, code: string): Promise<ErrorBody> {
-  assert.equal(response.status, status);
-  assert.match(response.headers.get('content-type') ?? '', /^application\/json/);
-  const body = (await response.json()) as ErrorBody;
-  assert.equal(body.error.code, code);
-  assert.ok(body.error.message.length > 0, 'the error says what went wrong');
-  return body;
-}
 
 function post(server: TestServer, body: BodyInit, token?: string): Promise<Response> {
   return within(

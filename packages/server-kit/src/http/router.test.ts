@@ -3,7 +3,7 @@ import { describe, test, type TestContext } from 'node:test';
 import { newClock, noFeeds, type SessionEvent } from '@proctorkit/core/protocol';
 import { MemorySessionStore } from '../store/memory-store.js';
 import type { SessionRecord } from '../store/session-store.js';
-import { EXAM, OTHER_EXAM, OTHER_SECRET, TestServer, signRaw, supervisorClaims, unsignedToken } from '../test-helpers.js';
+import { EXAM, OTHER_EXAM, OTHER_SECRET, TestServer, assertError, signRaw, supervisorClaims, unsignedToken, type ErrorBody } from '../test-helpers.js';
 import { TokenIssuer } from '../tokens.js';
 
 function record(sessionId: string, candidateId: string, examId = EXAM): SessionRecord {
@@ -18,21 +18,6 @@ async function start(t: TestContext): Promise<TestServer> {
   const store = new MemorySessionStore();
   for (const r of [ADA, BOB, ADA_ELSEWHERE]) await store.put(r);
   return TestServer.start(t, { store });
-}
-
-interface ErrorBody {
-  error: { code: string; message: string };
-}
-
-async function assertError(response: Response, status: number, code: string): Promise<ErrorBody> {
-  assert.equal(response.status, status);
-  assert.match(response.headers.get('content-type') ?? '', /^application\/json/);
-  const body = (await response.json()) as ErrorBody;
-  assert.deepEqual(Object.keys(body), ['error']);
-  assert.equal(body.error.code, code);
-  assert.equal(typeof body.error.message, 'string');
-  assert.ok(body.error.message.length > 0, 'the error says what went wrong');
-  return body;
 }
 
 async function assertUnauthorized(response: Response): Promise<ErrorBody> {
