@@ -16,6 +16,7 @@ import { createRouter } from './http/router.js';
 import { PhonePairings } from './phone/pairings.js';
 import { SessionHub } from './hub.js';
 import { consoleLogger, type LogLevel, type Logger } from './logger.js';
+import { guardProcess } from './process-guard.js';
 import { localProvider } from './providers/local.js';
 import type { MediaProvider } from './providers/provider.js';
 import { Sessions, type Actor } from './sessions.js';
@@ -74,6 +75,13 @@ export interface ProctorKitOptions {
    * under the working directory, created on the first photo.
    */
   photoStore?: PhotoStore;
+  /**
+   * Log and survive errors that escape every handler (uncaught exceptions and unhandled
+   * rejections) instead of letting Node end the process, so one fault cannot stop the supervision
+   * of a whole exam. The guard covers the whole process while a kit is open, the host's own code
+   * too: turn it off if the host installs its own `uncaughtException` handling. Default: `true`.
+   */
+  guardProcess?: boolean;
 }
 
 /** Options of {@link ProctorKit.attach}. */
@@ -152,6 +160,7 @@ export function createProctorKit(options: ProctorKitOptions): ProctorKit {
   if (!Number.isFinite(durationMinutes) || durationMinutes <= 0) {
     throw new KitError('bad-message', 'createProctorKit: `examDurationMinutes` must be a positive number.');
   }
+  const releaseGuard = options.guardProcess === false ? () => {} : guardProcess(logger);
   const provider = options.provider ?? localProvider();
   const hub = new SessionHub(provider, logger);
   const photos = options.photoStore ?? new FilePhotoStore();
@@ -250,6 +259,7 @@ export function createProctorKit(options: ProctorKitOptions): ProctorKit {
       hub.closeAll(CloseCode.goingAway, 'Server is shutting down.');
       await endpoint.close();
       await provider.close?.();
+      releaseGuard();
     },
   };
 }

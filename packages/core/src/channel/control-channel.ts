@@ -4,6 +4,7 @@ import {
   ServerMessageSchema,
   TERMINAL_CLOSE_CODES,
   parse,
+  parseJson,
   type ClientMessage,
   type ServerMessage,
   type Unversioned,
@@ -178,14 +179,12 @@ export class ControlChannel {
   }
 
   private receive(data: unknown): void {
-    let json: unknown;
-    try {
-      json = JSON.parse(String(data));
-    } catch {
-      log.warn('ignored a message that is not JSON');
+    const json = parseJson(String(data));
+    if (!json.ok) {
+      log.warn(`ignored a server message: ${json.message}`);
       return;
     }
-    const parsed = parse(ServerMessageSchema, json);
+    const parsed = parse(ServerMessageSchema, json.value);
     if (!parsed.ok) {
       log.warn(`ignored an invalid server message: ${parsed.message}`);
       return;

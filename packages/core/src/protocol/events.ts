@@ -1,4 +1,5 @@
 import * as v from 'valibot';
+import { jsonDepth } from './json.js';
 
 /**
  * Integrity signals a candidate's page reports. They inform a supervisor; they never end an exam
@@ -39,9 +40,14 @@ export const IDENTITY_EVENT_TYPES = [
 ] as const;
 export type IdentityEventType = (typeof IDENTITY_EVENT_TYPES)[number];
 
-/** Free-form JSON an event carries, at most 2 KB. */
+/** How deeply an event's data may nest objects and arrays (`{ a: { b: 1 } }` is 2). */
+export const MAX_EVENT_DATA_DEPTH = 8;
+
+/** Free-form JSON an event carries: at most 2 KB, nested at most {@link MAX_EVENT_DATA_DEPTH} levels. */
 const EventDataSchema = v.pipe(
   v.record(v.pipe(v.string(), v.maxLength(64)), v.unknown()),
+  // Depth first: the size check's JSON.stringify recurses.
+  v.check((data) => jsonDepth(data, MAX_EVENT_DATA_DEPTH) <= MAX_EVENT_DATA_DEPTH, `must nest at most ${MAX_EVENT_DATA_DEPTH} levels`),
   v.check((data) => JSON.stringify(data).length <= 2048, 'must be at most 2 KB of JSON'),
 );
 

@@ -12,4 +12,5 @@ export * from './events.js';
 export * from './close-codes.js';
 export * from './messages.js';
 export * from './parse.js';
+export * from './json.js';
 export * from './phone.js';

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
+import { connect } from 'node:net';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { describe, test } from 'node:test';
@@ -334,6 +335,66 @@ describe('refused connections', () => {
       assert.equal(data.toString(), 'hello from the host');
     } finally {
       socket.terminate();
+      other.close();
+    }
+  });
+});
+
+/** Sends a raw upgrade request for `path`; resolves with what the server wrote once it closed the socket. */
+async function rawUpgrade(origin: string, path: string): Promise<string> {
+  const { port } = new URL(origin);
+  const socket = connect(Number(port), '127.0.0.1');
+  await once(socket, 'connect');
+  socket.write(
+    `GET ${path} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n` +
+      'Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n',
+  );
+  let answer = '';
+  socket.on('data', (chunk: Buffer) => (answer += chunk.toString()));
+  await within(once(socket, 'close'), `the server to close the upgrade of ${path}`);
+  return answer;
+}
+
+function openConnections(server: TestServer): Promise<number> {
+  return new Promise((resolve, reject) => server.server.getConnections((error, count) => (error ? reject(error) : resolve(count))));
+}
+
+describe('upgrades at other paths', () => {
+  test('are refused with 404 and closed when nothing else serves them, leaving no socket behind', async (t) => {
+    const server = await TestServer.start(t);
+    const answers = await Promise.all(Array.from({ length: 100 }, (_, i) => rawUpgrade(server.origin, `/not-the-kit/${i}`)));
+    for (const answer of answers) assert.match(answer, /^HTTP\/1\.1 404 Not Found/);
+    assert.equal(await openConnections(server), 0);
+  });
+
+  test('that the host\'s own handler ignores are refused once the hello timeout passes', async (t) => {
+    const server = await TestServer.start(t);
+    server.server.on('upgrade', () => {});
+    const started = Date.now();
+    assert.match(await rawUpgrade(server.origin, '/nobody-serves-this'), /^HTTP\/1\.1 404 Not Found/);
+    assert.ok(Date.now() - started >= 250, 'the host had the hello timeout (300 ms in tests) to answer');
+    assert.equal(await openConnections(server), 0);
+  });
+
+  test('a host\'s own WebSocket server on another path keeps working beside the kit', async (t) => {
+    const server = await TestServer.start(t);
+    const other = new WebSocketServer({ noServer: true });
+    server.server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+      if (request.url !== '/live-chat') return;
+      // The host checks the request first (its own login, say); a socket it serves stays open past the kit's timeout.
+      setTimeout(() => other.handleUpgrade(request, socket, head, (ws) => ws.on('message', (data) => ws.send(`echo ${data}`))), 100);
+    });
+    const chat = new WebSocket(`${server.origin.replace('http', 'ws')}/live-chat`);
+    try {
+      await within(once(chat, 'open'), 'the host socket to open');
+      await delay(400);
+      chat.send('hi');
+      const [data] = (await within(once(chat, 'message'), 'the host server to echo')) as [Buffer];
+      assert.equal(data.toString(), 'echo hi');
+      const { welcome } = await server.candidate('ada');
+      assert.equal(welcome.role, 'candidate', 'the kit serves its own path at the same time');
+    } finally {
+      chat.terminate();
       other.close();
     }
   });

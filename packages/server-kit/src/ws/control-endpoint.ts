@@ -1,4 +1,5 @@
 import type { IncomingMessage, Server } from 'node:http';
+import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import {
@@ -9,6 +10,7 @@ import {
   HelloSchema,
   MAX_MESSAGE_BYTES,
   parse,
+  parseJson,
   type Claims,
 } from '@proctorkit/core/protocol';
 import { KitError } from '../errors.js';
@@ -50,12 +52,23 @@ export class ControlEndpoint {
     this.heartbeat.unref();
   }
 
-  /** Handles WebSocket upgrades of `server` at `path`, leaving other paths to other handlers. */
+  /**
+   * Handles WebSocket upgrades of `server` at `path`. Other paths are left to the host's own upgrade
+   * handlers; one that nobody answers (no other handler, or none wrote a byte within the hello
+   * timeout) is refused with 404, so no socket lingers.
+   */
   attach(server: Server, path: string): void {
     server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
-      const pathname = new URL(request.url ?? '/', 'http://localhost').pathname;
-      if (pathname !== path) return;
-      this.wss.handleUpgrade(request, socket, head, (ws) => this.wss.emit('connection', ws, request));
+      if (pathOf(request) === path) {
+        this.wss.handleUpgrade(request, socket, head, (ws) => this.wss.emit('connection', ws, request));
+        return;
+      }
+      if (server.listenerCount('upgrade') <= 1) return refuseUpgrade(socket);
+      const unanswered = setTimeout(() => {
+        if ((socket as Socket).bytesWritten === 0) refuseUpgrade(socket);
+      }, this.options.timings.helloTimeoutMs);
+      unanswered.unref();
+      socket.once('close', () => clearTimeout(unanswered));
     });
   }
 
@@ -75,7 +88,7 @@ export class ControlEndpoint {
     );
     socket.on('pong', () => (connection.alive = true));
     socket.on('message', (data, isBinary) => {
-      void connection.serially(() =>
+      this.run(connection, () =>
         connection.claims ? this.receive(connection, data, isBinary) : this.hello(connection, data, isBinary, helloTimer),
       );
     });
@@ -86,6 +99,18 @@ export class ControlEndpoint {
       void connection.serially(() => this.hub.leave(connection)).catch((error) => this.logger.error('leave failed', error));
     });
     socket.on('error', (error) => this.logger.debug(`socket error: ${error.message}`));
+  }
+
+  /**
+   * Runs a connection's work in order. A failure nobody expected ends that connection (1011, logged
+   * once) and nothing else: the page reconnects, every other page keeps its own.
+   */
+  private run(connection: ClientConnection, task: () => Promise<void>): void {
+    connection.serially(task).catch((error: unknown) => {
+      if (!connection.open) return;
+      this.logger.error(`closed a control connection (1011) after an unexpected failure`, error);
+      connection.close(CloseCode.internalError, 'The server failed to handle this connection; reconnect.');
+    });
   }
 
   private async hello(
@@ -170,11 +195,25 @@ type Decoded = { ok: true; value: unknown } | { ok: false; message: string };
 
 function decode(data: RawData, isBinary: boolean): Decoded {
   if (isBinary) return { ok: false, message: 'Messages must be JSON text, not binary.' };
+  return parseJson(data.toString());
+}
+
+/** The request's path, or `undefined` when its target is not one. */
+function pathOf(request: IncomingMessage): string | undefined {
   try {
-    return { ok: true, value: JSON.parse(data.toString()) };
+    return new URL(request.url ?? '/', 'http://localhost').pathname;
   } catch {
-    return { ok: false, message: 'Message is not valid JSON.' };
+    return undefined;
   }
+}
+
+/** Answers an upgrade request nobody serves with 404 and closes its socket. */
+function refuseUpgrade(socket: Duplex): void {
+  if (socket.destroyed) return;
+  socket.on('error', () => {});
+  socket.once('finish', () => socket.destroy());
+  const body = 'No WebSocket endpoint at this path.';
+  socket.end(`HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${body.length}\r\n\r\n${body}`);
 }
 
 /** Close reasons are limited to 123 bytes by the WebSocket protocol. */

@@ -1,0 +1,48 @@
+/**
+ * A kit in a process of its own, for tests of what must never stop a process: the parent sends it
+ * hostile input over real sockets and asks it, over IPC, whether it is still there and how big it is.
+ * Options come as JSON in `PROCTOR_KIT_OPTIONS`; `PROCTOR_KIT_FAULT=escape` gives it a provider
+ * whose join of candidate `boom` throws out of every handler, as a faulty provider or store would.
+ */
+import { once } from 'node:events';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import express from 'express';
+import { createProctorKit, localProvider, type MediaProvider, type ProctorKitOptions } from '../../src/index.js';
+
+const options = JSON.parse(process.env.PROCTOR_KIT_OPTIONS ?? '{}') as Partial<ProctorKitOptions>;
+const local = localProvider();
+const escaping: MediaProvider = {
+  name: 'local',
+  joinInfo(session) {
+    if (session?.candidateId === 'boom') {
+      setImmediate(() => {
+        throw new Error('a fault outside every handler');
+      });
+      void Promise.reject(new Error('a rejection nobody handles'));
+    }
+    return local.joinInfo(session);
+  },
+};
+
+const kit = createProctorKit({
+  secret: process.env.PROCTOR_KIT_SECRET!,
+  logger: 'warn',
+  ...options,
+  ...(process.env.PROCTOR_KIT_FAULT === 'escape' ? { provider: escaping } : {}),
+});
+const app = express();
+app.use('/proctor', kit.router);
+const server = createServer(app);
+kit.attach(server);
+server.listen(0, '127.0.0.1');
+await once(server, 'listening');
+const { port } = server.address() as AddressInfo;
+
+process.on('message', (message: { type: string; id: number; person?: never }) => {
+  if (message.type === 'rss') {
+    global.gc?.();
+    process.send!({ type: 'rss', id: message.id, rss: process.memoryUsage().rss });
+  }
+});
+process.send!({ type: 'ready', origin: `http://127.0.0.1:${port}` });
