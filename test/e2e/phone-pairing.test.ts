@@ -95,7 +95,7 @@ describe('phone pairing end to end', { timeout: 90_000 }, () => {
     await candidate.bringToFront();
     await candidate.locator('proctor-phone-pairing >>> button::-p-text(Pair your phone)').click();
     await candidate.waitForFunction(`document.querySelector('proctor-phone-pairing').shadowRoot.querySelector('[part="qr"]')?.naturalWidth > 0`);
-    assert.match(await shadowText(candidate, 'proctor-phone-pairing', '[part="code"]'), /^[A-Z2-9]{3}-[A-Z2-9]{3}$/);
+    assert.match(await shadowText(candidate, 'proctor-phone-pairing', '[part="code"]'), /^[A-Z2-9]{4}-[A-Z2-9]{4}$/);
     assert.match(await shadowText(candidate, 'proctor-phone-pairing', '[part="expires"]'), /^Works once · expires in (5:00|4:\d\d)\.$/);
     assert.equal(await shadowText(candidate, 'proctor-phone-pairing', '[part="status"]'), 'Waiting for your phone…');
     firstLink = (await candidate.evaluate(`document.querySelector('proctor-phone-pairing').shadowRoot.querySelector('#link').value`)) as string;

@@ -18,11 +18,17 @@ const HTTP_STATUS: Record<ErrorCode, number> = {
 export class KitError extends Error {
   override readonly name = 'KitError';
 
+  /** For `rate-limited`: how long to wait before trying again. */
+  readonly retryAfterMs?: number;
+
+  constructor(code: ErrorCode, message: string, options?: { retryAfterMs?: number });
   constructor(
     readonly code: ErrorCode,
     message: string,
+    options: { retryAfterMs?: number } = {},
   ) {
     super(message);
+    if (options.retryAfterMs !== undefined) this.retryAfterMs = options.retryAfterMs;
   }
 
   /** The HTTP status this error answers with. */

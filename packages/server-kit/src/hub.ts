@@ -223,6 +223,7 @@ export class SessionHub {
         await this.sessions.start(sessionId);
         return;
       case 'feed.state':
+        if (message.feed === 'phone') throw new KitError('forbidden', "The phone feed is published by the paired phone's page only.");
         await this.sessions.setFeed(sessionId, message.feed, message.state);
         return;
       case 'log.append':
@@ -232,6 +233,9 @@ export class SessionHub {
         return this.sendOwnEvents(connection, message.sessionId, message.afterSeq);
       case 'rtc.offer':
       case 'rtc.ice':
+        if (message.source === 'phone' || publishes(message, 'phone')) {
+          throw new KitError('forbidden', "The phone feed is published by the paired phone's page only.");
+        }
         return this.relayToSupervisor(sessionId, message);
       default:
         throw new KitError('forbidden', `A candidate may not send ${message.type}.`);
@@ -249,6 +253,7 @@ export class SessionHub {
         return this.sendOwnEvents(connection, message.sessionId, message.afterSeq);
       case 'rtc.offer':
       case 'rtc.ice':
+        if (publishes(message, 'webcam') || publishes(message, 'screen')) throw new KitError('forbidden', 'A phone publishes only the phone feed.');
         return this.relayToSupervisor(sessionId, message, 'phone');
       default:
         throw new KitError('forbidden', `A phone may not send ${message.type}.`);
@@ -471,6 +476,11 @@ export class SessionHub {
 function watchKeys(claims: SupervisorClaims): string[] {
   if (claims.candidates === '*') return [claims.examId];
   return [...new Set(claims.candidates)].map((candidateId) => `${claims.examId}\u0000${candidateId}`);
+}
+
+/** Whether a signaling message offers `feed`. */
+function publishes(message: RtcMessage, feed: Feed): boolean {
+  return message.type === 'rtc.offer' && Object.values(message.feeds).includes(feed);
 }
 
 /** A candidate's join info as its phone needs it: with Chime, only the phone feed's attendee. */

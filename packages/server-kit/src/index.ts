@@ -6,6 +6,8 @@
 export { createProctorKit } from './kit.js';
 export type { ProctorKit, ProctorKitOptions, AttachOptions, SessionsApi } from './kit.js';
 export { KitError } from './errors.js';
+export { DEFAULT_LIMITS } from './limits/limits.js';
+export type { KitLimits } from './limits/limits.js';
 export { consoleLogger } from './logger.js';
 export type { Logger, LogLevel } from './logger.js';
 export { localProvider } from './providers/local.js';
@@ -24,4 +26,5 @@ export { FilePhotoStore } from './store/file-photo-store.js';
 export type { PhotoStore, StoredPhoto } from './store/photo-store.js';
 export type { IdentityPhoto, IdentityPhotoType, IdentityStatus, IdentitySummary } from '@proctorkit/core/protocol';
 export type { IssueOptions } from './tokens.js';
+export type { Person } from './limits/person.js';
 export type { CandidateClaims, SupervisorClaims, Claims, SessionSummary, SessionEvent, ClockState } from '@proctorkit/core/protocol';

@@ -1,8 +1,10 @@
 import type { Server } from 'node:http';
 import type { Router } from 'express';
+import * as v from 'valibot';
 import {
   CloseCode,
   GeneratedIdSchema,
+  HostIdSchema,
   IdentityVerdictSchema,
   LogNameSchema,
   SessionEventSchema,
@@ -17,9 +19,15 @@ import { PhonePairings } from './phone/pairings.js';
 import { SessionHub } from './hub.js';
 import { consoleLogger, type LogLevel, type Logger } from './logger.js';
 import { guardProcess } from './process-guard.js';
+import { resolveLimits, type KitLimits } from './limits/limits.js';
+import { PageQuota } from './limits/page-quota.js';
 import { localProvider } from './providers/local.js';
 import type { MediaProvider } from './providers/provider.js';
 import { Sessions, type Actor } from './sessions.js';
+import { Access } from './access/access.js';
+import { Revocations } from './access/revocations.js';
+import { durationSeconds } from './duration.js';
+import type { Person } from './limits/person.js';
 import type { EventStore } from './store/event-store.js';
 import { FilePhotoStore } from './store/file-photo-store.js';
 import { photoKey, type PhotoStore } from './store/photo-store.js';
@@ -46,12 +54,25 @@ export interface ProctorKitOptions {
   /** Default lifetime of issued tokens, as seconds or a duration string. Default: `'4h'`. */
   tokenTtl?: number | string;
   /**
-   * Give each connected page a new token (same claims, `tokenTtl` long) shortly before its token
-   * expires, so a page that reconnects after hours is still let in. The page uses the new token for
-   * its reconnects and requests. With `false`, a page whose token expired cannot reconnect: issue
-   * tokens that outlast the exam. Default: `true`.
+   * Give each connected page a new token (same claims, as long-lived as the one the host issued but
+   * never longer than `tokenTtl`) shortly before its token expires, so a page that reconnects after
+   * hours is still let in. The page uses the new token for its reconnects and requests. Renewals
+   * stop at `tokenMaxAge` after the host issued the first token, `tokenGraceAfterEnd` after a
+   * candidate's session ended, and at once for a person the host revoked. With `false`, a page
+   * whose token expired cannot reconnect: issue tokens that outlast the exam. Default: `true`.
    */
   renewTokens?: boolean;
+  /**
+   * The longest any token may be used after the host issued it, renewals included (and the longest
+   * `expiresIn` of `issueToken`). An all-day supervision needs a new token from the host the next
+   * day. Default: `'24h'`.
+   */
+  tokenMaxAge?: number | string;
+  /**
+   * How long after a candidate's session ended its pages' tokens are still renewed, e.g. to finish
+   * uploads or read the result; after it they expire. Default: `'1h'`.
+   */
+  tokenGraceAfterEnd?: number | string;
   /** Control-channel timings. Defaults: hello within 10 s, heartbeat every 20 s. */
   timings?: Partial<ControlEndpointTimings>;
   /**
@@ -82,6 +103,12 @@ export interface ProctorKitOptions {
    * too: turn it off if the host installs its own `uncaughtException` handling. Default: `true`.
    */
   guardProcess?: boolean;
+  /**
+   * What one person, page or session may send: message and connection rates, events per minute, the
+   * cap on a session's log, REST requests, phone pairing attempts. Each one left out keeps its
+   * default (`DEFAULT_LIMITS`, listed in docs/guide/security.md).
+   */
+  limits?: Partial<KitLimits>;
 }
 
 /** Options of {@link ProctorKit.attach}. */
@@ -136,11 +163,24 @@ export interface ProctorKit {
    * It appears in the supervisors' event feed as `log.answer.graded`.
    */
   log(sessionId: string, name: string, data?: Record<string, unknown>): Promise<SessionEvent>;
+  /**
+   * Revokes a person's access: a supervisor removed from an event (`{ examId, supervisorId }`), a
+   * candidate barred (`{ examId, candidateId }`, their paired phone too). Their connections close
+   * (4401), renewals stop and every token issued to them until now is refused, over the control
+   * channel and the REST API alike. A token issued afterwards lets them in again. Resolves with how
+   * many connections were closed.
+   */
+  revoke(person: Person): Promise<number>;
   /** Closes every control connection (1001) and stops timers. */
   close(): Promise<void>;
 }
 
 const HOST: Actor = { source: 'host' };
+
+const PersonSchema = v.union([
+  v.strictObject({ examId: HostIdSchema, supervisorId: HostIdSchema }),
+  v.strictObject({ examId: HostIdSchema, candidateId: HostIdSchema }),
+]);
 
 /**
  * Creates the server kit.
@@ -155,11 +195,17 @@ const HOST: Actor = { source: 'host' };
  */
 export function createProctorKit(options: ProctorKitOptions): ProctorKit {
   const logger = typeof options.logger === 'object' ? options.logger : consoleLogger(options.logger);
-  const tokens = new TokenIssuer(options.secret, options.tokenTtl ?? '4h');
+  const tokens = new TokenIssuer(options.secret, options.tokenTtl ?? '4h', options.tokenMaxAge ?? '24h');
+  const graceAfterEndMs = durationSeconds(options.tokenGraceAfterEnd ?? '1h', 'tokenGraceAfterEnd') * 1000;
+  const phonePageUrl = options.phonePageUrl ?? '/phone';
+  if (!phonePageUrl.startsWith('/') && !/^https?:\/\/[^/]/.test(phonePageUrl)) {
+    throw new KitError('bad-message', 'createProctorKit: `phonePageUrl` must be a path such as /phone or an absolute http(s) URL.');
+  }
   const durationMinutes = options.examDurationMinutes ?? 60;
   if (!Number.isFinite(durationMinutes) || durationMinutes <= 0) {
     throw new KitError('bad-message', 'createProctorKit: `examDurationMinutes` must be a positive number.');
   }
+  const limits = resolveLimits(options.limits);
   const releaseGuard = options.guardProcess === false ? () => {} : guardProcess(logger);
   const provider = options.provider ?? localProvider();
   const hub = new SessionHub(provider, logger);
@@ -170,16 +216,20 @@ export function createProctorKit(options: ProctorKitOptions): ProctorKit {
     // Whole milliseconds: the clock schema allows no fractions (0.017 min is 1020.0000000000001 ms).
     defaultDurationMs: Math.round(durationMinutes * 60_000),
     requireIdentityCheck: options.requireIdentityCheck === true,
+    pageQuota: new PageQuota(limits),
     isConnected: (sessionId) => hub.isConnected(sessionId),
     onChange: (change) => hub.announce(change),
   });
   hub.bind(sessions);
-  const endpoint = new ControlEndpoint(hub, tokens, logger, {
+  const revocations = new Revocations(tokens.maxAgeMs);
+  const access = new Access({ tokens, revocations, sessions, graceAfterEndMs });
+  const endpoint = new ControlEndpoint(hub, access, logger, {
     timings: {
       helloTimeoutMs: options.timings?.helloTimeoutMs ?? 10_000,
       heartbeatMs: options.timings?.heartbeatMs ?? 20_000,
     },
     renewTokens: options.renewTokens !== false,
+    limits,
   });
 
   const sessionId = (id: string) => {
@@ -194,7 +244,7 @@ export function createProctorKit(options: ProctorKitOptions): ProctorKit {
   };
 
   return {
-    router: createRouter({ hub, sessions, tokens, logger, photos, pairings: new PhonePairings(), phonePageUrl: options.phonePageUrl ?? '/phone', ...(options.networkTestBudget ? { networkTestBudget: options.networkTestBudget } : {}) }),
+    router: createRouter({ hub, sessions, tokens, access, logger, photos, limits, pairings: new PhonePairings(), phonePageUrl, ...(options.networkTestBudget ? { networkTestBudget: options.networkTestBudget } : {}) }),
     attach: (server, { path = '/proctor/ws' } = {}) => endpoint.attach(server, path),
     issueToken: (claims, issueOptions) => tokens.issue(claims, issueOptions),
     sessions: {
@@ -253,6 +303,14 @@ export function createProctorKit(options: ProctorKitOptions): ProctorKit {
       }
       const { events } = await sessions.log(sessionId(id), parsedName.value, parsedData.value);
       return events[0]!;
+    },
+    async revoke(person) {
+      const parsed = parse(PersonSchema, person);
+      if (!parsed.ok) throw new KitError('bad-message', `revoke: ${parsed.message}.`);
+      revocations.revoke(parsed.value);
+      const closed = endpoint.closePerson(parsed.value, CloseCode.unauthorized, 'Your access to this exam was revoked.');
+      logger.info(`revoked ${JSON.stringify(parsed.value)}: ${closed} connection(s) closed`);
+      return closed;
     },
     async close() {
       sessions.close();

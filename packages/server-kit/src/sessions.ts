@@ -24,6 +24,7 @@ import {
 } from '@proctorkit/core/protocol';
 import { KitError } from './errors.js';
 import { KeyedQueue } from './keyed-queue.js';
+import type { PageQuota } from './limits/page-quota.js';
 import type { EventDraft, EventStore } from './store/event-store.js';
 import type { SessionRecord, SessionStore } from './store/session-store.js';
 
@@ -54,6 +55,8 @@ export interface SessionsOptions {
   defaultDurationMs: number;
   /** Whether the clock starts only once a supervisor (or the host) approved the candidate's identity. */
   requireIdentityCheck?: boolean;
+  /** What the session's pages may add to its log; unlimited without it. */
+  pageQuota?: PageQuota;
   /** Whether the candidate's page of a session holds a connection now. */
   isConnected(sessionId: string): boolean;
   /** Called after every change, in order per session. */
@@ -351,6 +354,9 @@ export class Sessions {
       const clockBefore = record.clock;
       const now = Date.now();
       const drafts = apply(record, now);
+      if (actor.source === 'candidate' && drafts.length > 0 && this.options.pageQuota) {
+        this.options.pageQuota.admit(sessionId, await this.options.events.lastSeq(sessionId), drafts, now);
+      }
       record.connected = this.options.isConnected(sessionId);
       const after = JSON.stringify(toSummary(record, 0, this.identityRequired));
       // Some of a record changes unseen (`preparing` of an offline session, identity photos, a waiting start), yet must be stored.

@@ -57,6 +57,6 @@ describe('token renewal', function () {
     await waitUntil(() => session.token !== first, 'the server did not renew the token', { timeout: 5000 });
     await afterExpiryOf(first);
     const pairing = await session.pairPhone();
-    expect(pairing.code).to.match(/^\w{3}-\w{3}$/);
+    expect(pairing.code).to.match(/^\w{4}-\w{4}$/);
   });
 });

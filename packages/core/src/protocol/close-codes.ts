@@ -16,6 +16,11 @@ export const CloseCode = {
   helloTimeout: 4408,
   /** A newer connection took over this candidate's session (e.g. a second tab). */
   replaced: 4409,
+  /**
+   * Too many messages, or too many connections of one person, in a short time. Reconnecting after
+   * a pause works; reconnecting at once is refused again.
+   */
+  rateLimited: 4429,
 } as const;
 
 /** Close codes after which a client must not reconnect by itself. */

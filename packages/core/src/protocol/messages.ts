@@ -528,6 +528,8 @@ export const ErrorMessageSchema = v.object({
   ref: v.optional(v.string()),
   /** The `id` of the refused command, when it had one. */
   id: v.optional(v.string()),
+  /** For `rate-limited`: how long to wait before sending it again, in ms. */
+  retryAfterMs: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0))),
 });
 
 export const ServerMessageSchema = v.variant('type', [

@@ -30,7 +30,7 @@ function minutesSeconds(ms: number): string {
   return `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, '0')}`;
 }
 
-/** The short code spelled out, so a screen reader reads `K7M-Q2P` letter by letter. */
+/** The short code spelled out, so a screen reader reads `K7MQ-2PXW` letter by letter. */
 function spelled(code: string): string {
   return [...code.replace('-', '')].join(' ');
 }

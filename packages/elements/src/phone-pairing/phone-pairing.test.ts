@@ -53,7 +53,7 @@ describe('<proctor-phone-pairing>', () => {
     await waitUntil(() => qr.complete && qr.naturalWidth > 0, 'the QR code should load as an image');
     expect(qr.alt).to.equal('QR code of the pairing link');
     const code = element.shadowRoot!.querySelector('[part="code"]')!;
-    expect(code.textContent).to.match(/^[A-Z2-9]{3}-[A-Z2-9]{3}$/);
+    expect(code.textContent).to.match(/^[A-Z2-9]{4}-[A-Z2-9]{4}$/);
     expect(code.getAttribute('aria-label')).to.equal(`Code ${[...code.textContent!.replace('-', '')].join(' ')}`);
     expect(text(element, '[part="pairing"]')).to.contain(`Or open ${location.host}/phone on your phone and type:`);
     expect(text(element, '[part="expires"]')).to.match(/^Works once · expires in (5:00|4:5\d)\.$/);
@@ -95,7 +95,7 @@ describe('<proctor-phone-pairing>', () => {
 
   it('says when the code expired, and shows a new one', async () => {
     let now = Date.now();
-    const pairing: PhonePairing = { pairingId: 'p-1', url: 'https://exam.example/phone?pairing=abc', qrSvg: '<svg xmlns="http://www.w3.org/2000/svg"/>', code: 'K7M-Q2P', expiresAt: now + 1500 };
+    const pairing: PhonePairing = { pairingId: 'p-1', url: 'https://exam.example/phone?pairing=abc', qrSvg: '<svg xmlns="http://www.w3.org/2000/svg"/>', code: 'K7MQ-2PXW', expiresAt: now + 1500 };
     const element = await fixture<ProctorPhonePairing>(html`<proctor-phone-pairing .session=${fakeSession(pairing, () => now)}></proctor-phone-pairing>`);
     await click(element, 'Pair your phone');
     await waitUntil(() => element.shadowRoot!.querySelector('[part="expires"]'), 'the pairing should show');
@@ -110,7 +110,7 @@ describe('<proctor-phone-pairing>', () => {
 
   it("shows the server's SVG as an image, never as markup in the page", async () => {
     const hostile = '<svg xmlns="http://www.w3.org/2000/svg" onload="window.__qrRan = true"><script>window.__qrRan = true</script></svg>';
-    const pairing: PhonePairing = { pairingId: 'p-1', url: 'https://exam.example/phone?pairing=abc', qrSvg: hostile, code: 'K7M-Q2P', expiresAt: Date.now() + 60_000 };
+    const pairing: PhonePairing = { pairingId: 'p-1', url: 'https://exam.example/phone?pairing=abc', qrSvg: hostile, code: 'K7MQ-2PXW', expiresAt: Date.now() + 60_000 };
     const element = await fixture<ProctorPhonePairing>(html`<proctor-phone-pairing .session=${fakeSession(pairing)}></proctor-phone-pairing>`);
     await click(element, 'Pair your phone');
     const qr = await waitUntil(() => element.shadowRoot!.querySelector<HTMLImageElement>('[part="qr"]'), 'the QR code should show').then(

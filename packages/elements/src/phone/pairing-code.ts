@@ -1,12 +1,13 @@
-import { PAIRING_CODE_ALPHABET, PAIRING_CODE_LENGTH } from '@proctorkit/core';
+import { PAIRING_CODE_ALPHABET, PAIRING_CODE_LENGTH, displayPairingCode } from '@proctorkit/core';
 
-/** A short code as typed so far, as people read it: `k7mq` → `K7M-Q`, `K7M-Q2P` stays. */
+/** A short code as typed so far, as people read it: `k7mq2` → `K7MQ-2`, `K7MQ-2PXW` stays. */
 export function formatPairingCode(typed: string): string {
-  const chars = typed
-    .toUpperCase()
-    .replace(/[^A-Z0-9]/g, '')
-    .slice(0, PAIRING_CODE_LENGTH);
-  return chars.length > 3 ? `${chars.slice(0, 3)}-${chars.slice(3)}` : chars;
+  return displayPairingCode(
+    typed
+      .toUpperCase()
+      .replace(/[^A-Z0-9]/g, '')
+      .slice(0, PAIRING_CODE_LENGTH),
+  );
 }
 
 /** The code to send (no dash), or why it cannot be one, in words a candidate can act on. */
@@ -17,6 +18,6 @@ export function readPairingCode(typed: string): { code: string } | { problem: st
   if (wrong.length > 0) {
     return { problem: `A code never has ${wrong.join(', ')}: codes leave out I, L, O, 0 and 1, which look alike. Check the code on the exam page.` };
   }
-  if (chars.length < PAIRING_CODE_LENGTH) return { problem: `The code has ${PAIRING_CODE_LENGTH} letters and digits, like K7M-Q2P.` };
+  if (chars.length < PAIRING_CODE_LENGTH) return { problem: `The code has ${PAIRING_CODE_LENGTH} letters and digits, like K7MQ-2PXW.` };
   return { code: chars };
 }

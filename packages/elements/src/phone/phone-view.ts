@@ -100,7 +100,7 @@ function renderConsent(model: PhoneViewModel, askCode: boolean, problem?: { titl
     <form novalidate @submit=${model.submit}>
       ${askCode
         ? html`<label for="code">Code shown on the exam page</label>
-            <p id="code-hint" class="fine">6 letters and digits, like K7M-Q2P</p>
+            <p id="code-hint" class="fine">8 letters and digits, like K7MQ-2PXW</p>
             <input
               id="code"
               class="code"

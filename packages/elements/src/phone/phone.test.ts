@@ -40,15 +40,15 @@ async function sending(element: ProctorPhone): Promise<void> {
 
 describe('pairing codes as typed', () => {
   it('reads like the exam page shows them', () => {
-    expect(formatPairingCode('k7m')).to.equal('K7M');
-    expect(formatPairingCode('k7mq2p')).to.equal('K7M-Q2P');
-    expect(formatPairingCode(' K7M - Q2P9')).to.equal('K7M-Q2P');
+    expect(formatPairingCode('k7mq')).to.equal('K7MQ');
+    expect(formatPairingCode('k7mq2p')).to.equal('K7MQ-2P');
+    expect(formatPairingCode(' K7MQ - 2PXW9')).to.equal('K7MQ-2PXW');
   });
 
   it('says what is wrong with a code', () => {
-    expect(readPairingCode('K7M-Q2P')).to.deep.equal({ code: 'K7MQ2P' });
+    expect(readPairingCode('K7MQ-2PXW')).to.deep.equal({ code: 'K7MQ2PXW' });
     expect(readPairingCode('')).to.deep.equal({ problem: 'Type the code shown on the exam page.' });
-    expect(readPairingCode('K7M-Q2')).to.deep.equal({ problem: 'The code has 6 letters and digits, like K7M-Q2P.' });
+    expect(readPairingCode('K7MQ-2PX')).to.deep.equal({ problem: 'The code has 8 letters and digits, like K7MQ-2PXW.' });
     expect((readPairingCode('K0M-Q1P') as { problem: string }).problem).to.match(/^A code never has 0, 1: codes leave out I, L, O, 0 and 1/);
   });
 });

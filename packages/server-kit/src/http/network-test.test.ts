@@ -4,7 +4,6 @@ import { describe, test } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import { TestServer, assertError, within, type ErrorBody } from '../test-helpers.js';
 import { NETWORK_TEST_MAX_BYTES } from './network-test.js';
-import { TransferBudget } from './transfer-budget.js';
 
 
 function post(server: TestServer, body: BodyInit, token?: string): Promise<Response> {
@@ -165,15 +164,15 @@ describe('the network test budget', () => {
     // A small upload still fits Ada's budget.
     assert.equal((await post(server, new Uint8Array(500_000), ada)).status, 200);
   });
-});
 
-describe('TransferBudget', () => {
-  test('frees bytes as they leave the window', () => {
-    const budget = new TransferBudget(10, 1000);
-    assert.equal(budget.take('a', 6, 0), true);
-    assert.equal(budget.take('a', 6, 500), false);
-    assert.equal(budget.retryAfterSeconds('a', 500), 1);
-    assert.equal(budget.take('a', 6, 1001), true);
-    assert.equal(budget.take('b', 10, 1001), true);
+  test("a candidate whose id spells a supervisor's key spends only their own budget", async (t) => {
+    const server = await TestServer.start(t, { networkTestBudget: { maxBytes: 3_000_000, windowMs: 60_000 } });
+    const download = async (token: string) => {
+      const response = await fetch(`${server.origin}/proctor/network/download?bytes=2000000`, { headers: { authorization: `Bearer ${token}` } });
+      await response.arrayBuffer();
+      return response.status;
+    };
+    assert.equal(await download(await server.candidateToken('supervisor:sup-1')), 200);
+    assert.equal(await download(await server.supervisorToken('*', { supervisorId: 'sup-1' })), 200);
   });
 });

@@ -6,7 +6,8 @@ import express, { type NextFunction, type Request, type RequestHandler, type Res
 import * as v from 'valibot';
 import { parse, type Claims } from '@proctorkit/core/protocol';
 import { KitError } from '../errors.js';
-import { TransferBudget } from './transfer-budget.js';
+import { personKey, personOf } from '../limits/person.js';
+import { RateLimit } from '../limits/rate-limit.js';
 
 /** The most one download or upload test moves: enough to measure, too little to make the kit a bandwidth reflector. */
 export const NETWORK_TEST_MAX_BYTES = 5_000_000;
@@ -36,16 +37,17 @@ type Authorized = (handler: (request: Request, response: Response, claims: Claim
  * `/network/upload` to the kit: the upload is measured as it arrives.
  */
 export function networkTestRouter(authorized: Authorized, { maxBytes, windowMs } = NETWORK_TEST_BUDGET): Router {
-  const budget = new TransferBudget(maxBytes, windowMs);
+  // A bucket refilling over the window: a person's bytes, both ways together.
+  const budget = RateLimit.per(maxBytes, windowMs);
   const router = express.Router();
 
   /** Takes a transfer from the person's budget, or refuses it with 429 and when to retry. */
   const spend = (claims: Claims, bytes: number, response: Response) => {
-    const who = `${claims.examId}\u0000${claims.role === 'supervisor' ? `supervisor:${claims.supervisorId}` : claims.candidateId}`;
-    if (budget.take(who, bytes)) return;
+    const retryAfterMs = budget.take(personKey(personOf(claims)), bytes);
+    if (retryAfterMs === 0) return;
     // An upload's body stays unread: the connection cannot serve another request after it.
-    response.set({ 'Retry-After': String(budget.retryAfterSeconds(who)), Connection: 'close' });
-    throw new KitError('rate-limited', 'Too many network tests in a short time. Try again in a few minutes.');
+    response.set('Connection', 'close');
+    throw new KitError('rate-limited', 'Too many network tests in a short time. Try again in a few minutes.', { retryAfterMs });
   };
 
   router.use((_request: Request, response: Response, next: NextFunction) => {

@@ -8,6 +8,10 @@ import type { Logger } from '../logger.js';
 import type { PhotoStore } from '../store/photo-store.js';
 import type { SessionRecord } from '../store/session-store.js';
 import type { TokenIssuer } from '../tokens.js';
+import type { Access } from '../access/access.js';
+import { retryAfterSeconds, type KitLimits } from '../limits/limits.js';
+import { personKey, personOf } from '../limits/person.js';
+import { RateLimit } from '../limits/rate-limit.js';
 import { networkTestRouter } from './network-test.js';
 import { mountIdentityRoutes } from './identity-routes.js';
 import { mountPhoneRoutes } from '../phone/phone-routes.js';
@@ -17,10 +21,12 @@ interface RouterDeps {
   hub: SessionHub;
   sessions: Sessions;
   tokens: TokenIssuer;
+  access: Access;
   logger: Logger;
   photos: PhotoStore;
   pairings: PhonePairings;
   phonePageUrl: string;
+  limits: KitLimits;
   networkTestBudget?: { maxBytes: number; windowMs: number };
 }
 
@@ -36,15 +42,19 @@ type Handler = (request: Request, response: Response, claims: Claims) => Promise
  * The kit's REST API, for pages and host backends holding a token (`Authorization: Bearer …`).
  * Errors answer `{ error: { code, message } }` with the matching status.
  */
-export function createRouter({ hub, sessions, tokens, logger, photos, pairings, phonePageUrl, networkTestBudget }: RouterDeps): Router {
+export function createRouter({ hub, sessions, tokens, access, logger, photos, pairings, phonePageUrl, limits, networkTestBudget }: RouterDeps): Router {
   const router = express.Router();
+  const requests = RateLimit.per(limits.requestsPerMinute, 60_000);
 
   const authorized = (handler: Handler) => async (request: Request, response: Response, next: NextFunction) => {
     try {
       const header = request.get('authorization') ?? '';
       const match = /^Bearer ([\w-]+\.[\w-]+\.[\w-]+)$/.exec(header);
       if (!match) throw new KitError('unauthorized', 'Send the Proctorkit token as "Authorization: Bearer <token>".');
-      await handler(request, response, (await tokens.verify(match[1]!)).claims);
+      const { claims } = await access.verify(match[1]!);
+      const wait = requests.take(personKey(personOf(claims)));
+      if (wait > 0) throw new KitError('rate-limited', `Too many requests: at most ${limits.requestsPerMinute} a minute.`, { retryAfterMs: wait });
+      await handler(request, response, claims);
     } catch (error) {
       next(error);
     }
@@ -95,7 +105,7 @@ export function createRouter({ hub, sessions, tokens, logger, photos, pairings, 
   );
 
   mountIdentityRoutes(router, { sessions, photos, logger, authorized, readable });
-  mountPhoneRoutes(router, { sessions, hub, tokens, pairings, phonePageUrl, authorized, readable });
+  mountPhoneRoutes(router, { sessions, hub, tokens, pairings, phonePageUrl, limits, authorized, readable });
 
   router.use('/network', networkTestRouter(authorized, networkTestBudget));
 
@@ -106,6 +116,7 @@ export function createRouter({ hub, sessions, tokens, logger, photos, pairings, 
   router.use((error: unknown, _request: Request, response: Response, _next: NextFunction) => {
     const kitError = asKitError(error, logger);
     if (kitError.code === 'unauthorized') response.set('WWW-Authenticate', 'Bearer');
+    if (kitError.retryAfterMs !== undefined) response.set('Retry-After', String(retryAfterSeconds(kitError.retryAfterMs)));
     response.status(kitError.status).json({ error: { code: kitError.code, message: kitError.message } });
   });
 

@@ -84,8 +84,3 @@ export class PhonePairings {
     }
   }
 }
-
-/** The short code as people read it: `K7MQ2P` → `K7M-Q2P`. */
-export function displayCode(code: string): string {
-  return `${code.slice(0, 3)}-${code.slice(3)}`;
-}

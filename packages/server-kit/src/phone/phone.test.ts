@@ -46,7 +46,7 @@ describe('phone pairing', () => {
     assert.equal(url.origin, server.origin);
     assert.equal(url.pathname, '/exam/phone');
     assert.match(url.searchParams.get('pairing')!, /^[\w-]{32}$/);
-    assert.match(pairing.code, /^[A-HJ-KMNP-Z2-9]{3}-[A-HJ-KMNP-Z2-9]{3}$/);
+    assert.match(pairing.code, /^[A-HJ-KMNP-Z2-9]{4}-[A-HJ-KMNP-Z2-9]{4}$/);
     assert.match(pairing.qrSvg, /^<svg[\s\S]*<\/svg>\s*$/);
     assert.ok(pairing.expiresAt > Date.now() + 4 * 60_000 && pairing.expiresAt <= Date.now() + 5 * 60_000);
   });
@@ -124,11 +124,11 @@ describe('phone pairing', () => {
 
   test('bad redeem bodies answer 400 and pair nothing', async (t) => {
     const { server, sessionId } = await pairedPhone(t);
-    for (const body of ['{not json', { code: 'short' }, { code: 'OOOOOO' }, { pairing: 'x' }, { pairing: 'a'.repeat(30), code: 'ABCDEF' }, [], 'null']) {
+    for (const body of ['{not json', { code: 'short' }, { code: 'OOOOOO' }, { pairing: 'x' }, { pairing: 'a'.repeat(30), code: 'ABCDEFGH' }, [], 'null']) {
       const response = await redeem(server, body);
       assert.equal(response.status, 400, JSON.stringify(body));
     }
-    assert.equal((await redeem(server, { code: 'ABCDEF' })).status, 404);
+    assert.equal((await redeem(server, { code: 'ABCDEFGH' })).status, 404);
     const paired = (await server.kit.sessions.events(sessionId)).filter((e) => e.type === 'phone.paired');
     assert.equal(paired.length, 1);
   });

@@ -46,8 +46,17 @@ export class ClientConnection {
     for (const later of held ?? []) this.send(later);
   }
 
-  sendError(code: ErrorCode, message: string, ref?: string, id?: string): void {
-    this.send({ type: 'error', code, message, ...(ref === undefined ? {} : { ref }), ...(id === undefined ? {} : { id }) });
+  /** Refuses a message: `ref` is its type, `id` its command id, `retryAfterMs` when to try a rate-limited one again. */
+  sendError(code: ErrorCode, message: string, about: { ref?: string; id?: string; retryAfterMs?: number } = {}): void {
+    const { ref, id, retryAfterMs } = about;
+    this.send({
+      type: 'error',
+      code,
+      message,
+      ...(ref === undefined ? {} : { ref }),
+      ...(id === undefined ? {} : { id }),
+      ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
+    });
   }
 
   close(code: number, reason: string): void {

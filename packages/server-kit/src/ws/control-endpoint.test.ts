@@ -627,11 +627,11 @@ describe('session updates', () => {
     const ada = await server.candidate('ada');
     ada.client.send(feedState('webcam', 'live'));
     ada.client.send(feedState('webcam', 'live'));
-    ada.client.send(feedState('phone', 'live'));
-    await supervisor.client.next('session.updated', (m) => m.session.feeds.phone === 'live');
+    ada.client.send(feedState('screen', 'live'));
+    await supervisor.client.next('session.updated', (m) => m.session.feeds.screen === 'live');
     assert.deepEqual(
       supervisor.client.all('session.updated').map((m) => m.session.feeds),
-      [noFeeds(), { ...noFeeds(), webcam: 'live' }, { ...noFeeds(), webcam: 'live', phone: 'live' }],
+      [noFeeds(), { ...noFeeds(), webcam: 'live' }, { ...noFeeds(), webcam: 'live', screen: 'live' }],
     );
   });
 

@@ -15,8 +15,13 @@ import {
 } from '@proctorkit/core/protocol';
 import { KitError } from '../errors.js';
 import type { SessionHub } from '../hub.js';
+import type { KitLimits } from '../limits/limits.js';
+import { personKey, personOf } from '../limits/person.js';
+import { RateLimit } from '../limits/rate-limit.js';
 import type { Logger } from '../logger.js';
-import type { TokenIssuer } from '../tokens.js';
+import type { Access } from '../access/access.js';
+import type { Person } from '../limits/person.js';
+import type { VerifiedToken } from '../tokens.js';
 import { ClientConnection } from './client-connection.js';
 import { TokenRenewal } from './token-renewal.js';
 
@@ -33,6 +38,7 @@ export interface ControlEndpointOptions {
   timings: ControlEndpointTimings;
   /** Whether connected clients get a new token before theirs expires. */
   renewTokens: boolean;
+  limits: KitLimits;
 }
 
 /** The control channel's WebSocket server, attached to the host's HTTP server at one path. */
@@ -40,13 +46,23 @@ export class ControlEndpoint {
   private readonly wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
   private readonly heartbeat: NodeJS.Timeout;
   private readonly connections = new Set<ClientConnection>();
+  /** Per connection id. */
+  private readonly messages: RateLimit;
+  /** Per connection id: refused messages, forgiven one a second. */
+  private readonly refusals: RateLimit;
+  /** Per person: hellos. */
+  private readonly hellos: RateLimit;
 
   constructor(
     private readonly hub: SessionHub,
-    private readonly tokens: TokenIssuer,
+    private readonly access: Access,
     private readonly logger: Logger,
     private readonly options: ControlEndpointOptions,
   ) {
+    const { limits } = options;
+    this.messages = new RateLimit(limits.messageBurst, limits.messagesPerSecond);
+    this.refusals = new RateLimit(limits.refusalsBeforeClose, 1);
+    this.hellos = RateLimit.per(limits.connectionsPerMinute, 60_000);
     this.wss.on('connection', (socket) => this.accept(socket));
     this.heartbeat = setInterval(() => this.ping(), options.timings.heartbeatMs);
     this.heartbeat.unref();
@@ -72,6 +88,19 @@ export class ControlEndpoint {
     });
   }
 
+  /** Closes every connection of `person` (their access was revoked), with `code`. */
+  closePerson(person: Person, code: number, reason: string): number {
+    const key = personKey(person);
+    let closed = 0;
+    for (const connection of this.connections) {
+      if (!connection.claims || personKey(personOf(connection.claims)) !== key) continue;
+      connection.renewal?.stop();
+      connection.close(code, reason);
+      closed += 1;
+    }
+    return closed;
+  }
+
   /** Closes every socket with 1001 (going away). */
   close(): Promise<void> {
     clearInterval(this.heartbeat);
@@ -88,6 +117,9 @@ export class ControlEndpoint {
     );
     socket.on('pong', () => (connection.alive = true));
     socket.on('message', (data, isBinary) => {
+      // Checked as it arrives, so a flood is refused before it queues any work.
+      const wait = this.messages.take(connection.id);
+      if (wait > 0) return this.refuse(connection, wait);
       this.run(connection, () =>
         connection.claims ? this.receive(connection, data, isBinary) : this.hello(connection, data, isBinary, helloTimer),
       );
@@ -96,6 +128,8 @@ export class ControlEndpoint {
       clearTimeout(helloTimer);
       connection.renewal?.stop();
       this.connections.delete(connection);
+      this.messages.forget(connection.id);
+      this.refusals.forget(connection.id);
       void connection.serially(() => this.hub.leave(connection)).catch((error) => this.logger.error('leave failed', error));
     });
     socket.on('error', (error) => this.logger.debug(`socket error: ${error.message}`));
@@ -113,6 +147,17 @@ export class ControlEndpoint {
     });
   }
 
+  /** Refuses a message past the connection's rate; one that goes on past its refusals is closed with 4429. */
+  private refuse(connection: ClientConnection, retryAfterMs: number): void {
+    if (this.refusals.take(connection.id) === 0) {
+      connection.sendError('rate-limited', `Too many messages: at most ${this.options.limits.messagesPerSecond} a second.`, { retryAfterMs });
+      return;
+    }
+    if (!connection.open) return;
+    this.logger.warn(`closed a control connection (4429) that kept sending past its rate${connection.claims ? ` (${describe(connection.claims)})` : ''}`);
+    connection.close(CloseCode.rateLimited, 'Too many messages. Wait a moment before reconnecting.');
+  }
+
   private async hello(
     connection: ClientConnection,
     data: RawData,
@@ -127,14 +172,21 @@ export class ControlEndpoint {
       return;
     }
     clearTimeout(helloTimer);
-    let claims, expiresAt;
+    let verified;
     try {
-      ({ claims, expiresAt } = await this.tokens.verify(hello.value.token));
+      verified = await this.access.verify(hello.value.token);
     } catch (error) {
       connection.close(CloseCode.unauthorized, truncate(error instanceof Error ? error.message : 'Unauthorized.'));
       return;
     }
     if (!connection.open) return;
+    const { claims } = verified;
+    const wait = this.hellos.take(personKey(personOf(claims)));
+    if (wait > 0) {
+      this.logger.info(`refused a connection (4429): ${describe(claims)} reconnects too often`);
+      connection.close(CloseCode.rateLimited, `Too many connections in a short time. Try again in ${Math.ceil(wait / 1000)} s.`);
+      return;
+    }
     try {
       if (claims.role === 'candidate') await this.hub.joinCandidate(connection, claims);
       else if (claims.role === 'phone') await this.hub.joinPhone(connection, claims);
@@ -144,16 +196,21 @@ export class ControlEndpoint {
       connection.close(CloseCode.internalError, 'The server failed to open the session; try again.');
       return;
     }
-    if (this.options.renewTokens && connection.open) this.renewTokens(connection, claims, expiresAt);
+    if (this.options.renewTokens && connection.open) this.renewTokens(connection, verified);
   }
 
-  private renewTokens(connection: ClientConnection, claims: Claims, expiresAt: number): void {
-    connection.renewal = new TokenRenewal(claims, {
-      renew: (same) => this.tokens.renew(same),
-      send: ({ token, expiresAt: at }) => connection.send({ type: 'session.token', token, expiresAt: at }),
+  private renewTokens(connection: ClientConnection, verified: VerifiedToken): void {
+    let current = verified;
+    connection.renewal = new TokenRenewal({
+      renew: async () => {
+        const renewed = await this.access.renew(current, connection.sessionId);
+        if (renewed) current = { ...current, issuedAt: renewed.issuedAt, expiresAt: renewed.expiresAt };
+        return renewed;
+      },
+      send: ({ token, expiresAt }) => connection.send({ type: 'session.token', token, expiresAt }),
       onError: (error) => this.logger.error('token renewal failed', error),
     });
-    connection.renewal.scheduleFor(expiresAt);
+    connection.renewal.scheduleFor(verified.expiresAt);
   }
 
   private async receive(connection: ClientConnection, data: RawData, isBinary: boolean): Promise<void> {
@@ -163,19 +220,19 @@ export class ControlEndpoint {
     const ref = typeof type === 'string' ? type.slice(0, 64) : undefined;
     if (typeof type !== 'string' || !CLIENT_MESSAGE_TYPES.has(type)) {
       const what = type === 'session.hello' ? 'session.hello was already accepted' : `unknown message type ${JSON.stringify(ref ?? null)}`;
-      return connection.sendError(type === 'session.hello' ? 'bad-message' : 'unknown-type', what, ref);
+      return connection.sendError(type === 'session.hello' ? 'bad-message' : 'unknown-type', what, { ref });
     }
     // A command's id, even when the rest of the command is refused, so the client can tell which one failed.
     const rawId = (json.value as { id?: unknown }).id;
     const id = typeof rawId === 'string' && parse(GeneratedIdSchema, rawId).ok ? rawId : undefined;
     const message = parse(ClientMessageSchema, json.value);
-    if (!message.ok) return connection.sendError('bad-message', `${type}: ${message.message}`, ref, id);
+    if (!message.ok) return connection.sendError('bad-message', `${type}: ${message.message}`, { ref, id });
     try {
       await this.hub.handle(connection, message.value);
     } catch (error) {
-      if (error instanceof KitError) return connection.sendError(error.code, error.message, ref, id);
+      if (error instanceof KitError) return connection.sendError(error.code, error.message, { ref, id, retryAfterMs: error.retryAfterMs });
       this.logger.error(`handling ${type} failed`, error);
-      connection.sendError('internal', 'The server failed to handle this message.', ref, id);
+      connection.sendError('internal', 'The server failed to handle this message.', { ref, id });
     }
   }
 
@@ -214,6 +271,11 @@ function refuseUpgrade(socket: Duplex): void {
   socket.once('finish', () => socket.destroy());
   const body = 'No WebSocket endpoint at this path.';
   socket.end(`HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${body.length}\r\n\r\n${body}`);
+}
+
+/** Who a token speaks for, for the log. */
+function describe(claims: Claims): string {
+  return claims.role === 'supervisor' ? `supervisor ${claims.supervisorId} of exam ${claims.examId}` : `${claims.role} ${claims.candidateId} of exam ${claims.examId}`;
 }
 
 /** Close reasons are limited to 123 bytes by the WebSocket protocol. */

@@ -1,4 +1,3 @@
-import type { Claims } from '@proctorkit/core/protocol';
 import type { SignedToken } from '../tokens.js';
 
 /** How long before its token expires a connected client gets the next one. */
@@ -10,8 +9,8 @@ const MAX_DELAY_MS = 2 ** 31 - 1;
 
 /** What {@link TokenRenewal} needs from the kit. */
 export interface TokenRenewalDeps {
-  /** Signs a new token with the same claims. */
-  renew(claims: Claims): Promise<SignedToken>;
+  /** Signs the next token, or `undefined` when the chain has reached its bound (then renewals stop). */
+  renew(): Promise<SignedToken | undefined>;
   /** Hands the new token to the client. */
   send(renewed: SignedToken): void;
   onError(error: unknown): void;
@@ -21,16 +20,13 @@ export interface TokenRenewalDeps {
  * Keeps a connected client's token fresh, so a reconnect after hours (an all-day supervision, a
  * long exam with accommodations) is still accepted: a new token with the same claims comes
  * {@link RENEW_BEFORE_MS} before the current one expires, or halfway through its remaining life
- * when that is shorter.
+ * when that is shorter. Renewals end where the kit bounds the chain (`tokenMaxAge`, a session's end).
  */
 export class TokenRenewal {
   private timer?: NodeJS.Timeout;
   private stopped = false;
 
-  constructor(
-    private readonly claims: Claims,
-    private readonly deps: TokenRenewalDeps,
-  ) {}
+  constructor(private readonly deps: TokenRenewalDeps) {}
 
   /** Plans the next renewal for a token that expires at `expiresAt` (ms since epoch). */
   scheduleFor(expiresAt: number): void {
@@ -50,8 +46,8 @@ export class TokenRenewal {
 
   private async renew(): Promise<void> {
     try {
-      const renewed = await this.deps.renew(this.claims);
-      if (this.stopped) return;
+      const renewed = await this.deps.renew();
+      if (this.stopped || !renewed) return;
       this.deps.send(renewed);
       this.scheduleFor(renewed.expiresAt);
     } catch (error) {
