@@ -242,7 +242,9 @@ export class ControlChannel {
     }
     this.stateStore.set(this.lastWelcome ? 'reconnecting' : 'connecting');
     const base = this.options.retryDelayMs ?? 250;
-    const delay = Math.min(base * 2 ** this.attempts, this.options.maxRetryDelayMs ?? 5000);
+    const longest = this.options.maxRetryDelayMs ?? 5000;
+    // Closed for sending too much: reconnecting at once would be refused again.
+    const delay = code === CloseCode.rateLimited ? longest : Math.min(base * 2 ** this.attempts, longest);
     this.attempts += 1;
     this.retryTimer = setTimeout(() => this.open(), delay * (0.75 + Math.random() * 0.5));
   }

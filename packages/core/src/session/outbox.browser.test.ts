@@ -36,6 +36,9 @@ function fakeChannel() {
     ack(ids: string[]) {
       (handlers.get('log.ack') as (m: unknown) => void)({ type: 'log.ack', ids });
     },
+    rateLimited(retryAfterMs: number) {
+      (handlers.get('error') as (m: unknown) => void)({ type: 'error', code: 'rate-limited', ref: 'log.append', message: 'Too many events', retryAfterMs });
+    },
     sentIds: () => sent.flatMap((m) => m.events.map((e) => e.id)),
   };
 }
@@ -100,6 +103,21 @@ describe('Outbox', () => {
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(later.sentIds()).to.deep.equal([]);
     reloaded.close();
+  });
+
+  it('sends a batch the server refused for its rate again once the wait is over, and nothing sooner', async () => {
+    const fake = fakeChannel();
+    const outbox = new Outbox(fake.channel);
+    fake.welcome(newSessionId());
+    const refused = logEvent('refused at first');
+    outbox.add(refused);
+    fake.rateLimited(300);
+    const waiting = logEvent('queued while waiting');
+    outbox.add(waiting);
+    expect(fake.sentIds()).to.deep.equal([refused.id], 'nothing is sent while the server asks to wait');
+    await waitUntil(() => fake.sentIds().length === 3, 'both sent after the wait');
+    expect(fake.sentIds().slice(1)).to.deep.equal([refused.id, waiting.id]);
+    outbox.close();
   });
 
   it('sends unacknowledged events again after a reconnect', async () => {

@@ -29,10 +29,14 @@ export class Outbox {
   private position = Date.now() * 1000;
   private readonly db = openDatabase();
   private readonly stop: (() => void)[];
+  private retryTimer?: ReturnType<typeof setTimeout>;
 
   constructor(private readonly channel: ControlChannel) {
     this.stop = [
       channel.on('log.ack', ({ ids }) => void this.acknowledged(ids)),
+      channel.on('error', ({ ref, code, retryAfterMs }) => {
+        if (ref === 'log.append' && code === 'rate-limited') this.retryLater(retryAfterMs ?? 1000);
+      }),
       channel.onEvent('welcome', ({ session }) => {
         this.sent.clear();
         if (session) void this.bind(session.sessionId);
@@ -54,7 +58,18 @@ export class Outbox {
   }
 
   close(): void {
+    clearTimeout(this.retryTimer);
     for (const stop of this.stop) stop();
+  }
+
+  /** The server took none of a refused batch: everything unacknowledged goes again once the wait is over. */
+  private retryLater(ms: number): void {
+    if (this.retryTimer !== undefined) return;
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = undefined;
+      this.sent.clear();
+      this.flush();
+    }, ms);
   }
 
   /** Once the session is known: keeps what the page queued, adds what an earlier page left, sends it all. */
@@ -71,7 +86,7 @@ export class Outbox {
   }
 
   private flush(): void {
-    if (!this.sessionId || this.channel.state.value !== 'open') return;
+    if (!this.sessionId || this.channel.state.value !== 'open' || this.retryTimer !== undefined) return;
     const unsent = this.queue.filter((s) => !this.sent.has(s.id));
     while (unsent.length > 0) {
       const batch = takeBatch(unsent);

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, test, type TestContext } from 'node:test';
 import { CloseCode, PROTOCOL_VERSION, type PhonePairing, type PhoneRedeemed } from '@proctorkit/core/protocol';
-import { TestServer, commands } from '../test-helpers.js';
+import { request as httpRequest } from 'node:http';
+import { TestServer, assertError, commands } from '../test-helpers.js';
 import { PhonePairings } from './pairings.js';
 
 async function pair(server: TestServer, sessionId: string, token: string): Promise<PhonePairing> {
@@ -158,6 +159,97 @@ describe('phone pairing', () => {
     const watcher = await server.supervisor(['bob']);
     const noPhone = await watcher.client.commandError({ ...scan, id: crypto.randomUUID(), target: bob.session.sessionId } as typeof scan);
     assert.equal(noPhone.code, 'conflict');
+  });
+});
+
+/** POST of a pairing with a `Host` header of the test's choosing (fetch would not send a bad one). */
+function pairWithHost(server: TestServer, sessionId: string, token: string, host: string): Promise<{ status: number; body: string }> {
+  const { port } = new URL(server.origin);
+  return new Promise((resolve, reject) => {
+    const request = httpRequest(
+      { host: '127.0.0.1', port, method: 'POST', path: `/proctor/sessions/${sessionId}/phone/pairings`, headers: { host, authorization: `Bearer ${token}` } },
+      (response) => {
+        let body = '';
+        response.on('data', (chunk: Buffer) => (body += chunk.toString()));
+        response.on('end', () => resolve({ status: response.statusCode!, body }));
+      },
+    );
+    request.on('error', reject);
+    request.end();
+  });
+}
+
+describe('phone pairing under attack', () => {
+  test('guessing codes from one address is throttled: 429 with Retry-After', async (t) => {
+    const server = await TestServer.start(t);
+    const statuses: number[] = [];
+    for (let i = 0; i < 12; i++) statuses.push((await redeem(server, { code: `ABCD${String(2222 + i).replace(/[01]/g, '2')}` })).status);
+    assert.deepEqual(statuses, [...Array(10).fill(404), 429, 429]);
+    const refused = await redeem(server, { code: 'ABCDEFGH' });
+    await assertError(refused, 429, 'rate-limited', /QR code/);
+    assert.ok(Number(refused.headers.get('retry-after')) >= 1);
+  });
+
+  test('wrong codes are throttled for the whole kit, whatever the address; a link still pairs', async (t) => {
+    const server = await TestServer.start(t, { limits: { pairingAttemptsPerMinute: 1000, pairingFailuresPerMinute: 5 } });
+    const token = await server.candidateToken('ada');
+    const ada = await server.candidate('ada');
+    for (let i = 0; i < 5; i++) assert.equal((await redeem(server, { code: `WRNGCQD${'ABCDE'[i]}` })).status, 404);
+    const pairing = await pair(server, ada.session.sessionId, token);
+    await assertError(await redeem(server, { code: pairing.code }), 429, 'rate-limited');
+    const secret = new URL(pairing.url).searchParams.get('pairing')!;
+    assert.equal((await redeem(server, { pairing: secret })).status, 200);
+  });
+
+  test("a replaced phone's token is refused over HTTP too", async (t) => {
+    const { server, sessionId, candidateToken, token } = await pairedPhone(t);
+    assert.equal((await server.get(`/sessions/${sessionId}`, token)).status, 200);
+    const second = await pair(server, sessionId, candidateToken);
+    assert.equal((await redeem(server, { code: second.code })).status, 200);
+    await assertError(await server.get(`/sessions/${sessionId}`, token), 401, 'unauthorized', /replaced/);
+    await assertError(await server.get(`/sessions/${sessionId}/events`, token), 401, 'unauthorized');
+  });
+
+  test("the candidate's page cannot pose as its phone", async (t) => {
+    const { server, ada, sessionId } = await pairedPhone(t);
+    const supervisor = await server.supervisor(['ada']);
+    supervisor.client.send({ v: PROTOCOL_VERSION, type: 'feed.subscribe', sessionId, feeds: ['webcam', 'phone'], quality: 'thumbnail' });
+    const { peer } = await ada.client.next('feed.subscribe');
+    const pcId = crypto.randomUUID();
+    const posing = [
+      { v: PROTOCOL_VERSION, type: 'feed.state', feed: 'phone', state: 'lost' },
+      { v: PROTOCOL_VERSION, type: 'rtc.offer', peer, source: 'phone', pcId, sdp: 'v=0 fake phone', feeds: { '0': 'phone' } },
+      { v: PROTOCOL_VERSION, type: 'rtc.offer', peer, pcId, sdp: 'v=0 fake phone', feeds: { '0': 'webcam', '1': 'phone' } },
+      { v: PROTOCOL_VERSION, type: 'rtc.ice', peer, source: 'phone', pcId, candidate: { candidate: 'candidate:1 1 udp 1 10.0.0.1 9 typ host' } },
+    ];
+    for (const message of posing) {
+      ada.client.send(message);
+      assert.equal((await ada.client.error(message.type)).code, 'forbidden', JSON.stringify(message));
+    }
+    await supervisor.client.sync();
+    assert.deepEqual(supervisor.client.all('rtc.offer'), []);
+    assert.deepEqual(supervisor.client.all('rtc.ice'), []);
+    assert.equal(supervisor.client.all('session.updated').filter((m) => m.session.feeds.phone === 'lost').length, 0);
+  });
+
+  test('a malformed Host header is a 400, and a configured absolute phone page never echoes Host', async (t) => {
+    const server = await TestServer.start(t);
+    const token = await server.candidateToken('ada');
+    const ada = await server.candidate('ada');
+    for (const host of ['exam.example/evil', 'a b', '[nope', 'exam.example:99999x']) {
+      const answer = await pairWithHost(server, ada.session.sessionId, token, host);
+      assert.equal(answer.status, 400, host);
+      assert.deepEqual(Object.keys(JSON.parse(answer.body) as object), ['error']);
+    }
+    const good = await pairWithHost(server, ada.session.sessionId, token, 'exam.example:8443');
+    assert.equal(new URL((JSON.parse(good.body) as PhonePairing).url).host, 'exam.example:8443');
+
+    const configured = await TestServer.start(t, { phonePageUrl: 'https://exam.example.org/phone' });
+    const bobToken = await configured.candidateToken('bob');
+    const bob = await configured.candidate('bob');
+    const answer = await pairWithHost(configured, bob.session.sessionId, bobToken, 'attacker.example');
+    assert.equal(answer.status, 201);
+    assert.equal(new URL((JSON.parse(answer.body) as PhonePairing).url).origin, 'https://exam.example.org');
   });
 });
 

@@ -119,7 +119,10 @@ export class ControlEndpoint {
     socket.on('message', (data, isBinary) => {
       // Checked as it arrives, so a flood is refused before it queues any work.
       const wait = this.messages.take(connection.id);
-      if (wait > 0) return this.refuse(connection, wait);
+      if (wait > 0) {
+        const error = new KitError('rate-limited', `Too many messages: at most ${this.options.limits.messagesPerSecond} a second.`, { retryAfterMs: wait });
+        return this.refuse(connection, error);
+      }
       this.run(connection, () =>
         connection.claims ? this.receive(connection, data, isBinary) : this.hello(connection, data, isBinary, helloTimer),
       );
@@ -147,10 +150,13 @@ export class ControlEndpoint {
     });
   }
 
-  /** Refuses a message past the connection's rate; one that goes on past its refusals is closed with 4429. */
-  private refuse(connection: ClientConnection, retryAfterMs: number): void {
+  /**
+   * Refuses a message past a rate (the connection's, or its session's events); a connection that
+   * goes on sending past its refusals is closed with 4429.
+   */
+  private refuse(connection: ClientConnection, error: KitError, about: { ref?: string; id?: string } = {}): void {
     if (this.refusals.take(connection.id) === 0) {
-      connection.sendError('rate-limited', `Too many messages: at most ${this.options.limits.messagesPerSecond} a second.`, { retryAfterMs });
+      connection.sendError(error.code, error.message, { ...about, retryAfterMs: error.retryAfterMs });
       return;
     }
     if (!connection.open) return;
@@ -230,7 +236,8 @@ export class ControlEndpoint {
     try {
       await this.hub.handle(connection, message.value);
     } catch (error) {
-      if (error instanceof KitError) return connection.sendError(error.code, error.message, { ref, id, retryAfterMs: error.retryAfterMs });
+      if (error instanceof KitError && error.code === 'rate-limited') return this.refuse(connection, error, { ref, id });
+      if (error instanceof KitError) return connection.sendError(error.code, error.message, { ref, id });
       this.logger.error(`handling ${type} failed`, error);
       connection.sendError('internal', 'The server failed to handle this message.', { ref, id });
     }
