@@ -39,10 +39,11 @@ server.listen(0, '127.0.0.1');
 await once(server, 'listening');
 const { port } = server.address() as AddressInfo;
 
-process.on('message', (message: { type: string; id: number; person?: never }) => {
+process.on('message', (message: { type: string; id: number }) => {
   if (message.type === 'rss') {
     global.gc?.();
-    process.send!({ type: 'rss', id: message.id, rss: process.memoryUsage().rss });
+    const { rss, heapUsed } = process.memoryUsage();
+    process.send!({ type: 'rss', id: message.id, rss, heapUsed });
   }
 });
 process.send!({ type: 'ready', origin: `http://127.0.0.1:${port}` });
