@@ -31,8 +31,12 @@ export async function wtrKit({ base, tokenPath = `${base}/test-token`, examId, k
     secret: randomBytes(32).toString('hex'),
     logger: 'silent',
     photoStore: new FilePhotoStore(photoDirectory),
+    // Every test's phone pairs from 127.0.0.1, far more often than one real address would.
+    limits: { pairingAttemptsPerMinute: 10_000 },
     ...options,
   });
+  // Each supervisor page is a person of its own, as in a real event.
+  let supervisors = 0;
   const app = express();
   app.disable('x-powered-by');
   app.get(tokenPath, async (request, response) => {
@@ -44,7 +48,7 @@ export async function wtrKit({ base, tokenPath = `${base}/test-token`, examId, k
           ? await kit.issueToken({
               role: 'supervisor',
               examId,
-              supervisorId: 'wtr-supervisor',
+              supervisorId: `wtr-supervisor-${++supervisors}`,
               name: String(name ?? 'Test supervisor'),
               candidates: candidates ? String(candidates).split(',') : '*',
             }, lifetime)
