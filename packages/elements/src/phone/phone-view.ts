@@ -2,7 +2,7 @@
 // in a chunk of their own, so exam and supervisor pages never download them.
 import { html, nothing } from 'lit';
 import { live } from 'lit/directives/live.js';
-import type { PhoneState, ProctorError } from '@proctorkit/core';
+import { PAIRING_CODE_LENGTH, type PhoneState, type ProctorError } from '@proctorkit/core';
 import { cameraIcon } from '../shared/icons.js';
 import type { PhoneStatus } from './phone.component.js';
 
@@ -113,7 +113,7 @@ function renderConsent(model: PhoneViewModel, askCode: boolean, problem?: { titl
               autocorrect="off"
               spellcheck="false"
               enterkeyhint="go"
-              maxlength="7"
+              maxlength=${PAIRING_CODE_LENGTH + 1}
               aria-describedby=${codeInvalid ? 'code-hint code-problem' : 'code-hint'}
               aria-invalid=${codeInvalid ? 'true' : 'false'}
               .value=${live(model.code)}
