@@ -58,7 +58,7 @@ export const phoneStyles = css`
     box-sizing: border-box;
     display: block;
     width: 100%;
-    max-width: 14rem;
+    max-width: 17rem;
     font: inherit;
     font-size: 1.9rem;
     font-weight: 600;
