@@ -53,6 +53,21 @@ describe('candidate events', () => {
     assert.equal(refused(parse(CandidateEventSchema, { ...log, data: over })), 'data: must be at most 2 KB of JSON');
   });
 
+  test('refuse data nested deeper than 8 levels, however deep, without overflowing the stack', () => {
+    const nest = (levels: number) => {
+      let data: Record<string, unknown> = {};
+      for (let i = 1; i < levels; i++) data = { a: data };
+      return data;
+    };
+    assert.equal(parse(CandidateEventSchema, { ...log, data: nest(8) }).ok, true);
+    assert.equal(refused(parse(CandidateEventSchema, { ...log, data: nest(9) })), 'data: must nest at most 8 levels');
+    assert.equal(refused(parse(SessionEventSchema, { ...event, data: nest(100_000) })), 'data: must nest at most 8 levels');
+  });
+
+  test('refuse data JSON cannot hold', () => {
+    assert.equal(refused(parse(CandidateEventSchema, { ...log, data: { big: 1n } })), 'data: must be JSON');
+  });
+
   test('refuse data that is not an object, or has overlong keys', () => {
     for (const data of [null, 'text', 3, true]) assert.match(refused(parse(CandidateEventSchema, { ...log, data })), /^data: /);
     assert.equal(parse(CandidateEventSchema, { ...log, data: { ['k'.repeat(65)]: 1 } }).ok, false);

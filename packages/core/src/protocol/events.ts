@@ -46,10 +46,28 @@ export const MAX_EVENT_DATA_DEPTH = 8;
 /** Free-form JSON an event carries: at most 2 KB, nested at most {@link MAX_EVENT_DATA_DEPTH} levels. */
 const EventDataSchema = v.pipe(
   v.record(v.pipe(v.string(), v.maxLength(64)), v.unknown()),
-  // Depth first: the size check's JSON.stringify recurses.
-  v.check((data) => jsonDepth(data, MAX_EVENT_DATA_DEPTH) <= MAX_EVENT_DATA_DEPTH, `must nest at most ${MAX_EVENT_DATA_DEPTH} levels`),
-  v.check((data) => JSON.stringify(data).length <= 2048, 'must be at most 2 KB of JSON'),
+  // One check, so the size is measured only once the depth is known to be safe for JSON.stringify
+  // (a pipe runs every check, even after one failed).
+  v.rawCheck(({ dataset, addIssue }) => {
+    if (!dataset.typed) return;
+    if (jsonDepth(dataset.value, MAX_EVENT_DATA_DEPTH) > MAX_EVENT_DATA_DEPTH) {
+      addIssue({ message: `must nest at most ${MAX_EVENT_DATA_DEPTH} levels` });
+      return;
+    }
+    const size = jsonLength(dataset.value);
+    if (size === undefined) addIssue({ message: 'must be JSON' });
+    else if (size > 2048) addIssue({ message: 'must be at most 2 KB of JSON' });
+  }),
 );
+
+/** The length of `value` as JSON, or `undefined` for what JSON cannot hold (a BigInt). */
+function jsonLength(value: unknown): number | undefined {
+  try {
+    return JSON.stringify(value).length;
+  } catch {
+    return undefined;
+  }
+}
 
 /** A host log line's name, e.g. `question.opened`. */
 export const LogNameSchema = v.pipe(

@@ -110,6 +110,8 @@ const HOST = /^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{
 /** The origin the candidate's page used, from its `Host` header; a header that is no host is refused with 400. */
 function requestOrigin(request: Request): string {
   const host = request.get('host') ?? '';
-  if (!HOST.test(host)) throw new KitError('bad-message', 'The request has no valid Host header.');
-  return `${request.protocol}://${host}`;
+  const origin = `${request.protocol}://${host}`;
+  // The pattern keeps out paths, users and spaces; the URL parser, ports past 65535 and bad addresses.
+  if (!HOST.test(host) || !URL.canParse(origin)) throw new KitError('bad-message', 'The request has no valid Host header.');
+  return origin;
 }

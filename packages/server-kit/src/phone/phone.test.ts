@@ -236,7 +236,7 @@ describe('phone pairing under attack', () => {
     const server = await TestServer.start(t);
     const token = await server.candidateToken('ada');
     const ada = await server.candidate('ada');
-    for (const host of ['exam.example/evil', 'a b', '[nope', 'exam.example:99999x']) {
+    for (const host of ['exam.example/evil', 'a b', '[nope', 'exam.example:99999x', '127.0.0.1:65536', '[a0]', 'user@exam.example']) {
       const answer = await pairWithHost(server, ada.session.sessionId, token, host);
       assert.equal(answer.status, 400, host);
       assert.deepEqual(Object.keys(JSON.parse(answer.body) as object), ['error']);

@@ -257,6 +257,8 @@ describe('refused connections', () => {
       [Buffer.from(JSON.stringify({ v: 1, type: 'session.hello', token: 'x' })), /not binary/],
       [{ v: 1, type: 'session.hello' }, /token/],
       [{ v: 2, type: 'session.hello', token: 'a.b.c' }, /^Expected session\.hello: v: /],
+      // A reason cut to the protocol's 123 bytes through a 4-byte character must still close cleanly.
+      [{ v: '𐀀'.repeat(1000), type: 'session.hello', token: 'a.b.c' }, /^Expected session\.hello: v: .*\.\.\.$/],
     ];
     for (const [message, reason] of cases) {
       const client = await server.connect();

@@ -287,5 +287,12 @@ function describe(claims: Claims): string {
 
 /** Close reasons are limited to 123 bytes by the WebSocket protocol. */
 function truncate(reason: string): string {
-  return Buffer.byteLength(reason) <= 123 ? reason : `${Buffer.from(reason).subarray(0, 119).toString()}...`;
+  if (Buffer.byteLength(reason) <= 123) return reason;
+  let kept = '';
+  // Whole characters only: a cut through one would decode to U+FFFD and grow past the limit.
+  for (const character of reason) {
+    if (Buffer.byteLength(kept + character) > 120) break;
+    kept += character;
+  }
+  return `${kept}...`;
 }

@@ -5,10 +5,13 @@
  * whose join of candidate `boom` throws out of every handler, as a faulty provider or store would.
  */
 import { once } from 'node:events';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import express from 'express';
-import { createProctorKit, localProvider, type MediaProvider, type ProctorKitOptions } from '../../src/index.js';
+import { FilePhotoStore, createProctorKit, localProvider, type MediaProvider, type ProctorKitOptions } from '../../src/index.js';
 
 const options = JSON.parse(process.env.PROCTOR_KIT_OPTIONS ?? '{}') as Partial<ProctorKitOptions>;
 const local = localProvider();
@@ -25,9 +28,14 @@ const escaping: MediaProvider = {
   },
 };
 
+// Photos a test uploads go to a directory of this process's own, removed when it ends.
+const photoDirectory = mkdtempSync(join(tmpdir(), 'proctorkit-kit-process-'));
+process.on('exit', () => rmSync(photoDirectory, { recursive: true, force: true }));
+process.on('SIGTERM', () => process.exit(0));
 const kit = createProctorKit({
   secret: process.env.PROCTOR_KIT_SECRET!,
   logger: 'warn',
+  photoStore: new FilePhotoStore(photoDirectory),
   ...options,
   ...(process.env.PROCTOR_KIT_FAULT === 'escape' ? { provider: escaping } : {}),
 });
