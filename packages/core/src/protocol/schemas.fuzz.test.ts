@@ -7,7 +7,8 @@ import { describe, test } from 'node:test';
 import fc from 'fast-check';
 import type * as v from 'valibot';
 import * as protocol from './index.js';
-import { MAX_JSON_DEPTH, parse, parseJson, type ClientMessage } from './index.js';
+import { fieldPaths, validClientMessages, type FieldPath } from '../../test-fixtures/client-messages.js';
+import { MAX_JSON_DEPTH, parse, parseJson } from './index.js';
 
 /** Every valibot schema the protocol exports, so a new schema is fuzzed without a change here. */
 const SCHEMAS = Object.entries(protocol as Record<string, unknown>).filter(
@@ -18,41 +19,8 @@ const SESSION_ID = '0b6f7c1e-8a53-4f0e-9d6b-2f1c3e4a5b6c';
 const PEER = 'd2c1b0a9-8f7e-4d6c-9b5a-493827161504';
 const COMMAND_ID = 'cmd-000001';
 
-/** A valid message of every client message type: the type checker asks for one when a type is added. */
-const VALID: { [T in ClientMessage['type']]: Extract<ClientMessage, { type: T }> } = {
-  'session.start': { v: 1, type: 'session.start' },
-  'clock.ping': { v: 1, type: 'clock.ping', id: 7 },
-  'log.append': {
-    v: 1,
-    type: 'log.append',
-    events: [
-      { kind: 'signal', id: 'evt-00000001', code: 'page-hidden', data: {}, at: 1_700_000_000_000 },
-      { kind: 'log', id: 'evt-00000002', name: 'question.opened', data: { question: 3, tags: ['a'] }, at: 1_700_000_000_001 },
-      { kind: 'ack', id: 'evt-00000003', messageId: 'msg-000001', at: 1_700_000_000_002 },
-    ],
-  },
-  'events.fetch': { v: 1, type: 'events.fetch', sessionId: SESSION_ID, afterSeq: 0 },
-  'command.pause': { v: 1, type: 'command.pause', id: COMMAND_ID, target: SESSION_ID },
-  'command.resume': { v: 1, type: 'command.resume', id: COMMAND_ID, target: '*' },
-  'command.extend': { v: 1, type: 'command.extend', id: COMMAND_ID, target: SESSION_ID, minutes: 10 },
-  'command.message': { v: 1, type: 'command.message', id: COMMAND_ID, target: '*', text: 'Five minutes left.' },
-  'command.terminate': { v: 1, type: 'command.terminate', id: COMMAND_ID, target: SESSION_ID, reason: 'Phone in use.' },
-  'command.identity': { v: 1, type: 'command.identity', id: COMMAND_ID, target: SESSION_ID, verdict: 'rejected', reason: 'Blurred.' },
-  'command.room-scan': { v: 1, type: 'command.room-scan', id: COMMAND_ID, target: SESSION_ID },
-  'feed.state': { v: 1, type: 'feed.state', feed: 'webcam', state: 'live' },
-  'feed.subscribe': { v: 1, type: 'feed.subscribe', sessionId: SESSION_ID, feeds: ['webcam', 'screen'], quality: 'thumbnail' },
-  'feed.unsubscribe': { v: 1, type: 'feed.unsubscribe', sessionId: SESSION_ID },
-  'feed.quality': { v: 1, type: 'feed.quality', sessionId: SESSION_ID, quality: 'full' },
-  'rtc.offer': { v: 1, type: 'rtc.offer', peer: PEER, source: 'phone', pcId: 'pc-000001', sdp: 'v=0\r\n', feeds: { '0': 'webcam' } },
-  'rtc.answer': { v: 1, type: 'rtc.answer', peer: SESSION_ID, pcId: 'pc-000001', sdp: 'v=0\r\n' },
-  'rtc.ice': {
-    v: 1,
-    type: 'rtc.ice',
-    peer: PEER,
-    pcId: 'pc-000001',
-    candidate: { candidate: 'candidate:1 1 udp 2122260223 10.0.0.1 54321 typ host', sdpMid: '0', sdpMLineIndex: 0, usernameFragment: null },
-  },
-};
+/** A valid message of every client message type. */
+const VALID = validClientMessages(SESSION_ID, PEER, COMMAND_ID, 1_700_000_000_000);
 
 /** Keys that reach for a prototype or shadow a method, and keys the schemas dispatch on. */
 const hostileKey = fc.oneof(
@@ -116,23 +84,9 @@ const hostile = fc.oneof(anything, hostilePrototype, longString, deeplyNested);
 
 /** Removes the field instead of replacing it. */
 const MISSING = Symbol('missing');
-type Path = (string | number)[];
-
-/** Every path to a field of `value`, e.g. `['events', 1, 'data']`. */
-function fieldPaths(value: unknown): Path[] {
-  const paths: Path[] = [];
-  const stack: [unknown, Path][] = [[value, []]];
-  while (stack.length > 0) {
-    const [item, path] = stack.pop()!;
-    if (path.length > 0) paths.push(path);
-    if (typeof item !== 'object' || item === null) continue;
-    for (const [key, child] of Object.entries(item)) stack.push([child, [...path, Array.isArray(item) ? Number(key) : key]]);
-  }
-  return paths;
-}
 
 /** A copy of `message` with the field at `path` replaced by `value` (or removed). */
-function withField(message: object, path: Path, value: unknown): unknown {
+function withField(message: object, path: FieldPath, value: unknown): unknown {
   const copy = structuredClone(message) as Record<string | number, unknown>;
   let parent = copy;
   for (const key of path.slice(0, -1)) parent = parent[key] as Record<string | number, unknown>;

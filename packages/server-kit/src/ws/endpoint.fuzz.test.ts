@@ -6,7 +6,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
-import { CloseCode, PROTOCOL_VERSION, type ClientMessage } from '@proctorkit/core/protocol';
+import { CloseCode, PROTOCOL_VERSION } from '@proctorkit/core/protocol';
+import { fieldPaths, validClientMessages, type ClientType, type FieldPath, type ValidClientMessages } from '../../../core/test-fixtures/client-messages.js';
 import { KitProcess } from '../../test-fixtures/kit-process/kit-process.js';
 import {
   OTHER_SECRET,
@@ -50,8 +51,6 @@ const SESSION_CLOSE_CODES = new Set([
 
 // ---- What the fuzzing sends --------------------------------------------------------------
 
-type ClientType = ClientMessage['type'];
-type Path = (string | number)[];
 
 /**
  * What to put in a field, as a description so a counterexample prints short: any JSON (with keys
@@ -71,7 +70,7 @@ type Probe =
   | { binary: Uint8Array }
   /** Bytes sent as a text frame: mostly not UTF-8. */
   | { rawText: Uint8Array }
-  | { type: ClientType | 'session.hello'; path: Path; replacement: Replacement };
+  | { type: ClientType | 'session.hello'; path: FieldPath; replacement: Replacement };
 
 const hostileKey = fc.oneof(
   fc.constantFrom('__proto__', 'constructor', 'prototype', 'toString', 'valueOf', 'toJSON', 'v', 'type', 'id', 'kind', 'data'),
@@ -100,57 +99,8 @@ const replacement: fc.Arbitrary<Replacement> = fc.oneof(
 const SOME_ID = '0b6f7c1e-8a53-4f0e-9d6b-2f1c3e4a5b6c';
 
 /** A valid message of every client type, for a session and a supervisor's connection. */
-function validMessages(sessionId: string, supervisorPeer: string): { [T in ClientType]: Extract<ClientMessage, { type: T }> } {
-  const v = PROTOCOL_VERSION;
-  const id = commandId();
-  const at = Date.now();
-  return {
-    'session.start': { v, type: 'session.start' },
-    'clock.ping': { v, type: 'clock.ping', id: 7 },
-    'log.append': {
-      v,
-      type: 'log.append',
-      events: [
-        { kind: 'signal', id: 'evt-00000001', code: 'page-hidden', data: {}, at },
-        { kind: 'log', id: 'evt-00000002', name: 'question.opened', data: { question: 3, tags: ['a'] }, at },
-        { kind: 'ack', id: 'evt-00000003', messageId: 'msg-000001', at },
-      ],
-    },
-    'events.fetch': { v, type: 'events.fetch', sessionId, afterSeq: 0 },
-    'command.pause': { v, type: 'command.pause', id, target: sessionId },
-    'command.resume': { v, type: 'command.resume', id, target: '*' },
-    'command.extend': { v, type: 'command.extend', id, target: sessionId, minutes: 10 },
-    'command.message': { v, type: 'command.message', id, target: '*', text: 'Five minutes left.' },
-    'command.terminate': { v, type: 'command.terminate', id, target: sessionId, reason: 'Phone in use.' },
-    'command.identity': { v, type: 'command.identity', id, target: sessionId, verdict: 'rejected', reason: 'Blurred.' },
-    'command.room-scan': { v, type: 'command.room-scan', id, target: sessionId },
-    'feed.state': { v, type: 'feed.state', feed: 'webcam', state: 'live' },
-    'feed.subscribe': { v, type: 'feed.subscribe', sessionId, feeds: ['webcam', 'phone'], quality: 'thumbnail' },
-    'feed.unsubscribe': { v, type: 'feed.unsubscribe', sessionId },
-    'feed.quality': { v, type: 'feed.quality', sessionId, quality: 'full' },
-    'rtc.offer': { v, type: 'rtc.offer', peer: supervisorPeer, pcId: 'pc-000001', sdp: 'v=0\r\n', feeds: { '0': 'webcam' } },
-    'rtc.answer': { v, type: 'rtc.answer', peer: sessionId, source: 'phone', pcId: 'pc-000001', sdp: 'v=0\r\n' },
-    'rtc.ice': {
-      v,
-      type: 'rtc.ice',
-      peer: supervisorPeer,
-      pcId: 'pc-000001',
-      candidate: { candidate: 'candidate:1 1 udp 2122260223 10.0.0.1 54321 typ host', sdpMid: '0', sdpMLineIndex: 0 },
-    },
-  };
-}
-
-/** Every path to a field of `value`, e.g. `['events', 1, 'data']`. */
-function fieldPaths(value: unknown): Path[] {
-  const paths: Path[] = [];
-  const stack: [unknown, Path][] = [[value, []]];
-  while (stack.length > 0) {
-    const [item, path] = stack.pop()!;
-    if (path.length > 0) paths.push(path);
-    if (typeof item !== 'object' || item === null) continue;
-    for (const [key, child] of Object.entries(item)) stack.push([child, [...path, Array.isArray(item) ? Number(key) : key]]);
-  }
-  return paths;
+function validMessages(sessionId: string, supervisorPeer: string): ValidClientMessages {
+  return validClientMessages(sessionId, supervisorPeer, commandId(), Date.now());
 }
 
 /** A message of `type` (a valid one of `examples`) with one field, at any depth, replaced or removed. */
@@ -164,7 +114,7 @@ function nearValid<T extends string>(examples: Record<T, object>): fc.Arbitrary<
 const PLACEHOLDER = '\u0000replaced\u0000';
 
 /** `message` as JSON text, with the field at `path` replaced as `replacement` says. */
-function withField(message: object, path: Path, replaced: Replacement): string {
+function withField(message: object, path: FieldPath, replaced: Replacement): string {
   if (replaced === 'unchanged') return JSON.stringify(message);
   const copy = structuredClone(message) as Record<string | number, unknown>;
   let parent = copy;
