@@ -16,7 +16,7 @@ import type { AddressInfo } from 'node:net';
 import express from 'express';
 import type { WebSocket as WsSocket } from 'ws';
 import { PROTOCOL_VERSION, ServerMessageSchema, parse, type ServerMessage } from '@proctorkit/core/protocol';
-import { chimeProvider, createProctorKit } from '@proctorkit/server-kit';
+import { chimeProvider, createProctorKit, memoryStore } from '@proctorkit/server-kit';
 import { FakeChime } from '../packages/server-kit/test-fixtures/fake-chime/fake-chime.js';
 import { cli, stopOnSignalOrTimeout } from '../scripts/cli.js';
 import { Failures, ms, sleep, summarize } from './control/stats.js';
@@ -79,7 +79,7 @@ const provider = chimeProvider({
   credentials: { accessKeyId: 'AKIDBENCHCHIME', secretAccessKey: 'not-a-secret' },
   maxRequestsPerSecond: providerTps,
 });
-const kit = createProctorKit({ secret: randomBytes(32).toString('hex'), provider, logger: 'warn' });
+const kit = createProctorKit({ secret: randomBytes(32).toString('hex'), provider, logger: 'warn', store: memoryStore() });
 const app = express();
 app.use('/proctor', kit.router);
 const server = createServer(app);

@@ -14,7 +14,7 @@ import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { createProctorKit } from '@proctorkit/server-kit';
+import { createProctorKit, memoryStore } from '@proctorkit/server-kit';
 import { build } from 'esbuild';
 import {
   EXAM_ID,
@@ -365,7 +365,7 @@ type Tokens = Map<string, string>;
 
 /** Every token the run needs, signed up front by a kit with the servers' secret (never attached). */
 async function issueTokens(secret: string): Promise<Tokens> {
-  const kit = createProctorKit({ secret, logger: 'silent' });
+  const kit = createProctorKit({ secret, logger: 'silent', store: memoryStore() });
   const tokens: Tokens = new Map();
   for (const who of candidates) {
     tokens.set(`candidate:${EXAM_ID}:${who.id}`, await kit.issueToken({ role: 'candidate', examId: EXAM_ID, candidateId: who.id, name: who.name }));

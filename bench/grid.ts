@@ -17,6 +17,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser, CDPSession } from 'puppeteer-core';
 import { createExamSite, demoCandidateId } from '../examples/exam-site/app.js';
+import { temporaryDataDir } from '../examples/exam-site/data-dir.js';
 import { candidateName, closeCandidates, startCandidates, type CandidateHandle } from '../scripts/crowd-lib.js';
 import { launchChromium } from '../test/support/chromium.js';
 import { cli, stopOnSignalOrTimeout } from '../scripts/cli.js';
@@ -61,7 +62,7 @@ checkBundle();
 // --- Set-up ------------------------------------------------------------------------------------
 
 const started = performance.now();
-const exam = createExamSite();
+const exam = createExamSite({ data: temporaryDataDir() });
 const site = await exam.listen(0, '127.0.0.1');
 const browsers: Browser[] = [];
 let crowd: CandidateHandle[] = [];

@@ -4,12 +4,14 @@ import { mkdirSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { Page } from 'puppeteer-core';
 import { createExamSite } from '../examples/exam-site/app.js';
+import { temporaryDataDir } from '../examples/exam-site/data-dir.js';
 import { launchChromium } from '../test/support/chromium.js';
 
 const { values } = parseArgs({ options: { url: { type: 'string' }, out: { type: 'string', default: 'docs/screenshots' } } });
 mkdirSync(values.out!, { recursive: true });
 
-const site = values.url ? undefined : await createExamSite().listen(0, '127.0.0.1');
+// A demo of its own starts from no sessions.
+const site = values.url ? undefined : await createExamSite({ data: temporaryDataDir() }).listen(0, '127.0.0.1');
 const base = values.url ?? site!.url;
 const browser = await launchChromium();
 

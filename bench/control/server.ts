@@ -4,7 +4,10 @@
 // 127.0.0.1:0, sends `{ type: 'ready', port }` over IPC, answers `{ type: 'stats' }` with its
 // memory (after settling GCs when asked), CPU and event-loop delay, and exits on `{ type: 'stop' }`
 // (so `--cpu-prof` is written).
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { getHeapSpaceStatistics } from 'node:v8';
 
@@ -104,10 +107,13 @@ async function collect(): Promise<boolean> {
 /** Express + the server kit, as a host site mounts it. */
 async function startProctorkit(http: Server): Promise<() => Promise<void>> {
   const { default: express } = await import('express');
-  const { createProctorKit } = await import('@proctorkit/server-kit');
+  const { createProctorKit, sqliteStore } = await import('@proctorkit/server-kit');
   const secret = process.env.BENCH_SECRET;
   if (!secret) throw new Error('BENCH_SECRET is not set');
-  const kit = createProctorKit({ secret, logger: 'silent' });
+  // The embedded default, a SQLite file, in a directory of this run's own.
+  const directory = mkdtempSync(join(tmpdir(), 'proctorkit-bench-'));
+  process.on('exit', () => rmSync(directory, { recursive: true, force: true }));
+  const kit = createProctorKit({ secret, logger: 'silent', store: sqliteStore({ path: join(directory, 'proctorkit.db') }) });
   const app = express();
   app.use('/proctor', kit.router);
   http.on('request', app);

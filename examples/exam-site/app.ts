@@ -1,9 +1,9 @@
-import { randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { Server } from 'node:http';
 import express, { type Request, type Response } from 'express';
-import { createProctorKit, type LogLevel, type MediaProvider, type ProctorKit } from '@proctorkit/server-kit';
+import { FilePhotoStore, createProctorKit, sqliteStore, type LogLevel, type MediaProvider, type ProctorKit } from '@proctorkit/server-kit';
+import type { DataDir } from './data-dir.js';
 import { candidatePage } from './pages/candidate.js';
 import { checkPage } from './pages/check.js';
 import { landingPage } from './pages/landing.js';
@@ -15,7 +15,9 @@ import { supervisorPage } from './pages/supervisor.js';
 export const DEMO_EXAM_ID = 'demo-exam';
 
 export interface ExamSiteOptions {
-  /** Token secret. Default: a random one per start (tokens die with the process). */
+  /** Where sessions, logs, photos and the generated secret are kept, so a restart loses nothing. */
+  data: DataDir;
+  /** Token secret. Default: the one generated in the data directory. */
   secret?: string;
   logLevel?: LogLevel;
   /** The media path. Default: the kit's own, `local`. */
@@ -30,11 +32,13 @@ export interface ExamSite {
 }
 
 /** A small exam site embedding Proctorkit: what a host does, in one file. */
-export function createExamSite(options: ExamSiteOptions = {}): ExamSite {
+export function createExamSite(options: ExamSiteOptions): ExamSite {
   const kit = createProctorKit({
-    secret: options.secret ?? randomBytes(32).toString('hex'),
+    secret: options.secret ?? options.data.secret,
     logger: options.logLevel ?? 'warn',
     provider: options.provider,
+    store: sqliteStore({ path: options.data.database }),
+    photoStore: new FilePhotoStore(options.data.photos),
   });
   const app = express();
   app.disable('x-powered-by');

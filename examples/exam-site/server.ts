@@ -1,4 +1,5 @@
 import { createExamSite } from './app.js';
+import { openDataDir, type DataDir } from './data-dir.js';
 import { providerFromEnv } from './provider-from-env.js';
 
 const port = Number(process.env.PORT ?? 3000);
@@ -10,7 +11,16 @@ if (!media.ok) {
   process.exit(2);
 }
 
+let data: DataDir;
+try {
+  data = openDataDir(process.env.PROCTOR_DATA_DIR || 'proctorkit-data');
+} catch (error) {
+  console.error(`exam-site: ${(error as Error).message}`);
+  process.exit(2);
+}
+
 const site = createExamSite({
+  data,
   secret: process.env.PROCTOR_SECRET,
   logLevel: process.env.PROCTOR_LOG_LEVEL as never,
   provider: media.provider,
@@ -23,6 +33,7 @@ console.log(
     `  candidate:  ${url}/candidate?name=Alice`,
     `  supervisor: ${url}/supervisor`,
     `  setup test: ${url}/check   (the phone page, ${url}/phone, opens from the candidate's pairing code)`,
+    `  data:       ${data.directory} (sessions, logs, photos, the secret: delete it to start afresh)`,
   ].join('\n'),
 );
 

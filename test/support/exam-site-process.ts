@@ -1,5 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -10,24 +13,32 @@ export interface ExamSiteProcess {
   /** What it printed on start, e.g. the media provider. */
   output: string;
   stop(): Promise<void>;
+  /** Kills it as a crash would (`SIGKILL`): no shutdown of any kind. */
+  kill(): Promise<void>;
 }
 
 export interface ExamSiteProcessOptions {
-  /** Added to this process's environment, e.g. `{ PROCTOR_PROVIDER: 'chime' }`. */
+  /**
+   * Added to this process's environment, e.g. `{ PROCTOR_PROVIDER: 'chime' }`. Without a
+   * `PROCTOR_DATA_DIR`, the site gets a fresh one of its own, removed when it stops.
+   */
   env?: Record<string, string>;
 }
 
-function spawnExamSite(options: ExamSiteProcessOptions, stderr: 'inherit' | 'pipe'): ChildProcess {
-  return spawn(process.execPath, ['--import', 'tsx', '--conditions=proctorkit-source', 'examples/exam-site/server.ts'], {
+function spawnExamSite(options: ExamSiteProcessOptions, stderr: 'inherit' | 'pipe'): { child: ChildProcess; removeData: () => void } {
+  const own = options.env?.PROCTOR_DATA_DIR ? undefined : mkdtempSync(join(tmpdir(), 'proctorkit-exam-site-'));
+  const child = spawn(process.execPath, ['--import', 'tsx', '--conditions=proctorkit-source', 'examples/exam-site/server.ts'], {
     cwd: root,
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', ...options.env },
+    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', ...(own ? { PROCTOR_DATA_DIR: own } : {}), ...options.env },
     stdio: ['ignore', 'pipe', stderr],
   });
+  return { child, removeData: () => own && rmSync(own, { recursive: true, force: true }) };
 }
 
 /** Starts `examples/exam-site/server.ts` on a free port of 127.0.0.1 and waits until it listens. */
 export async function startExamSiteProcess(options: ExamSiteProcessOptions = {}): Promise<ExamSiteProcess> {
-  const child = spawnExamSite(options, 'inherit');
+  const { child, removeData } = spawnExamSite(options, 'inherit');
+  child.once('exit', removeData);
   let output = '';
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`exam site did not start: ${output}`)), 20_000);
@@ -51,6 +62,11 @@ export async function startExamSiteProcess(options: ExamSiteProcessOptions = {})
       child.kill('SIGTERM');
       await once(child, 'exit');
     },
+    async kill() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill('SIGKILL');
+      await once(child, 'exit');
+    },
   };
 }
 
@@ -62,7 +78,8 @@ export async function examSiteRefusal(
   options: ExamSiteProcessOptions = {},
   timeoutMs = 20_000,
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawnExamSite(options, 'pipe');
+  const { child, removeData } = spawnExamSite(options, 'pipe');
+  child.once('exit', removeData);
   let stdout = '';
   let stderr = '';
   child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));

@@ -8,7 +8,7 @@ import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import express from 'express';
-import { FilePhotoStore, createProctorKit, type ProctorKitOptions } from '../../packages/server-kit/src/index.js';
+import { FilePhotoStore, createProctorKit, memoryStore, type ProctorKitOptions } from '../../packages/server-kit/src/index.js';
 
 export interface WtrKitOptions {
   /** Where the router is mounted, e.g. `/proctor`. */
@@ -31,6 +31,7 @@ export async function wtrKit({ base, tokenPath = `${base}/test-token`, examId, k
     secret: randomBytes(32).toString('hex'),
     logger: 'silent',
     photoStore: new FilePhotoStore(photoDirectory),
+    store: memoryStore(),
     // Every test's phone pairs from 127.0.0.1, far more often than one real address would.
     limits: { pairingAttemptsPerMinute: 10_000 },
     ...options,

@@ -18,10 +18,11 @@ export type { ChimeProvider, ChimeProviderOptions } from './providers/chime/chim
 export { MemoryChimeMeetingStore } from './providers/chime/meeting-store.js';
 export type { ChimeMeetingRecord, ChimeMeetingStore } from './providers/chime/meeting-store.js';
 export type { RateQueueStats } from './providers/chime/rate-queue.js';
-export { MemorySessionStore } from './store/memory-store.js';
-export { MemoryEventStore } from './store/memory-event-store.js';
-export type { EventStore, EventDraft } from './store/event-store.js';
-export type { SessionRecord, SessionStore } from './store/session-store.js';
+export { memoryStore } from './store/memory/memory-store.js';
+export { sqliteStore, DEFAULT_SQLITE_PATH } from './store/sqlite/sqlite-store.js';
+export type { SqliteStoreOptions } from './store/sqlite/sqlite-store.js';
+export type { KitStore, EventDraft, EventToAppend, Committed } from './store/kit-store.js';
+export type { SessionRecord } from './store/session-store.js';
 export { FilePhotoStore } from './store/file-photo-store.js';
 export type { PhotoStore, StoredPhoto } from './store/photo-store.js';
 export type { IdentityPhoto, IdentityPhotoType, IdentityStatus, IdentitySummary } from '@proctorkit/core/protocol';

@@ -28,12 +28,10 @@ import { Access } from './access/access.js';
 import { Revocations } from './access/revocations.js';
 import { durationSeconds } from './duration.js';
 import type { Person } from './limits/person.js';
-import type { EventStore } from './store/event-store.js';
 import { FilePhotoStore } from './store/file-photo-store.js';
+import type { KitStore } from './store/kit-store.js';
 import { photoKey, type PhotoStore } from './store/photo-store.js';
-import { MemoryEventStore } from './store/memory-event-store.js';
-import { MemorySessionStore } from './store/memory-store.js';
-import type { SessionStore } from './store/session-store.js';
+import { sqliteStore } from './store/sqlite/sqlite-store.js';
 import { TokenIssuer, type IssueOptions } from './tokens.js';
 import { ControlEndpoint, type ControlEndpointTimings } from './ws/control-endpoint.js';
 
@@ -43,10 +41,12 @@ export interface ProctorKitOptions {
   secret: string;
   /** The media path. Default: {@link localProvider}, browser WebRTC with no account. */
   provider?: MediaProvider;
-  /** Where sessions are kept. Default: in memory. */
-  store?: SessionStore;
-  /** Where sessions' logs are kept. Default: in memory. */
-  eventStore?: EventStore;
+  /**
+   * Where sessions, their clocks and their logs are kept. Default: {@link sqliteStore} in
+   * `proctorkit-data/proctorkit.db` under the working directory, so a restart loses nothing the kit
+   * acknowledged. {@link memoryStore} keeps nothing past the process (tests). The kit closes it.
+   */
+  store?: KitStore;
   /** Exam length when a candidate token names none. Default: 60. */
   examDurationMinutes?: number;
   /** A logger, or the level of the console logger. Default: `'warn'`. */
@@ -210,9 +210,10 @@ export function createProctorKit(options: ProctorKitOptions): ProctorKit {
   const provider = options.provider ?? localProvider();
   const hub = new SessionHub(provider, logger);
   const photos = options.photoStore ?? new FilePhotoStore();
+  // Last, once every option was found good: nothing is opened for a kit that is refused.
+  const store = options.store ?? sqliteStore();
   const sessions = new Sessions({
-    store: options.store ?? new MemorySessionStore(),
-    events: options.eventStore ?? new MemoryEventStore(),
+    store,
     // Whole milliseconds: the clock schema allows no fractions (0.017 min is 1020.0000000000001 ms).
     defaultDurationMs: Math.round(durationMinutes * 60_000),
     requireIdentityCheck: options.requireIdentityCheck === true,
@@ -221,6 +222,7 @@ export function createProctorKit(options: ProctorKitOptions): ProctorKit {
     onChange: (change) => hub.announce(change),
   });
   hub.bind(sessions);
+  sessions.resumeClocks().catch((error) => logger.error('re-arming the clocks of running exams failed', error));
   const revocations = new Revocations(tokens.maxAgeMs);
   const access = new Access({ tokens, revocations, sessions, graceAfterEndMs });
   const endpoint = new ControlEndpoint(hub, access, logger, {
@@ -317,6 +319,7 @@ export function createProctorKit(options: ProctorKitOptions): ProctorKit {
       hub.closeAll(CloseCode.goingAway, 'Server is shutting down.');
       await endpoint.close();
       await provider.close?.();
+      await store.close();
       releaseGuard();
     },
   };

@@ -6,8 +6,7 @@ import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, mock, test } from 'node:test';
 import { clockEndsAt, type CandidateClaims } from '@proctorkit/core/protocol';
 import { Sessions, type SessionChange } from './sessions.js';
-import { MemoryEventStore } from './store/memory-event-store.js';
-import { MemorySessionStore } from './store/memory-store.js';
+import { memoryStore } from './store/memory/memory-store.js';
 import { candidateClaims } from './test-helpers.js';
 
 const MINUTE = 60_000;
@@ -29,8 +28,7 @@ function setup(defaultDurationMs = HOUR) {
   const changes: SessionChange[] = [];
   const connected = new Set<string>();
   const sessions = new Sessions({
-    store: new MemorySessionStore(),
-    events: new MemoryEventStore(),
+    store: memoryStore(),
     defaultDurationMs,
     isConnected: (id) => connected.has(id),
     onChange: (change) => changes.push(change),

@@ -25,8 +25,8 @@ import {
 import { KitError } from './errors.js';
 import { KeyedQueue } from './keyed-queue.js';
 import type { PageQuota } from './limits/page-quota.js';
-import type { EventDraft, EventStore } from './store/event-store.js';
-import type { SessionRecord, SessionStore } from './store/session-store.js';
+import type { EventDraft, KitStore } from './store/kit-store.js';
+import type { SessionRecord } from './store/session-store.js';
 
 /** Who made a change: a supervisor (by name), the host's backend, the candidate or the kit. */
 export interface Actor {
@@ -49,8 +49,8 @@ const CANDIDATE: Actor = { source: 'candidate' };
 const EVENTS_PER_BATCH = 500;
 
 export interface SessionsOptions {
-  store: SessionStore;
-  events: EventStore;
+  /** Where sessions and their logs are kept. */
+  store: KitStore;
   /** Exam length when the token names none. */
   defaultDurationMs: number;
   /** Whether the clock starts only once a supervisor (or the host) approved the candidate's identity. */
@@ -78,7 +78,7 @@ export class Sessions {
   async open(claims: CandidateClaims): Promise<SessionRecord> {
     const { examId, candidateId } = claims;
     return this.locks.run(`candidate:${examId}:${candidateId}`, async () => {
-      const existing = await this.options.store.findByCandidate(examId, candidateId);
+      const existing = await this.options.store.findSession(examId, candidateId);
       if (existing) return existing;
       const durationMs = claims.durationMinutes ? claims.durationMinutes * 60_000 : this.options.defaultDurationMs;
       const created: SessionRecord = {
@@ -91,27 +91,39 @@ export class Sessions {
         joinedAt: Date.now(),
         clock: newClock(durationMs),
       };
-      await this.options.store.put(created);
-      return created;
+      return this.options.store.createSession(created);
     });
   }
 
   async get(sessionId: string): Promise<SessionRecord | undefined> {
-    return this.options.store.get(sessionId);
+    return this.options.store.getSession(sessionId);
   }
 
   async listByExam(examId: string): Promise<SessionRecord[]> {
-    return this.options.store.listByExam(examId);
+    return this.options.store.listSessions(examId);
   }
 
   async require(sessionId: string): Promise<SessionRecord> {
-    const record = await this.options.store.get(sessionId);
+    const record = await this.options.store.getSession(sessionId);
     if (!record) throw new KitError('not-found', `Session ${sessionId} does not exist.`);
     return record;
   }
 
   async summary(record: SessionRecord): Promise<SessionSummary> {
-    return toSummary(record, await this.options.events.lastSeq(record.sessionId), this.identityRequired);
+    // Whether a page is connected is this process's to say, never what a stored record remembers.
+    const live = { ...record, connected: this.options.isConnected(record.sessionId) };
+    return toSummary(live, await this.options.store.lastSeq(record.sessionId), this.identityRequired);
+  }
+
+  /**
+   * After a start: arms the expiry of every running exam the store holds. Time that passed while no
+   * kit was running counts as exam time, as the server's clock says: an exam whose time ran out
+   * meanwhile ends now, as `expired`.
+   */
+  async resumeClocks(): Promise<number> {
+    const open = await this.options.store.listOpenSessions();
+    for (const record of open) this.scheduleExpiry(record);
+    return open.length;
   }
 
   private get identityRequired(): boolean {
@@ -120,7 +132,7 @@ export class Sessions {
 
   /** Up to 500 events after `afterSeq`, and whether more follow. */
   async events(sessionId: string, afterSeq: number): Promise<{ events: SessionEvent[]; more: boolean }> {
-    const page = await this.options.events.list(sessionId, afterSeq, EVENTS_PER_BATCH + 1);
+    const page = await this.options.store.listEvents(sessionId, afterSeq, EVENTS_PER_BATCH + 1);
     return { events: page.slice(0, EVENTS_PER_BATCH), more: page.length > EVENTS_PER_BATCH };
   }
 
@@ -355,23 +367,21 @@ export class Sessions {
       const now = Date.now();
       const drafts = apply(record, now);
       if (actor.source === 'candidate' && drafts.length > 0 && this.options.pageQuota) {
-        this.options.pageQuota.admit(sessionId, await this.options.events.lastSeq(sessionId), drafts, now);
+        this.options.pageQuota.admit(sessionId, await this.options.store.lastSeq(sessionId), drafts, now);
       }
       record.connected = this.options.isConnected(sessionId);
       const after = JSON.stringify(toSummary(record, 0, this.identityRequired));
       // Some of a record changes unseen (`preparing` of an offline session, identity photos, a waiting start), yet must be stored.
-      if (JSON.stringify(record) !== stored) await this.options.store.put(record);
-      const events: SessionEvent[] = [];
-      for (const { clientEventId, ...draft } of drafts) {
-        const event = await this.options.events.append(
-          sessionId,
-          { ...draft, at: now, source: actor.source, ...(actor.by ? { by: actor.by } : {}) },
-          clientEventId,
-        );
-        if (event) events.push(event);
-      }
+      const { events, lastSeq } = await this.options.store.commit(
+        sessionId,
+        JSON.stringify(record) !== stored ? record : undefined,
+        drafts.map(({ clientEventId, ...draft }) => ({
+          draft: { ...draft, at: now, source: actor.source, ...(actor.by ? { by: actor.by } : {}) },
+          ...(clientEventId === undefined ? {} : { clientEventId }),
+        })),
+      );
       if (record.clock !== clockBefore) this.scheduleExpiry(record);
-      const change = { summary: await this.summary(record), changed: after !== before, events };
+      const change = { summary: toSummary(record, lastSeq, this.identityRequired), changed: after !== before, events };
       if (change.changed || events.length > 0) this.options.onChange(change);
       return change;
     });

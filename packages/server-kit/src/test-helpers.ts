@@ -21,7 +21,7 @@ import {
   type SignalCode,
   type SupervisorClaims,
 } from '@proctorkit/core/protocol';
-import { createProctorKit, type ProctorKit, type ProctorKitOptions } from './index.js';
+import { createProctorKit, memoryStore, type ProctorKit, type ProctorKitOptions } from './index.js';
 
 export const SECRET = 'a-test-secret-that-is-longer-than-32-bytes';
 export const OTHER_SECRET = 'another-test-secret-longer-than-32-bytes!';
@@ -240,6 +240,7 @@ export class TestServer {
     const kit = createProctorKit({
       secret: SECRET,
       logger: 'silent',
+      store: memoryStore(),
       ...options,
       timings: { helloTimeoutMs: 300, heartbeatMs: 60_000, ...options.timings },
     });

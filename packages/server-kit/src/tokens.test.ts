@@ -3,6 +3,7 @@ import { describe, test } from 'node:test';
 import { decodeJwt, decodeProtectedHeader } from 'jose';
 import { KitError } from './errors.js';
 import { createProctorKit } from './kit.js';
+import { memoryStore } from './store/memory/memory-store.js';
 import {
   OTHER_SECRET,
   SECRET,
@@ -67,7 +68,7 @@ describe('issuing and verifying tokens', () => {
   });
 
   test('uses the kit tokenTtl as the default lifetime', async () => {
-    const kit = createProctorKit({ secret: SECRET, logger: 'silent', tokenTtl: 120 });
+    const kit = createProctorKit({ secret: SECRET, logger: 'silent', store: memoryStore(), tokenTtl: 120 });
     try {
       const payload = decodeJwt(await kit.issueToken(candidateClaims('cand-1')));
       assert.ok(Math.abs(payload.exp! - now() - 120) <= 1);
@@ -165,7 +166,7 @@ describe('issueToken', () => {
   });
 
   test('throws the same way through the kit', async () => {
-    const kit = createProctorKit({ secret: SECRET, logger: 'silent' });
+    const kit = createProctorKit({ secret: SECRET, logger: 'silent', store: memoryStore() });
     try {
       await assert.rejects(kit.issueToken({ ...candidateClaims('cand-1'), candidateId: 'a/b' }), {
         name: 'KitError',

@@ -10,7 +10,7 @@ import type { TestContext } from 'node:test';
 import { newClock, noFeeds, type IdentityPhoto } from '@proctorkit/core/protocol';
 import type { ProctorKitOptions } from '../kit.js';
 import { FilePhotoStore } from '../store/file-photo-store.js';
-import { MemorySessionStore } from '../store/memory-store.js';
+import { memoryStore } from '../store/memory/memory-store.js';
 import type { SessionRecord } from '../store/session-store.js';
 import { EXAM, OTHER_EXAM, TestServer } from '../test-helpers.js';
 
@@ -37,8 +37,8 @@ export interface PhotoServer {
 export async function photoServer(t: TestContext, options: Partial<ProctorKitOptions> = {}): Promise<PhotoServer> {
   const directory = await mkdtemp(join(tmpdir(), 'proctorkit-photos-'));
   t.after(() => rm(directory, { recursive: true, force: true }));
-  const store = new MemorySessionStore();
-  for (const r of [record(ADA, 'ada'), record(BOB, 'bob'), record('session-ada-exam-2', 'ada', OTHER_EXAM)]) await store.put(r);
+  const store = memoryStore();
+  for (const r of [record(ADA, 'ada'), record(BOB, 'bob'), record('session-ada-exam-2', 'ada', OTHER_EXAM)]) await store.createSession(r);
   const server = await TestServer.start(t, { store, photoStore: new FilePhotoStore(directory), ...options });
   return { server, directory, ada: await server.candidateToken('ada') };
 }

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test, type TestContext } from 'node:test';
 import { newClock, noFeeds, type SessionEvent } from '@proctorkit/core/protocol';
-import { MemorySessionStore } from '../store/memory-store.js';
+import { memoryStore } from '../store/memory/memory-store.js';
 import type { SessionRecord } from '../store/session-store.js';
 import { EXAM, OTHER_EXAM, OTHER_SECRET, TestServer, assertError, signRaw, supervisorClaims, unsignedToken, type ErrorBody } from '../test-helpers.js';
 import { TokenIssuer } from '../tokens.js';
@@ -15,8 +15,8 @@ const BOB = record('session-bob', 'bob');
 const ADA_ELSEWHERE = record('session-ada-exam-2', 'ada', OTHER_EXAM);
 
 async function start(t: TestContext): Promise<TestServer> {
-  const store = new MemorySessionStore();
-  for (const r of [ADA, BOB, ADA_ELSEWHERE]) await store.put(r);
+  const store = memoryStore();
+  for (const r of [ADA, BOB, ADA_ELSEWHERE]) await store.createSession(r);
   return TestServer.start(t, { store });
 }
 

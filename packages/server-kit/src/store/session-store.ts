@@ -22,15 +22,3 @@ export interface SessionRecord {
   /** The latest phone pairing redeemed: only a phone token of this pairing may publish the `phone` feed. */
   phone?: { pairingId: string; pairedAt: number };
 }
-
-/**
- * Where sessions are kept. The kit ships an in-memory store; a durable or shared store
- * (SQLite, Redis) implements the same interface.
- */
-export interface SessionStore {
-  get(sessionId: string): Promise<SessionRecord | undefined>;
-  findByCandidate(examId: string, candidateId: string): Promise<SessionRecord | undefined>;
-  listByExam(examId: string): Promise<SessionRecord[]>;
-  /** Stores a new session, or replaces the stored one with the same id. */
-  put(record: SessionRecord): Promise<void>;
-}

@@ -11,7 +11,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import express from 'express';
-import { FilePhotoStore, createProctorKit, localProvider, type MediaProvider, type ProctorKitOptions } from '../../src/index.js';
+import { FilePhotoStore, createProctorKit, localProvider, sqliteStore, type MediaProvider, type ProctorKitOptions } from '../../src/index.js';
 
 const options = JSON.parse(process.env.PROCTOR_KIT_OPTIONS ?? '{}') as Partial<ProctorKitOptions>;
 const local = localProvider();
@@ -28,14 +28,15 @@ const escaping: MediaProvider = {
   },
 };
 
-// Photos a test uploads go to a directory of this process's own, removed when it ends.
-const photoDirectory = mkdtempSync(join(tmpdir(), 'proctorkit-kit-process-'));
-process.on('exit', () => rmSync(photoDirectory, { recursive: true, force: true }));
+// The database and photos go to a directory of this process's own, removed when it ends.
+const dataDirectory = mkdtempSync(join(tmpdir(), 'proctorkit-kit-process-'));
+process.on('exit', () => rmSync(dataDirectory, { recursive: true, force: true }));
 process.on('SIGTERM', () => process.exit(0));
 const kit = createProctorKit({
   secret: process.env.PROCTOR_KIT_SECRET!,
   logger: 'warn',
-  photoStore: new FilePhotoStore(photoDirectory),
+  photoStore: new FilePhotoStore(join(dataDirectory, 'photos')),
+  store: sqliteStore({ path: join(dataDirectory, 'proctorkit.db') }),
   ...options,
   ...(process.env.PROCTOR_KIT_FAULT === 'escape' ? { provider: escaping } : {}),
 });

@@ -1,0 +1,47 @@
+import type { SessionEvent } from '@proctorkit/core/protocol';
+import type { SessionRecord } from './session-store.js';
+
+/** An event about to be appended: the store gives it its `seq`. */
+export type EventDraft = Omit<SessionEvent, 'seq'>;
+
+/** An event to append, with the page's own id when it came from one (a resend is recorded once). */
+export interface EventToAppend {
+  draft: EventDraft;
+  clientEventId?: string;
+}
+
+/** What a commit wrote: the events appended now (resends left out), and the session's latest `seq`. */
+export interface Committed {
+  events: SessionEvent[];
+  lastSeq: number;
+}
+
+/**
+ * Everything the kit keeps about sessions, durable where the adapter is: each session's record and
+ * its append-only log, numbered per session from 1 without gaps. One interface for every adapter
+ * (memory, SQLite); the kit's logic never asks which one it holds.
+ */
+export interface KitStore {
+  getSession(sessionId: string): Promise<SessionRecord | undefined>;
+  findSession(examId: string, candidateId: string): Promise<SessionRecord | undefined>;
+  listSessions(examId: string): Promise<SessionRecord[]>;
+  /** Sessions whose exam has not ended, of every exam: the kit re-arms their clocks when it starts. */
+  listOpenSessions(): Promise<SessionRecord[]>;
+  /**
+   * Stores a new session. When the exam already holds one for the candidate (another page created
+   * it first), stores nothing and returns that one.
+   */
+  createSession(record: SessionRecord): Promise<SessionRecord>;
+  /**
+   * One change of a session, all or nothing: its record as it is now (`undefined`: unchanged) and
+   * its events, given the next sequence numbers. An event whose client id the session already
+   * recorded is skipped. When it resolves, what it wrote is as durable as the adapter promises.
+   */
+  commit(sessionId: string, record: SessionRecord | undefined, events: readonly EventToAppend[]): Promise<Committed>;
+  /** Up to `limit` events with `seq > afterSeq`, in order. */
+  listEvents(sessionId: string, afterSeq: number, limit: number): Promise<SessionEvent[]>;
+  /** The latest sequence number, 0 when the log is empty. */
+  lastSeq(sessionId: string): Promise<number>;
+  /** Releases the store's connection or file. */
+  close(): Promise<void>;
+}

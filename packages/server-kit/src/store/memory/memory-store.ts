@@ -1,0 +1,69 @@
+import type { SessionEvent } from '@proctorkit/core/protocol';
+import type { Committed, EventToAppend, KitStore } from '../kit-store.js';
+import type { SessionRecord } from '../session-store.js';
+
+interface Log {
+  events: SessionEvent[];
+  clientEventIds: Set<string>;
+}
+
+/**
+ * Keeps everything in this process's memory, lost when it ends: for tests and throwaway demos.
+ * Stored values are copies, so a caller changing its objects afterwards changes nothing here.
+ */
+export function memoryStore(): KitStore {
+  const sessions = new Map<string, SessionRecord>();
+  const byCandidate = new Map<string, string>();
+  const logs = new Map<string, Log>();
+  const copy = <T>(value: T): T => structuredClone(value);
+  const candidateKey = (examId: string, candidateId: string) => JSON.stringify([examId, candidateId]);
+
+  return {
+    async getSession(sessionId) {
+      const record = sessions.get(sessionId);
+      return record && copy(record);
+    },
+    async findSession(examId, candidateId) {
+      const id = byCandidate.get(candidateKey(examId, candidateId));
+      return id === undefined ? undefined : copy(sessions.get(id));
+    },
+    async listSessions(examId) {
+      return [...sessions.values()].filter((record) => record.examId === examId).map(copy);
+    },
+    async listOpenSessions() {
+      return [...sessions.values()].filter((record) => record.clock.endedAt === null).map(copy);
+    },
+    async createSession(record) {
+      const key = candidateKey(record.examId, record.candidateId);
+      const existing = byCandidate.get(key);
+      if (existing !== undefined) return copy(sessions.get(existing)!);
+      sessions.set(record.sessionId, copy(record));
+      byCandidate.set(key, record.sessionId);
+      return copy(record);
+    },
+    async commit(sessionId, record, events): Promise<Committed> {
+      let log = logs.get(sessionId);
+      if (!log) logs.set(sessionId, (log = { events: [], clientEventIds: new Set() }));
+      if (record) sessions.set(sessionId, copy(record));
+      const appended: SessionEvent[] = [];
+      for (const { draft, clientEventId } of events as EventToAppend[]) {
+        if (clientEventId !== undefined) {
+          if (log.clientEventIds.has(clientEventId)) continue;
+          log.clientEventIds.add(clientEventId);
+        }
+        const event: SessionEvent = { ...copy(draft), seq: log.events.length + 1 };
+        log.events.push(event);
+        appended.push(copy(event));
+      }
+      return { events: appended, lastSeq: log.events.length };
+    },
+    async listEvents(sessionId, afterSeq, limit) {
+      // seq n sits at index n - 1, so the slice needs no search.
+      return (logs.get(sessionId)?.events ?? []).slice(afterSeq, afterSeq + limit).map(copy);
+    },
+    async lastSeq(sessionId) {
+      return logs.get(sessionId)?.events.length ?? 0;
+    },
+    async close() {},
+  };
+}

@@ -1,0 +1,24 @@
+/**
+ * The SQLite store's schema, one step per version (`PRAGMA user_version`). A database is brought
+ * up to date when the store opens it, each step in its own transaction; steps are only ever added.
+ */
+export const MIGRATIONS: readonly string[] = [
+  // 1: sessions and their logs.
+  `CREATE TABLE sessions (
+     session_id   TEXT PRIMARY KEY,
+     exam_id      TEXT NOT NULL,
+     candidate_id TEXT NOT NULL,
+     open         INTEGER NOT NULL,
+     record       TEXT NOT NULL,
+     UNIQUE (exam_id, candidate_id)
+   );
+   CREATE INDEX sessions_open ON sessions (open) WHERE open = 1;
+   CREATE TABLE events (
+     session_id      TEXT NOT NULL,
+     seq             INTEGER NOT NULL,
+     client_event_id TEXT,
+     event           TEXT NOT NULL,
+     PRIMARY KEY (session_id, seq)
+   ) WITHOUT ROWID;
+   CREATE UNIQUE INDEX events_client_id ON events (session_id, client_event_id) WHERE client_event_id IS NOT NULL;`,
+];

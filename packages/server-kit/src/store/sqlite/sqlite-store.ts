@@ -1,0 +1,124 @@
+import { mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, resolve } from 'node:path';
+import type BetterSqlite3 from 'better-sqlite3';
+import type { SessionEvent } from '@proctorkit/core/protocol';
+import { KitError } from '../../errors.js';
+import type { Committed, KitStore } from '../kit-store.js';
+import type { SessionRecord } from '../session-store.js';
+import { MIGRATIONS } from './migrations.js';
+
+/** Where {@link sqliteStore} keeps its database when given no path, relative to the working directory. */
+export const DEFAULT_SQLITE_PATH = 'proctorkit-data/proctorkit.db';
+
+/** Options of {@link sqliteStore}. */
+export interface SqliteStoreOptions {
+  /** The database file, created with its directory (readable by this user only). Default: `proctorkit-data/proctorkit.db`. */
+  path?: string;
+  /**
+   * How far a commit is flushed before the kit acknowledges it. `'normal'`: to the operating system
+   * (WAL): everything acknowledged survives a crash or `kill -9` of the process; a power loss or an
+   * OS crash can lose the last commits. `'full'`: to the disk: survives a power loss too, at the cost
+   * of one flush per commit (the figures of both are in docs/guide/deployment.md). Default: `'normal'`.
+   */
+  synchronous?: 'normal' | 'full';
+}
+
+/**
+ * The embedded durable store: everything in one SQLite file (WAL), for one kit process. Loads the
+ * `better-sqlite3` driver only when called.
+ */
+export function sqliteStore(options: SqliteStoreOptions = {}): KitStore {
+  const path = resolve(options.path ?? DEFAULT_SQLITE_PATH);
+  const synchronous = options.synchronous ?? 'normal';
+  if (synchronous !== 'normal' && synchronous !== 'full') {
+    throw new KitError('bad-message', "sqliteStore: `synchronous` must be 'normal' or 'full'.");
+  }
+  const Database = createRequire(import.meta.url)('better-sqlite3') as typeof BetterSqlite3;
+  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  const db = new Database(path);
+  db.pragma('journal_mode = WAL');
+  db.pragma(`synchronous = ${synchronous.toUpperCase()}`);
+  db.pragma('foreign_keys = ON');
+  // Another connection (a backup) may hold the file for a moment.
+  db.pragma('busy_timeout = 5000');
+  migrate(db);
+
+  const session = db.prepare<[string], { record: string }>('SELECT record FROM sessions WHERE session_id = ?');
+  const byCandidate = db.prepare<[string, string], { record: string }>('SELECT record FROM sessions WHERE exam_id = ? AND candidate_id = ?');
+  const byExam = db.prepare<[string], { record: string }>('SELECT record FROM sessions WHERE exam_id = ? ORDER BY rowid');
+  const openSessions = db.prepare<[], { record: string }>('SELECT record FROM sessions WHERE open = 1');
+  const insertSession = db.prepare('INSERT INTO sessions (session_id, exam_id, candidate_id, open, record) VALUES (?, ?, ?, ?, ?) ON CONFLICT (exam_id, candidate_id) DO NOTHING');
+  const updateSession = db.prepare('UPDATE sessions SET open = ?, record = ? WHERE session_id = ?');
+  const lastSeq = db.prepare<[string], { seq: number }>('SELECT COALESCE(MAX(seq), 0) AS seq FROM events WHERE session_id = ?');
+  const insertEvent = db.prepare(
+    `INSERT INTO events (session_id, seq, client_event_id, event) VALUES (?, ?, ?, ?)
+     ON CONFLICT (session_id, client_event_id) WHERE client_event_id IS NOT NULL DO NOTHING`,
+  );
+  const events = db.prepare<[string, number, number], { event: string }>('SELECT event FROM events WHERE session_id = ? AND seq > ? ORDER BY seq LIMIT ?');
+
+  const read = (row: { record: string } | undefined) => (row ? (JSON.parse(row.record) as SessionRecord) : undefined);
+  const isOpen = (record: SessionRecord) => (record.clock.endedAt === null ? 1 : 0);
+
+  const create = db.transaction((record: SessionRecord): SessionRecord => {
+    const { changes } = insertSession.run(record.sessionId, record.examId, record.candidateId, isOpen(record), JSON.stringify(record));
+    return changes === 1 ? record : read(byCandidate.get(record.examId, record.candidateId))!;
+  });
+
+  const commit = db.transaction((sessionId: string, record: SessionRecord | undefined, toAppend: Parameters<KitStore['commit']>[2]): Committed => {
+    if (record) updateSession.run(isOpen(record), JSON.stringify(record), sessionId);
+    let seq = lastSeq.get(sessionId)!.seq;
+    const appended: SessionEvent[] = [];
+    for (const { draft, clientEventId } of toAppend) {
+      const event: SessionEvent = { ...draft, seq: seq + 1 };
+      const { changes } = insertEvent.run(sessionId, event.seq, clientEventId ?? null, JSON.stringify(event));
+      if (changes === 0) continue;
+      seq = event.seq;
+      appended.push(event);
+    }
+    return { events: appended, lastSeq: seq };
+  });
+
+  return {
+    async getSession(sessionId) {
+      return read(session.get(sessionId));
+    },
+    async findSession(examId, candidateId) {
+      return read(byCandidate.get(examId, candidateId));
+    },
+    async listSessions(examId) {
+      return byExam.all(examId).map((row) => read(row)!);
+    },
+    async listOpenSessions() {
+      return openSessions.all().map((row) => read(row)!);
+    },
+    async createSession(record) {
+      return structuredClone(create(record));
+    },
+    async commit(sessionId, record, toAppend) {
+      return commit(sessionId, record, toAppend);
+    },
+    async listEvents(sessionId, afterSeq, limit) {
+      return events.all(sessionId, afterSeq, limit).map((row) => JSON.parse(row.event) as SessionEvent);
+    },
+    async lastSeq(sessionId) {
+      return lastSeq.get(sessionId)!.seq;
+    },
+    async close() {
+      if (db.open) db.close();
+    },
+  };
+}
+
+function migrate(db: BetterSqlite3.Database): void {
+  const current = db.pragma('user_version', { simple: true }) as number;
+  if (current > MIGRATIONS.length) {
+    throw new KitError('internal', `sqliteStore: the database is of a newer Proctorkit (schema ${current}; this one knows ${MIGRATIONS.length}).`);
+  }
+  for (let version = current; version < MIGRATIONS.length; version++) {
+    db.transaction(() => {
+      db.exec(MIGRATIONS[version]!);
+      db.pragma(`user_version = ${version + 1}`);
+    })();
+  }
+}

@@ -1,0 +1,132 @@
+/**
+ * The tests every {@link KitStore} passes unchanged (memory, SQLite, …), as `abstract-level`'s suite
+ * runs against every store: a behaviour only one adapter has is a bug in the interface.
+ */
+import assert from 'node:assert/strict';
+import { describe, test, type TestContext } from 'node:test';
+import { newClock, noFeeds } from '@proctorkit/core/protocol';
+import type { EventDraft, KitStore } from './kit-store.js';
+import type { SessionRecord } from './session-store.js';
+
+/** Opens a fresh, empty store for one test; `reopen`, for durable adapters, opens the same data again. */
+export type OpenStore = (t: TestContext) => Promise<{ store: KitStore; reopen?: () => Promise<KitStore> }>;
+
+const draft = (type: string, at = 1): EventDraft => ({ type, at, source: 'server', data: {} });
+
+let sessions = 0;
+function record(examId = 'exam-1', candidateId = `cand-${++sessions}`): SessionRecord {
+  return {
+    sessionId: `session-${sessions}-${Math.random().toString(36).slice(2, 10)}`,
+    examId,
+    candidateId,
+    name: `Candidate ${candidateId}`,
+    connected: false,
+    feeds: noFeeds(),
+    joinedAt: 1_700_000_000_000,
+    clock: newClock(3_600_000),
+  };
+}
+
+export function describeStore(name: string, open: OpenStore): void {
+  describe(`${name} (the store conformance suite)`, () => {
+    test('creates a session once per candidate of an exam, and finds it by id, candidate and exam', async (t) => {
+      const { store } = await open(t);
+      const ada = record('exam-1', 'ada');
+      assert.deepEqual(await store.createSession(ada), ada);
+      const second = { ...record('exam-1', 'ada'), name: 'Another page' };
+      assert.deepEqual(await store.createSession(second), ada, 'the first page of a candidate wins');
+      const other = await store.createSession(record('exam-2', 'ada'));
+      assert.deepEqual(await store.getSession(ada.sessionId), ada);
+      assert.deepEqual(await store.findSession('exam-1', 'ada'), ada);
+      assert.equal(await store.findSession('exam-1', 'nobody'), undefined);
+      assert.equal(await store.getSession('nothing'), undefined);
+      assert.deepEqual((await store.listSessions('exam-1')).map((s) => s.sessionId), [ada.sessionId]);
+      assert.deepEqual((await store.listSessions('exam-2')).map((s) => s.sessionId), [other.sessionId]);
+    });
+
+    test('numbers each session from 1 without gaps, apart from other sessions, with the record in the same commit', async (t) => {
+      const { store } = await open(t);
+      const a = await store.createSession(record());
+      const b = await store.createSession(record());
+      assert.equal(await store.lastSeq(a.sessionId), 0);
+      const first = await store.commit(a.sessionId, { ...a, name: 'Renamed' }, [{ draft: draft('session.joined') }, { draft: draft('session.started') }]);
+      assert.deepEqual(first, { events: [{ ...draft('session.joined'), seq: 1 }, { ...draft('session.started'), seq: 2 }], lastSeq: 2 });
+      assert.equal((await store.getSession(a.sessionId))?.name, 'Renamed');
+      assert.deepEqual((await store.commit(b.sessionId, undefined, [{ draft: draft('session.joined') }])).lastSeq, 1);
+      assert.deepEqual(await store.commit(a.sessionId, undefined, []), { events: [], lastSeq: 2 });
+      assert.equal(await store.lastSeq(a.sessionId), 2);
+    });
+
+    test('records a client event id once per session; a resend takes no number', async (t) => {
+      const { store } = await open(t);
+      const a = await store.createSession(record());
+      const b = await store.createSession(record());
+      const signal = { draft: draft('signal.copy'), clientEventId: 'evt-1' };
+      assert.equal((await store.commit(a.sessionId, undefined, [signal])).events[0]?.seq, 1);
+      const again = await store.commit(a.sessionId, undefined, [signal, { draft: draft('signal.paste'), clientEventId: 'evt-2' }]);
+      assert.deepEqual(again.events.map((e) => [e.seq, e.type]), [[2, 'signal.paste']]);
+      assert.equal((await store.commit(b.sessionId, undefined, [signal])).events[0]?.seq, 1, 'another session has ids of its own');
+      await store.commit(a.sessionId, undefined, [{ draft: draft('log.x') }, { draft: draft('log.x') }]);
+      assert.equal(await store.lastSeq(a.sessionId), 4, 'events without a client id are never deduplicated');
+    });
+
+    test('lists at most `limit` events after `afterSeq`, in order', async (t) => {
+      const { store } = await open(t);
+      const a = await store.createSession(record());
+      await store.commit(a.sessionId, undefined, Array.from({ length: 5 }, (_, i) => ({ draft: draft(`log.step-${i}`, i) })));
+      assert.deepEqual((await store.listEvents(a.sessionId, 0, 10)).map((e) => e.seq), [1, 2, 3, 4, 5]);
+      assert.deepEqual((await store.listEvents(a.sessionId, 2, 2)).map((e) => [e.seq, e.type]), [[3, 'log.step-2'], [4, 'log.step-3']]);
+      assert.deepEqual(await store.listEvents(a.sessionId, 5, 10), []);
+      assert.deepEqual(await store.listEvents('nobody', 0, 10), []);
+    });
+
+    test('lists the sessions whose exam has not ended, of every exam', async (t) => {
+      const { store } = await open(t);
+      const running = await store.createSession(record('exam-1'));
+      const ended = await store.createSession(record('exam-2'));
+      await store.commit(ended.sessionId, { ...ended, clock: { ...ended.clock, startedAt: 1, endedAt: 2, endReason: 'terminated' } }, []);
+      assert.deepEqual((await store.listOpenSessions()).map((s) => s.sessionId), [running.sessionId]);
+    });
+
+    test('keeps what it stored when the caller changes its objects afterwards', async (t) => {
+      const { store } = await open(t);
+      const a = record();
+      await store.createSession(a);
+      const event = draft('log.x');
+      await store.commit(a.sessionId, a, [{ draft: event }]);
+      a.name = 'changed';
+      a.feeds.webcam = 'live';
+      event.type = 'log.changed';
+      const stored = await store.getSession(a.sessionId);
+      assert.notEqual(stored?.name, 'changed');
+      assert.equal(stored?.feeds.webcam, 'off');
+      assert.equal((await store.listEvents(a.sessionId, 0, 1))[0]?.type, 'log.x');
+    });
+
+    test('keeps sessions with identity, phone and waiting start as they were', async (t) => {
+      const { store } = await open(t);
+      const a: SessionRecord = {
+        ...record(),
+        preparing: true,
+        startRequested: true,
+        identity: { status: 'rejected', reason: 'Blurred.', photos: [{ photoId: 'photo-1', kind: 'face', contentType: 'image/png', bytes: 10, at: 5 }] },
+        phone: { pairingId: 'pairing-1', pairedAt: 9 },
+      };
+      await store.createSession(a);
+      assert.deepEqual(await store.getSession(a.sessionId), a);
+    });
+
+    test('brings everything back when opened again (durable adapters)', async (t) => {
+      const { store, reopen } = await open(t);
+      if (!reopen) return t.skip('this adapter keeps nothing past its process');
+      const a = await store.createSession(record());
+      await store.commit(a.sessionId, { ...a, name: 'Kept' }, [{ draft: draft('session.joined'), clientEventId: 'evt-1' }]);
+      await store.close();
+      const again = await reopen();
+      assert.equal((await again.getSession(a.sessionId))?.name, 'Kept');
+      assert.deepEqual((await again.listEvents(a.sessionId, 0, 10)).map((e) => e.seq), [1]);
+      assert.deepEqual((await again.commit(a.sessionId, undefined, [{ draft: draft('x.y'), clientEventId: 'evt-1' }])).events, [], 'client ids too');
+      await again.close();
+    });
+  });
+}
