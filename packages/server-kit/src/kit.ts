@@ -223,7 +223,7 @@ export function createProctorKit(options: ProctorKitOptions): ProctorKit {
   });
   hub.bind(sessions);
   sessions.resumeClocks().catch((error) => logger.error('re-arming the clocks of running exams failed', error));
-  const revocations = new Revocations(tokens.maxAgeMs);
+  const revocations = new Revocations(store, tokens.maxAgeMs);
   const access = new Access({ tokens, revocations, sessions, graceAfterEndMs });
   const endpoint = new ControlEndpoint(hub, access, logger, {
     timings: {
@@ -309,7 +309,7 @@ export function createProctorKit(options: ProctorKitOptions): ProctorKit {
     async revoke(person) {
       const parsed = parse(PersonSchema, person);
       if (!parsed.ok) throw new KitError('bad-message', `revoke: ${parsed.message}.`);
-      revocations.revoke(parsed.value);
+      await revocations.revoke(parsed.value);
       const closed = endpoint.closePerson(parsed.value, CloseCode.unauthorized, 'Your access to this exam was revoked.');
       logger.info(`revoked ${JSON.stringify(parsed.value)}: ${closed} connection(s) closed`);
       return closed;

@@ -1,8 +1,12 @@
 import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { decodeJwt } from 'jose';
 import { CloseCode, PROTOCOL_VERSION, type PhonePairing, type PhoneRedeemed } from '@proctorkit/core/protocol';
 import { KitError } from '../errors.js';
+import { sqliteStore } from '../store/sqlite/sqlite-store.js';
 import { EXAM, TestServer, assertError, candidateClaims, delay, supervisorClaims, within } from '../test-helpers.js';
 
 const authTime = (token: string) => decodeJwt(token).auth_time as number;
@@ -100,6 +104,18 @@ describe('kit.revoke', () => {
     await assertError(await server.get(`/sessions/${ada.session.sessionId}`, phoneToken), 401, 'unauthorized');
     bob.client.send({ v: PROTOCOL_VERSION, type: 'clock.ping', id: 1 });
     await within(bob.client.next('clock.pong'), 'another candidate to go on');
+  });
+
+  test('a revocation outlives a restart of the kit', async (t) => {
+    const directory = await mkdtemp(join(tmpdir(), 'proctorkit-revoke-'));
+    t.after(() => rm(directory, { recursive: true, force: true }));
+    const path = join(directory, 'proctorkit.db');
+    const first = await TestServer.start(t, { store: sqliteStore({ path }) });
+    const token = await first.supervisorToken('*');
+    await first.kit.revoke({ examId: EXAM, supervisorId: 'sup-1' });
+    await first.kit.close();
+    const again = await TestServer.start(t, { store: sqliteStore({ path }) });
+    await assertError(await again.get('/sessions', token), 401, 'unauthorized', /revoked/);
   });
 
   test('refuses a person that is not one', async (t) => {

@@ -23,6 +23,7 @@ export class Access {
   /** The token's claims and times, or `KitError('unauthorized')` saying why it is refused. */
   async verify(token: string): Promise<VerifiedToken> {
     const verified = await this.deps.tokens.verify(token);
+    await this.deps.revocations.ready;
     const { claims } = verified;
     if (this.deps.revocations.isRevoked(personOf(claims), verified.authTime)) {
       throw new KitError('unauthorized', 'This access was revoked by the exam site.');

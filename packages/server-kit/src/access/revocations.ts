@@ -1,17 +1,31 @@
 import { personKey, type Person } from '../limits/person.js';
+import type { KitStore } from '../store/kit-store.js';
 
 /**
  * People whose access the host revoked (`kit.revoke`), with when: every token the host issued them
  * up to then, and every renewal of one, is refused. A token issued after it lets them back in.
- * Kept for the longest a token chain can live (`tokenMaxAge`), after which no such token is left.
+ * Kept in the store, so a restart forgets none, and in memory for the check on every request; only
+ * those of the last `keepMs` (`tokenMaxAge`) matter: no token they cover is left after it.
  */
 export class Revocations {
   private readonly revokedAt = new Map<string, number>();
+  /** Settles once the stored revocations are loaded; checks wait for it. */
+  readonly ready: Promise<void>;
 
-  constructor(private readonly keepMs: number) {}
+  constructor(
+    private readonly store: KitStore,
+    private readonly keepMs: number,
+  ) {
+    this.ready = store.listRevocations(Date.now() - keepMs).then((stored) => {
+      for (const { personKey: key, at } of stored) this.revokedAt.set(key, Math.max(at, this.revokedAt.get(key) ?? 0));
+    });
+    // Each check awaits it and fails on its own; nothing else is left to hear of a failure.
+    this.ready.catch(() => {});
+  }
 
-  revoke(person: Person, now = Date.now()): void {
+  async revoke(person: Person, now = Date.now()): Promise<void> {
     this.sweep(now);
+    await this.store.putRevocation(personKey(person), now);
     this.revokedAt.set(personKey(person), now);
   }
 

@@ -42,6 +42,10 @@ export interface KitStore {
   listEvents(sessionId: string, afterSeq: number, limit: number): Promise<SessionEvent[]>;
   /** The latest sequence number, 0 when the log is empty. */
   lastSeq(sessionId: string): Promise<number>;
+  /** Records that the person of `personKey` had their access revoked at `at` (ms); a later revocation replaces it. */
+  putRevocation(personKey: string, at: number): Promise<void>;
+  /** Revocations made at or after `since` (ms), e.g. those a token could still be affected by. */
+  listRevocations(since: number): Promise<{ personKey: string; at: number }[]>;
   /** Releases the store's connection or file. */
   close(): Promise<void>;
 }

@@ -116,16 +116,31 @@ export function describeStore(name: string, open: OpenStore): void {
       assert.deepEqual(await store.getSession(a.sessionId), a);
     });
 
+    test('keeps the latest revocation of each person, and lists those since a time', async (t) => {
+      const { store } = await open(t);
+      await store.putRevocation('["candidate","exam-1","ada"]', 1000);
+      await store.putRevocation('["supervisor","exam-1","sam"]', 2000);
+      await store.putRevocation('["candidate","exam-1","ada"]', 3000);
+      const all = await store.listRevocations(0);
+      assert.deepEqual(all.sort((a, b) => a.at - b.at), [
+        { personKey: '["supervisor","exam-1","sam"]', at: 2000 },
+        { personKey: '["candidate","exam-1","ada"]', at: 3000 },
+      ]);
+      assert.deepEqual(await store.listRevocations(2500), [{ personKey: '["candidate","exam-1","ada"]', at: 3000 }]);
+    });
+
     test('brings everything back when opened again (durable adapters)', async (t) => {
       const { store, reopen } = await open(t);
       if (!reopen) return t.skip('this adapter keeps nothing past its process');
       const a = await store.createSession(record());
       await store.commit(a.sessionId, { ...a, name: 'Kept' }, [{ draft: draft('session.joined'), clientEventId: 'evt-1' }]);
+      await store.putRevocation('["candidate","exam-1","ada"]', 1000);
       await store.close();
       const again = await reopen();
       assert.equal((await again.getSession(a.sessionId))?.name, 'Kept');
       assert.deepEqual((await again.listEvents(a.sessionId, 0, 10)).map((e) => e.seq), [1]);
       assert.deepEqual((await again.commit(a.sessionId, undefined, [{ draft: draft('x.y'), clientEventId: 'evt-1' }])).events, [], 'client ids too');
+      assert.deepEqual(await again.listRevocations(0), [{ personKey: '["candidate","exam-1","ada"]', at: 1000 }]);
       await again.close();
     });
   });

@@ -15,6 +15,7 @@ export function memoryStore(): KitStore {
   const sessions = new Map<string, SessionRecord>();
   const byCandidate = new Map<string, string>();
   const logs = new Map<string, Log>();
+  const revocations = new Map<string, number>();
   const copy = <T>(value: T): T => structuredClone(value);
   const candidateKey = (examId: string, candidateId: string) => JSON.stringify([examId, candidateId]);
 
@@ -63,6 +64,12 @@ export function memoryStore(): KitStore {
     },
     async lastSeq(sessionId) {
       return logs.get(sessionId)?.events.length ?? 0;
+    },
+    async putRevocation(personKey, at) {
+      revocations.set(personKey, at);
+    },
+    async listRevocations(since) {
+      return [...revocations].filter(([, at]) => at >= since).map(([personKey, at]) => ({ personKey, at }));
     },
     async close() {},
   };

@@ -21,4 +21,9 @@ export const MIGRATIONS: readonly string[] = [
      PRIMARY KEY (session_id, seq)
    ) WITHOUT ROWID;
    CREATE UNIQUE INDEX events_client_id ON events (session_id, client_event_id) WHERE client_event_id IS NOT NULL;`,
+  // 2: people whose access the host revoked.
+  `CREATE TABLE revocations (
+     person_key TEXT PRIMARY KEY,
+     revoked_at INTEGER NOT NULL
+   ) WITHOUT ROWID;`,
 ];

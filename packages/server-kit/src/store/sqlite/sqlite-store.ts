@@ -55,6 +55,8 @@ export function sqliteStore(options: SqliteStoreOptions = {}): KitStore {
     `INSERT INTO events (session_id, seq, client_event_id, event) VALUES (?, ?, ?, ?)
      ON CONFLICT (session_id, client_event_id) WHERE client_event_id IS NOT NULL DO NOTHING`,
   );
+  const putRevocation = db.prepare('INSERT INTO revocations (person_key, revoked_at) VALUES (?, ?) ON CONFLICT (person_key) DO UPDATE SET revoked_at = excluded.revoked_at');
+  const revocationsSince = db.prepare<[number], { personKey: string; at: number }>('SELECT person_key AS personKey, revoked_at AS at FROM revocations WHERE revoked_at >= ?');
   const events = db.prepare<[string, number, number], { event: string }>('SELECT event FROM events WHERE session_id = ? AND seq > ? ORDER BY seq LIMIT ?');
 
   const read = (row: { record: string } | undefined) => (row ? (JSON.parse(row.record) as SessionRecord) : undefined);
@@ -103,6 +105,12 @@ export function sqliteStore(options: SqliteStoreOptions = {}): KitStore {
     },
     async lastSeq(sessionId) {
       return lastSeq.get(sessionId)!.seq;
+    },
+    async putRevocation(personKey, at) {
+      putRevocation.run(personKey, at);
+    },
+    async listRevocations(since) {
+      return revocationsSince.all(since);
     },
     async close() {
       if (db.open) db.close();
