@@ -21,6 +21,8 @@ export type { RateQueueStats } from './providers/chime/rate-queue.js';
 export { memoryStore } from './store/memory/memory-store.js';
 export { sqliteStore, DEFAULT_SQLITE_PATH } from './store/sqlite/sqlite-store.js';
 export type { SqliteStoreOptions } from './store/sqlite/sqlite-store.js';
+export { postgresStore } from './store/postgres/postgres-store.js';
+export type { PostgresStoreOptions } from './store/postgres/postgres-store.js';
 export type { KitStore, EventDraft, EventToAppend, Committed } from './store/kit-store.js';
 export type { SessionRecord } from './store/session-store.js';
 export { FilePhotoStore } from './store/file-photo-store.js';

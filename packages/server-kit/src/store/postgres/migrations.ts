@@ -1,0 +1,32 @@
+/**
+ * The PostgreSQL store's schema, one step per version (kept in `proctorkit_schema`). A database is
+ * brought up to date when the store first uses it, under an advisory lock so that instances
+ * starting together migrate once; steps are only ever added.
+ */
+export const MIGRATIONS: readonly string[] = [
+  // 1: sessions and their logs.
+  `CREATE TABLE sessions (
+     session_id   text PRIMARY KEY,
+     exam_id      text NOT NULL,
+     candidate_id text NOT NULL,
+     open         boolean NOT NULL,
+     last_seq     bigint NOT NULL DEFAULT 0,
+     created      bigserial,
+     record       jsonb NOT NULL,
+     UNIQUE (exam_id, candidate_id)
+   );
+   CREATE INDEX sessions_open ON sessions (open) WHERE open;
+   CREATE TABLE events (
+     session_id      text NOT NULL REFERENCES sessions (session_id),
+     seq             bigint NOT NULL,
+     client_event_id text,
+     event           jsonb NOT NULL,
+     PRIMARY KEY (session_id, seq)
+   );
+   CREATE UNIQUE INDEX events_client_id ON events (session_id, client_event_id) WHERE client_event_id IS NOT NULL;`,
+  // 2: people whose access the host revoked.
+  `CREATE TABLE revocations (
+     person_key text PRIMARY KEY,
+     revoked_at bigint NOT NULL
+   );`,
+];

@@ -1,0 +1,159 @@
+import { createRequire } from 'node:module';
+import type * as Pg from 'pg';
+import type { SessionEvent } from '@proctorkit/core/protocol';
+import { KitError } from '../../errors.js';
+import type { Logger } from '../../logger.js';
+import type { Committed, EventToAppend, KitStore } from '../kit-store.js';
+import type { SessionRecord } from '../session-store.js';
+import { MIGRATIONS } from './migrations.js';
+
+/** Options of {@link postgresStore}. */
+export interface PostgresStoreOptions {
+  /** e.g. `postgres://user:password@db.internal:5432/exams`. */
+  connectionString: string;
+  /** The schema the kit's tables live in, created when missing. Default: `'proctorkit'`. */
+  schema?: string;
+  /** Connections in the pool. Default: 10. */
+  maxConnections?: number;
+  /** Where a connection's failure is reported (the pool replaces it). Default: the console. */
+  logger?: Logger;
+}
+
+const SCHEMA = /^[a-z_][a-z0-9_]{0,62}$/;
+/** One advisory lock key for the kit's migrations, whatever the schema. */
+const MIGRATION_LOCK = 0x70726f63;
+
+/**
+ * The shared durable store for several kit instances: PostgreSQL through `pg` (loaded only when
+ * called). Each commit is one transaction holding the session's row, so the next `seq` is taken
+ * there and no two instances can give out the same one.
+ */
+export function postgresStore(options: PostgresStoreOptions): KitStore {
+  if (typeof options.connectionString !== 'string' || !/^postgres(ql)?:\/\//.test(options.connectionString)) {
+    throw new KitError('bad-message', 'postgresStore: `connectionString` must be a postgres:// URL.');
+  }
+  const schema = options.schema ?? 'proctorkit';
+  if (!SCHEMA.test(schema)) throw new KitError('bad-message', 'postgresStore: `schema` must be a lowercase SQL name.');
+  const { Pool } = createRequire(import.meta.url)('pg') as typeof Pg;
+  const pool = new Pool({ connectionString: options.connectionString, max: options.maxConnections ?? 10, options: `-c search_path=${schema}` });
+  // A connection that dies while idle (the server restarted) must not end the process: the pool makes a new one.
+  pool.on('error', (error) => (options.logger ?? console).warn(`postgresStore: a connection failed: ${error.message}`));
+  const ready = migrate(pool, schema);
+  ready.catch(() => {});
+
+  const query = async <R extends Pg.QueryResultRow>(text: string, values: unknown[] = []) => {
+    await ready;
+    return (await pool.query<R>(text, values)).rows;
+  };
+  const records = (rows: { record: SessionRecord }[]) => rows.map((row) => row.record);
+  const findSession = async (examId: string, candidateId: string) =>
+    records(await query('SELECT record FROM sessions WHERE exam_id = $1 AND candidate_id = $2', [examId, candidateId]))[0];
+
+  async function transaction<T>(work: (client: Pg.PoolClient) => Promise<T>): Promise<T> {
+    await ready;
+    const client = await pool.connect();
+    try {
+      await client.query('BEGIN');
+      const result = await work(client);
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => {});
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+
+  return {
+    async getSession(sessionId) {
+      return records(await query('SELECT record FROM sessions WHERE session_id = $1', [sessionId]))[0];
+    },
+    findSession,
+    async listSessions(examId) {
+      return records(await query('SELECT record FROM sessions WHERE exam_id = $1 ORDER BY created', [examId]));
+    },
+    async listOpenSessions() {
+      return records(await query('SELECT record FROM sessions WHERE open'));
+    },
+    async createSession(record) {
+      const inserted = await query<{ record: SessionRecord }>(
+        `INSERT INTO sessions (session_id, exam_id, candidate_id, open, record) VALUES ($1, $2, $3, $4, $5)
+         ON CONFLICT (exam_id, candidate_id) DO NOTHING RETURNING record`,
+        [record.sessionId, record.examId, record.candidateId, record.clock.endedAt === null, record],
+      );
+      return inserted[0]?.record ?? (await findSession(record.examId, record.candidateId))!;
+    },
+    commit(sessionId, record, toAppend: readonly EventToAppend[]): Promise<Committed> {
+      return transaction(async (client) => {
+        const held = await client.query<{ last_seq: string }>('SELECT last_seq FROM sessions WHERE session_id = $1 FOR UPDATE', [sessionId]);
+        if (held.rowCount === 0) throw new KitError('not-found', `Session ${sessionId} does not exist.`);
+        let seq = Number(held.rows[0]!.last_seq);
+        const appended: SessionEvent[] = [];
+        for (const { draft, clientEventId } of toAppend) {
+          const event: SessionEvent = { ...draft, seq: seq + 1 };
+          const { rowCount } = await client.query(
+            `INSERT INTO events (session_id, seq, client_event_id, event) VALUES ($1, $2, $3, $4)
+             ON CONFLICT (session_id, client_event_id) WHERE client_event_id IS NOT NULL DO NOTHING`,
+            [sessionId, event.seq, clientEventId ?? null, event],
+          );
+          if (rowCount === 0) continue;
+          seq = event.seq;
+          appended.push(event);
+        }
+        if (record) {
+          await client.query('UPDATE sessions SET open = $2, record = $3, last_seq = $4 WHERE session_id = $1', [sessionId, record.clock.endedAt === null, record, seq]);
+        } else if (appended.length > 0) {
+          await client.query('UPDATE sessions SET last_seq = $2 WHERE session_id = $1', [sessionId, seq]);
+        }
+        return { events: appended, lastSeq: seq };
+      });
+    },
+    async listEvents(sessionId, afterSeq, limit) {
+      const rows = await query<{ event: SessionEvent }>('SELECT event FROM events WHERE session_id = $1 AND seq > $2 ORDER BY seq LIMIT $3', [sessionId, afterSeq, limit]);
+      return rows.map((row) => row.event);
+    },
+    async lastSeq(sessionId) {
+      const rows = await query<{ last_seq: string }>('SELECT last_seq FROM sessions WHERE session_id = $1', [sessionId]);
+      return rows[0] ? Number(rows[0].last_seq) : 0;
+    },
+    async putRevocation(personKey, at) {
+      await query(
+        'INSERT INTO revocations (person_key, revoked_at) VALUES ($1, $2) ON CONFLICT (person_key) DO UPDATE SET revoked_at = excluded.revoked_at',
+        [personKey, at],
+      );
+    },
+    async listRevocations(since) {
+      const rows = await query<{ person_key: string; revoked_at: string }>('SELECT person_key, revoked_at FROM revocations WHERE revoked_at >= $1', [since]);
+      return rows.map((row) => ({ personKey: row.person_key, at: Number(row.revoked_at) }));
+    },
+    async close() {
+      await ready.catch(() => {});
+      await pool.end();
+    },
+  };
+}
+
+async function migrate(pool: Pg.Pool, schema: string): Promise<void> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
+    await client.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+    await client.query('CREATE TABLE IF NOT EXISTS proctorkit_schema (version integer NOT NULL)');
+    const rows = (await client.query<{ version: number }>('SELECT version FROM proctorkit_schema')).rows;
+    const current = rows[0]?.version ?? 0;
+    if (current > MIGRATIONS.length) {
+      throw new KitError('internal', `postgresStore: the database is of a newer Proctorkit (schema ${current}; this one knows ${MIGRATIONS.length}).`);
+    }
+    for (let version = current; version < MIGRATIONS.length; version++) await client.query(MIGRATIONS[version]!);
+    if (rows.length === 0) await client.query('INSERT INTO proctorkit_schema (version) VALUES ($1)', [MIGRATIONS.length]);
+    else await client.query('UPDATE proctorkit_schema SET version = $1', [MIGRATIONS.length]);
+    await client.query('COMMIT');
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => {});
+    throw error;
+  } finally {
+    client.release();
+  }
+}
