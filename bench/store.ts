@@ -1,20 +1,25 @@
 // `npm run bench:store`: durable appends per second and append latency of each store, with 2,000
 // sessions writing: one event per commit, as a candidate's signal or a supervisor's command is
-// written, the sessions taking turns. Each store runs for `--seconds` (default 5) in a directory of
-// its own; the in-memory store (what a kit kept before stores were durable) is the baseline.
+// written, 50 commits in flight at once. Each store runs for `--seconds` (default 5) on data of its
+// own (a temporary directory; a schema of its own, dropped after, on PROCTOR_TEST_DATABASE_URL's
+// PostgreSQL); the in-memory store (what a kit kept before stores were durable) is the baseline.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { newClock, noFeeds } from '@proctorkit/core/protocol';
-import { memoryStore, sqliteStore, type KitStore, type SessionRecord } from '@proctorkit/server-kit';
+import pg from 'pg';
+import { memoryStore, postgresStore, sqliteStore, type KitStore, type SessionRecord } from '@proctorkit/server-kit';
 import { ms, summarize } from './control/stats.js';
 
 const { values } = parseArgs({ options: { seconds: { type: 'string', default: '5' }, sessions: { type: 'string', default: '2000' } } });
 const seconds = Number(values.seconds);
 const sessionCount = Number(values.sessions);
 if (!(seconds > 0 && seconds <= 60) || !(sessionCount > 0 && sessionCount <= 20_000)) throw new Error('--seconds 1–60, --sessions 1–20000');
+
+const IN_FLIGHT = 50;
+const DATABASE_URL = process.env.PROCTOR_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 interface Result {
   appendsPerSecond: number;
@@ -40,18 +45,20 @@ async function measure(store: KitStore): Promise<Result> {
   }
   const latencies: number[] = [];
   const until = performance.now() + seconds * 1000;
-  let appends = 0;
+  let next = 0;
   const started = performance.now();
-  for (let i = 0; performance.now() < until; i++) {
-    const sessionId = ids[i % ids.length]!;
-    const at = Date.now();
-    const before = performance.now();
-    await store.commit(sessionId, undefined, [
-      { draft: { type: 'signal.page-hidden', at, source: 'candidate', data: { hiddenMs: 1200 } }, clientEventId: `evt-${i}` },
-    ]);
-    latencies.push(performance.now() - before);
-    appends += 1;
-  }
+  const writer = async () => {
+    while (performance.now() < until) {
+      const i = next++;
+      const before = performance.now();
+      await store.commit(ids[i % ids.length]!, undefined, [
+        { draft: { type: 'signal.page-hidden', at: Date.now(), source: 'candidate', data: { hiddenMs: 1200 } }, clientEventId: `evt-${i}` },
+      ]);
+      latencies.push(performance.now() - before);
+    }
+  };
+  await Promise.all(Array.from({ length: IN_FLIGHT }, writer));
+  const appends = latencies.length;
   const elapsed = (performance.now() - started) / 1000;
   await store.close();
   return { appendsPerSecond: appends / elapsed, ...summarize(latencies) };
@@ -63,7 +70,16 @@ try {
   results.push(['memory (nothing survives a restart)', await measure(memoryStore())]);
   results.push(["SQLite, synchronous 'normal' (survives kill -9)", await measure(sqliteStore({ path: join(directory, 'normal.db'), synchronous: 'normal' }))]);
   results.push(["SQLite, synchronous 'full' (survives power loss)", await measure(sqliteStore({ path: join(directory, 'full.db'), synchronous: 'full' }))]);
-  console.log(`bench:store — ${sessionCount} sessions taking turns, one event per commit, ${seconds} s per store`);
+  const schema = `proctorkit_bench_${process.pid}`;
+  try {
+    results.push(['PostgreSQL (shared by instances; its own fsync per commit)', await measure(postgresStore({ connectionString: DATABASE_URL, schema }))]);
+  } finally {
+    const client = new pg.Client({ connectionString: DATABASE_URL });
+    await client.connect();
+    await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+    await client.end();
+  }
+  console.log(`bench:store — ${sessionCount} sessions, one event per commit, ${IN_FLIGHT} commits in flight, ${seconds} s per store`);
   for (const [name, result] of results) {
     console.log(`  ${name}`);
     console.log(`    ${Math.round(result.appendsPerSecond).toLocaleString('en')} appends/s; latency p50 ${ms(result.p50)}, p99 ${ms(result.p99)}, max ${ms(result.max)}`);

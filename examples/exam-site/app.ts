@@ -2,7 +2,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { Server } from 'node:http';
 import express, { type Request, type Response } from 'express';
-import { FilePhotoStore, createProctorKit, sqliteStore, type LogLevel, type MediaProvider, type ProctorKit } from '@proctorkit/server-kit';
+import { FilePhotoStore, createProctorKit, sqliteStore, type KitStore, type LogLevel, type MediaProvider, type ProctorKit } from '@proctorkit/server-kit';
 import type { DataDir } from './data-dir.js';
 import { candidatePage } from './pages/candidate.js';
 import { checkPage } from './pages/check.js';
@@ -22,6 +22,8 @@ export interface ExamSiteOptions {
   logLevel?: LogLevel;
   /** The media path. Default: the kit's own, `local`. */
   provider?: MediaProvider;
+  /** Where sessions are kept. Default: SQLite in the data directory. */
+  store?: KitStore;
 }
 
 export interface ExamSite {
@@ -37,7 +39,7 @@ export function createExamSite(options: ExamSiteOptions): ExamSite {
     secret: options.secret ?? options.data.secret,
     logger: options.logLevel ?? 'warn',
     provider: options.provider,
-    store: sqliteStore({ path: options.data.database }),
+    store: options.store ?? sqliteStore({ path: options.data.database }),
     photoStore: new FilePhotoStore(options.data.photos),
   });
   const app = express();

@@ -1,6 +1,7 @@
-import { createExamSite } from './app.js';
+import { DEMO_EXAM_ID, createExamSite } from './app.js';
 import { openDataDir, type DataDir } from './data-dir.js';
 import { providerFromEnv } from './provider-from-env.js';
+import { storeFromEnv } from './store-from-env.js';
 
 const port = Number(process.env.PORT ?? 3000);
 const host = process.env.HOST ?? '127.0.0.1';
@@ -19,17 +20,32 @@ try {
   process.exit(2);
 }
 
+const storage = storeFromEnv(process.env, data);
+if (!storage.ok) {
+  console.error(`exam-site: ${storage.message}`);
+  process.exit(2);
+}
+
+try {
+  await storage.store.listSessions(DEMO_EXAM_ID);
+} catch (error) {
+  console.error(`exam-site: the store cannot be used: ${(error as Error).message.split('\n')[0]}`);
+  process.exit(2);
+}
+
 const site = createExamSite({
   data,
   secret: process.env.PROCTOR_SECRET,
   logLevel: process.env.PROCTOR_LOG_LEVEL as never,
   provider: media.provider,
+  store: storage.store,
 });
 const { server, url } = await site.listen(port, host);
 console.log(
   [
     `Proctorkit demo exam site on ${url}`,
     `  media:      ${media.summary}`,
+    `  sessions:   ${storage.summary}`,
     `  candidate:  ${url}/candidate?name=Alice`,
     `  supervisor: ${url}/supervisor`,
     `  setup test: ${url}/check   (the phone page, ${url}/phone, opens from the candidate's pairing code)`,

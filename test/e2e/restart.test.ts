@@ -1,13 +1,36 @@
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import pg from 'pg';
 import type { Browser, Page } from 'puppeteer-core';
 import type { SessionEvent } from '@proctorkit/core';
 import { launchChromium } from '../support/chromium.js';
-import { startExamSiteProcess, type ExamSiteProcess } from '../support/exam-site-process.js';
+import { examSiteRefusal, startExamSiteProcess, type ExamSiteProcess } from '../support/exam-site-process.js';
+
+const DATABASE_URL = process.env.PROCTOR_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
+/** What each store needs of the demo's environment, and how to clean up after it. */
+const STORES = [
+  { name: 'SQLite (the default)', env: (): Record<string, string> => ({}), cleanUp: async (_env: Record<string, string>) => {} },
+  {
+    name: 'PostgreSQL',
+    env: (): Record<string, string> => ({
+      PROCTOR_DATABASE_URL: DATABASE_URL,
+      PROCTOR_DATABASE_SCHEMA: `proctorkit_e2e_${randomBytes(6).toString('hex')}`,
+      PROCTOR_SECRET: randomBytes(32).toString('hex'),
+    }),
+    async cleanUp(env: Record<string, string>) {
+      const client = new pg.Client({ connectionString: DATABASE_URL });
+      await client.connect();
+      await client.query(`DROP SCHEMA IF EXISTS ${env.PROCTOR_DATABASE_SCHEMA} CASCADE`);
+      await client.end();
+    },
+  },
+];
 
 /** A port free on 127.0.0.1 now, so the restarted site listens where the pages reconnect. */
 function freePort(): Promise<number> {
@@ -20,10 +43,6 @@ function freePort(): Promise<number> {
   });
 }
 
-let browser: Browser;
-let site: ExamSiteProcess;
-let env: Record<string, string>;
-let dataDirectory: string;
 
 function sessionLog(supervisor: Page, sessionId: string): Promise<SessionEvent[]> {
   return supervisor.evaluate(async (id) => {
@@ -33,10 +52,15 @@ function sessionLog(supervisor: Page, sessionId: string): Promise<SessionEvent[]
   }, sessionId);
 }
 
-describe('the demo killed and started again', { timeout: 120_000 }, () => {
+for (const backend of STORES) describe(`the demo on ${backend.name} killed and started again`, { timeout: 120_000 }, () => {
+  let browser: Browser;
+  let site: ExamSiteProcess;
+  let env: Record<string, string>;
+  let dataDirectory: string;
+
   before(async () => {
     dataDirectory = mkdtempSync(join(tmpdir(), 'proctorkit-restart-'));
-    env = { PORT: String(await freePort()), PROCTOR_DATA_DIR: dataDirectory };
+    env = { PORT: String(await freePort()), PROCTOR_DATA_DIR: dataDirectory, ...backend.env() };
     site = await startExamSiteProcess({ env });
     browser = await launchChromium();
   });
@@ -45,6 +69,7 @@ describe('the demo killed and started again', { timeout: 120_000 }, () => {
     await browser?.close();
     await site?.stop();
     rmSync(dataDirectory, { recursive: true, force: true });
+    await backend.cleanUp(env);
   });
 
   test('brings the session back: same id, its whole log, its clock; the pages reconnect and commands work', async () => {
@@ -103,4 +128,20 @@ describe('the demo killed and started again', { timeout: 120_000 }, () => {
     }, sessionId);
     await candidate.waitForFunction(() => (window as unknown as { paused: unknown[] }).paused.length > 0, { timeout: 10_000 });
   });
+});
+
+describe('the demo on PostgreSQL, misconfigured', () => {
+  for (const [env, message] of [
+    [{ PROCTOR_DATABASE_URL: 'mysql://db/exams' }, /PROCTOR_DATABASE_URL must be a postgres:\/\/ URL/],
+    [{ PROCTOR_DATABASE_URL: DATABASE_URL, PROCTOR_SECRET: '' }, /PROCTOR_SECRET .* is required with PROCTOR_DATABASE_URL/],
+    [{ PROCTOR_DATABASE_URL: 'postgres://postgres@127.0.0.1:1/exams', PROCTOR_SECRET: 'x'.repeat(32) }, /the store cannot be used/],
+  ] as const) {
+    test(`exits 2 with one line: ${message.source.slice(0, 40)}`, async () => {
+      const { code, stdout, stderr } = await examSiteRefusal({ env });
+      assert.equal(code, 2);
+      assert.equal(stdout, '');
+      assert.match(stderr, message);
+      assert.equal(stderr.trim().split('\n').length, 1, `one line: ${stderr}`);
+    });
+  }
 });
