@@ -51,9 +51,9 @@ async function measure(store: KitStore): Promise<Result> {
     while (performance.now() < until) {
       const i = next++;
       const before = performance.now();
-      await store.commit(ids[i % ids.length]!, undefined, [
-        { draft: { type: 'signal.page-hidden', at: Date.now(), source: 'candidate', data: { hiddenMs: 1200 } }, clientEventId: `evt-${i}` },
-      ]);
+      await store.update(ids[i % ids.length]!, () => ({
+        events: [{ draft: { type: 'signal.page-hidden', at: Date.now(), source: 'candidate', data: { hiddenMs: 1200 } }, clientEventId: `evt-${i}` }],
+      }));
       latencies.push(performance.now() - before);
     }
   };

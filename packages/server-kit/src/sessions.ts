@@ -359,29 +359,31 @@ export class Sessions {
     actor: Actor,
     apply: (record: SessionRecord, now: number) => Draft[],
   ): Promise<SessionChange> {
+    // The queue keeps this process's changes of a session in order; the store keeps them alone across processes.
     return this.locks.run(`session:${sessionId}`, async () => {
-      const record = await this.require(sessionId);
-      const before = JSON.stringify(toSummary(record, 0, this.identityRequired));
-      const stored = JSON.stringify(record);
-      const clockBefore = record.clock;
+      let changed = false;
+      let clockChanged = false;
       const now = Date.now();
-      const drafts = apply(record, now);
-      if (actor.source === 'candidate' && drafts.length > 0 && this.options.pageQuota) {
-        this.options.pageQuota.admit(sessionId, await this.options.store.lastSeq(sessionId), drafts, now);
-      }
-      record.connected = this.options.isConnected(sessionId);
-      const after = JSON.stringify(toSummary(record, 0, this.identityRequired));
-      // Some of a record changes unseen (`preparing` of an offline session, identity photos, a waiting start), yet must be stored.
-      const { events, lastSeq } = await this.options.store.commit(
-        sessionId,
-        JSON.stringify(record) !== stored ? record : undefined,
-        drafts.map(({ clientEventId, ...draft }) => ({
-          draft: { ...draft, at: now, source: actor.source, ...(actor.by ? { by: actor.by } : {}) },
-          ...(clientEventId === undefined ? {} : { clientEventId }),
-        })),
-      );
-      if (record.clock !== clockBefore) this.scheduleExpiry(record);
-      const change = { summary: toSummary(record, lastSeq, this.identityRequired), changed: after !== before, events };
+      const { record, events, lastSeq } = await this.options.store.update(sessionId, (record, lastSeq) => {
+        const before = JSON.stringify(toSummary(record, 0, this.identityRequired));
+        const stored = JSON.stringify(record);
+        const clockBefore = JSON.stringify(record.clock);
+        const drafts = apply(record, now);
+        if (actor.source === 'candidate' && drafts.length > 0) this.options.pageQuota?.admit(sessionId, lastSeq, drafts, now);
+        record.connected = this.options.isConnected(sessionId);
+        changed = JSON.stringify(toSummary(record, 0, this.identityRequired)) !== before;
+        clockChanged = JSON.stringify(record.clock) !== clockBefore;
+        return {
+          // Some of a record changes unseen (`preparing` of an offline session, identity photos, a waiting start), yet must be stored.
+          ...(JSON.stringify(record) !== stored ? { record } : {}),
+          events: drafts.map(({ clientEventId, ...draft }) => ({
+            draft: { ...draft, at: now, source: actor.source, ...(actor.by ? { by: actor.by } : {}) },
+            ...(clientEventId === undefined ? {} : { clientEventId }),
+          })),
+        };
+      });
+      if (clockChanged) this.scheduleExpiry(record);
+      const change = { summary: toSummary(record, lastSeq, this.identityRequired), changed, events };
       if (change.changed || events.length > 0) this.options.onChange(change);
       return change;
     });

@@ -10,8 +10,21 @@ export interface EventToAppend {
   clientEventId?: string;
 }
 
-/** What a commit wrote: the events appended now (resends left out), and the session's latest `seq`. */
+/** What a change of a session writes: its record as it is now (`undefined`: unchanged), and events. */
+export interface SessionUpdate {
+  record?: SessionRecord;
+  events: readonly EventToAppend[];
+}
+
+/**
+ * Reads a session's stored record (the change's own copy) and its latest `seq`, and says what to
+ * write. It runs once, alone for its session; throwing in it writes nothing.
+ */
+export type SessionChanger = (record: SessionRecord, lastSeq: number) => SessionUpdate;
+
+/** What an update wrote: the session as stored now, the events appended (resends left out), and its latest `seq`. */
 export interface Committed {
+  record: SessionRecord;
   events: SessionEvent[];
   lastSeq: number;
 }
@@ -33,11 +46,13 @@ export interface KitStore {
    */
   createSession(record: SessionRecord): Promise<SessionRecord>;
   /**
-   * One change of a session, all or nothing: its record as it is now (`undefined`: unchanged) and
-   * its events, given the next sequence numbers. An event whose client id the session already
-   * recorded is skipped. When it resolves, what it wrote is as durable as the adapter promises.
+   * One change of a session, all or nothing, and alone: while `change` reads and decides, no other
+   * update of the session runs, in this process or any other sharing the store. Its events get the
+   * next sequence numbers; one whose client id the session already recorded is skipped. Rejects
+   * with `not-found` for an unknown session. When it resolves, what it wrote is as durable as the
+   * adapter promises.
    */
-  commit(sessionId: string, record: SessionRecord | undefined, events: readonly EventToAppend[]): Promise<Committed>;
+  update(sessionId: string, change: SessionChanger): Promise<Committed>;
   /** Up to `limit` events with `seq > afterSeq`, in order. */
   listEvents(sessionId: string, afterSeq: number, limit: number): Promise<SessionEvent[]>;
   /** The latest sequence number, 0 when the log is empty. */

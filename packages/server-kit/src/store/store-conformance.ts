@@ -5,13 +5,19 @@
 import assert from 'node:assert/strict';
 import { describe, test, type TestContext } from 'node:test';
 import { newClock, noFeeds } from '@proctorkit/core/protocol';
-import type { EventDraft, KitStore } from './kit-store.js';
+import { KitError } from '../errors.js';
+import type { EventDraft, EventToAppend, KitStore } from './kit-store.js';
 import type { SessionRecord } from './session-store.js';
 
 /** Opens a fresh, empty store for one test; `reopen`, for durable adapters, opens the same data again. */
 export type OpenStore = (t: TestContext) => Promise<{ store: KitStore; reopen?: () => Promise<KitStore> }>;
 
 const draft = (type: string, at = 1): EventDraft => ({ type, at, source: 'server', data: {} });
+
+/** An update that writes `record` (when given) and `events`, whatever is stored. */
+function write(store: KitStore, sessionId: string, record: SessionRecord | undefined, events: EventToAppend[]) {
+  return store.update(sessionId, () => ({ ...(record ? { record } : {}), events }));
+}
 
 let sessions = 0;
 function record(examId = 'exam-1', candidateId = `cand-${++sessions}`): SessionRecord {
@@ -49,12 +55,47 @@ export function describeStore(name: string, open: OpenStore): void {
       const a = await store.createSession(record());
       const b = await store.createSession(record());
       assert.equal(await store.lastSeq(a.sessionId), 0);
-      const first = await store.commit(a.sessionId, { ...a, name: 'Renamed' }, [{ draft: draft('session.joined') }, { draft: draft('session.started') }]);
-      assert.deepEqual(first, { events: [{ ...draft('session.joined'), seq: 1 }, { ...draft('session.started'), seq: 2 }], lastSeq: 2 });
+      const first = await write(store, a.sessionId, { ...a, name: 'Renamed' }, [{ draft: draft('session.joined') }, { draft: draft('session.started') }]);
+      assert.deepEqual(first, { record: { ...a, name: 'Renamed' }, events: [{ ...draft('session.joined'), seq: 1 }, { ...draft('session.started'), seq: 2 }], lastSeq: 2 });
       assert.equal((await store.getSession(a.sessionId))?.name, 'Renamed');
-      assert.deepEqual((await store.commit(b.sessionId, undefined, [{ draft: draft('session.joined') }])).lastSeq, 1);
-      assert.deepEqual(await store.commit(a.sessionId, undefined, []), { events: [], lastSeq: 2 });
+      assert.deepEqual((await write(store, b.sessionId, undefined, [{ draft: draft('session.joined') }])).lastSeq, 1);
+      assert.deepEqual(await write(store, a.sessionId, undefined, []), { record: { ...a, name: 'Renamed' }, events: [], lastSeq: 2 });
       assert.equal(await store.lastSeq(a.sessionId), 2);
+    });
+
+    test('an update reads the stored session and its seq; one that throws writes nothing', async (t) => {
+      const { store } = await open(t);
+      const a = await store.createSession(record());
+      await write(store, a.sessionId, undefined, [{ draft: draft('session.joined') }]);
+      const seen: [string, number][] = [];
+      await store.update(a.sessionId, (stored, lastSeq) => {
+        seen.push([stored.name, lastSeq]);
+        stored.name = 'Changed in the update';
+        return { record: stored, events: [{ draft: draft('log.renamed') }] };
+      });
+      assert.deepEqual(seen, [[a.name, 1]]);
+      await assert.rejects(
+        store.update(a.sessionId, (stored) => {
+          stored.name = 'Never stored';
+          throw new KitError('conflict', 'refused');
+        }),
+        /refused/,
+      );
+      assert.equal((await store.getSession(a.sessionId))?.name, 'Changed in the update');
+      assert.equal(await store.lastSeq(a.sessionId), 2);
+      await assert.rejects(write(store, 'no-such-session', undefined, []), (error: unknown) => error instanceof KitError && error.code === 'not-found');
+    });
+
+    test('updates of one session run one at a time: none is lost', async (t) => {
+      const { store } = await open(t);
+      const a = await store.createSession({ ...record(), name: '0' });
+      await Promise.all(
+        Array.from({ length: 30 }, () =>
+          store.update(a.sessionId, (stored) => ({ record: { ...stored, name: String(Number(stored.name) + 1) }, events: [{ draft: draft('log.counted') }] })),
+        ),
+      );
+      assert.equal((await store.getSession(a.sessionId))?.name, '30');
+      assert.equal(await store.lastSeq(a.sessionId), 30);
     });
 
     test('records a client event id once per session; a resend takes no number', async (t) => {
@@ -62,18 +103,18 @@ export function describeStore(name: string, open: OpenStore): void {
       const a = await store.createSession(record());
       const b = await store.createSession(record());
       const signal = { draft: draft('signal.copy'), clientEventId: 'evt-1' };
-      assert.equal((await store.commit(a.sessionId, undefined, [signal])).events[0]?.seq, 1);
-      const again = await store.commit(a.sessionId, undefined, [signal, { draft: draft('signal.paste'), clientEventId: 'evt-2' }]);
+      assert.equal((await write(store, a.sessionId, undefined, [signal])).events[0]?.seq, 1);
+      const again = await write(store, a.sessionId, undefined, [signal, { draft: draft('signal.paste'), clientEventId: 'evt-2' }]);
       assert.deepEqual(again.events.map((e) => [e.seq, e.type]), [[2, 'signal.paste']]);
-      assert.equal((await store.commit(b.sessionId, undefined, [signal])).events[0]?.seq, 1, 'another session has ids of its own');
-      await store.commit(a.sessionId, undefined, [{ draft: draft('log.x') }, { draft: draft('log.x') }]);
+      assert.equal((await write(store, b.sessionId, undefined, [signal])).events[0]?.seq, 1, 'another session has ids of its own');
+      await write(store, a.sessionId, undefined, [{ draft: draft('log.x') }, { draft: draft('log.x') }]);
       assert.equal(await store.lastSeq(a.sessionId), 4, 'events without a client id are never deduplicated');
     });
 
     test('lists at most `limit` events after `afterSeq`, in order', async (t) => {
       const { store } = await open(t);
       const a = await store.createSession(record());
-      await store.commit(a.sessionId, undefined, Array.from({ length: 5 }, (_, i) => ({ draft: draft(`log.step-${i}`, i) })));
+      await write(store, a.sessionId, undefined, Array.from({ length: 5 }, (_, i) => ({ draft: draft(`log.step-${i}`, i) })));
       assert.deepEqual((await store.listEvents(a.sessionId, 0, 10)).map((e) => e.seq), [1, 2, 3, 4, 5]);
       assert.deepEqual((await store.listEvents(a.sessionId, 2, 2)).map((e) => [e.seq, e.type]), [[3, 'log.step-2'], [4, 'log.step-3']]);
       assert.deepEqual(await store.listEvents(a.sessionId, 5, 10), []);
@@ -84,7 +125,7 @@ export function describeStore(name: string, open: OpenStore): void {
       const { store } = await open(t);
       const running = await store.createSession(record('exam-1'));
       const ended = await store.createSession(record('exam-2'));
-      await store.commit(ended.sessionId, { ...ended, clock: { ...ended.clock, startedAt: 1, endedAt: 2, endReason: 'terminated' } }, []);
+      await write(store, ended.sessionId, { ...ended, clock: { ...ended.clock, startedAt: 1, endedAt: 2, endReason: 'terminated' } }, []);
       assert.deepEqual((await store.listOpenSessions()).map((s) => s.sessionId), [running.sessionId]);
     });
 
@@ -93,7 +134,7 @@ export function describeStore(name: string, open: OpenStore): void {
       const a = record();
       await store.createSession(a);
       const event = draft('log.x');
-      await store.commit(a.sessionId, a, [{ draft: event }]);
+      await write(store, a.sessionId, a, [{ draft: event }]);
       a.name = 'changed';
       a.feeds.webcam = 'live';
       event.type = 'log.changed';
@@ -133,13 +174,13 @@ export function describeStore(name: string, open: OpenStore): void {
       const { store, reopen } = await open(t);
       if (!reopen) return t.skip('this adapter keeps nothing past its process');
       const a = await store.createSession(record());
-      await store.commit(a.sessionId, { ...a, name: 'Kept' }, [{ draft: draft('session.joined'), clientEventId: 'evt-1' }]);
+      await write(store, a.sessionId, { ...a, name: 'Kept' }, [{ draft: draft('session.joined'), clientEventId: 'evt-1' }]);
       await store.putRevocation('["candidate","exam-1","ada"]', 1000);
       await store.close();
       const again = await reopen();
       assert.equal((await again.getSession(a.sessionId))?.name, 'Kept');
       assert.deepEqual((await again.listEvents(a.sessionId, 0, 10)).map((e) => e.seq), [1]);
-      assert.deepEqual((await again.commit(a.sessionId, undefined, [{ draft: draft('x.y'), clientEventId: 'evt-1' }])).events, [], 'client ids too');
+      assert.deepEqual((await write(again, a.sessionId, undefined, [{ draft: draft('x.y'), clientEventId: 'evt-1' }])).events, [], 'client ids too');
       assert.deepEqual(await again.listRevocations(0), [{ personKey: '["candidate","exam-1","ada"]', at: 1000 }]);
       await again.close();
     });

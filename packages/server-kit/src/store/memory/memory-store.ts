@@ -1,5 +1,6 @@
 import type { SessionEvent } from '@proctorkit/core/protocol';
-import type { Committed, EventToAppend, KitStore } from '../kit-store.js';
+import { KitError } from '../../errors.js';
+import type { Committed, KitStore } from '../kit-store.js';
 import type { SessionRecord } from '../session-store.js';
 
 interface Log {
@@ -42,12 +43,15 @@ export function memoryStore(): KitStore {
       byCandidate.set(key, record.sessionId);
       return copy(record);
     },
-    async commit(sessionId, record, events): Promise<Committed> {
+    async update(sessionId, change): Promise<Committed> {
+      const stored = sessions.get(sessionId);
+      if (!stored) throw new KitError('not-found', `Session ${sessionId} does not exist.`);
       let log = logs.get(sessionId);
       if (!log) logs.set(sessionId, (log = { events: [], clientEventIds: new Set() }));
+      const { record, events } = change(copy(stored), log.events.length);
       if (record) sessions.set(sessionId, copy(record));
       const appended: SessionEvent[] = [];
-      for (const { draft, clientEventId } of events as EventToAppend[]) {
+      for (const { draft, clientEventId } of events) {
         if (clientEventId !== undefined) {
           if (log.clientEventIds.has(clientEventId)) continue;
           log.clientEventIds.add(clientEventId);
@@ -56,7 +60,7 @@ export function memoryStore(): KitStore {
         log.events.push(event);
         appended.push(copy(event));
       }
-      return { events: appended, lastSeq: log.events.length };
+      return { record: copy(sessions.get(sessionId)!), events: appended, lastSeq: log.events.length };
     },
     async listEvents(sessionId, afterSeq, limit) {
       // seq n sits at index n - 1, so the slice needs no search.

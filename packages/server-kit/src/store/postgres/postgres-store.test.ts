@@ -29,7 +29,7 @@ describeStore('postgresStore', async (t) => {
 });
 
 describe('postgresStore', () => {
-  test('two stores on one database never give out the same seq, whatever their interleaving', async (t) => {
+  test('two stores on one database (two instances) never give out the same seq nor lose an update, whatever their interleaving', async (t) => {
     const schema = await testSchema(t);
     const a = postgresStore({ connectionString: TEST_DATABASE_URL, schema });
     const b = postgresStore({ connectionString: TEST_DATABASE_URL, schema });
@@ -45,10 +45,15 @@ describe('postgresStore', () => {
       clock: newClock(60_000),
     });
     const draft = (i: number) => ({ draft: { type: `log.step-${i}`, at: i, source: 'server' as const, data: {} } });
-    await Promise.all(Array.from({ length: 40 }, (_, i) => (i % 2 ? a : b).commit(session.sessionId, undefined, [draft(i)])));
+    await Promise.all(
+      Array.from({ length: 40 }, (_, i) =>
+        (i % 2 ? a : b).update(session.sessionId, (stored) => ({ record: { ...stored, joinedAt: stored.joinedAt + 1 }, events: [draft(i)] })),
+      ),
+    );
     const events = await a.listEvents(session.sessionId, 0, 100);
     assert.deepEqual(events.map((e) => e.seq), Array.from({ length: 40 }, (_, i) => i + 1));
-    assert.equal(new Set(events.map((e) => e.type)).size, 40, 'every commit is in the log once');
+    assert.equal(new Set(events.map((e) => e.type)).size, 40, 'every update is in the log once');
+    assert.equal((await b.getSession(session.sessionId))?.joinedAt, 41, 'no update overwrote another');
   });
 
   test('refuses settings that are not a postgres URL or a schema name', () => {

@@ -3,7 +3,7 @@ import type * as Pg from 'pg';
 import type { SessionEvent } from '@proctorkit/core/protocol';
 import { KitError } from '../../errors.js';
 import type { Logger } from '../../logger.js';
-import type { Committed, EventToAppend, KitStore } from '../kit-store.js';
+import type { Committed, KitStore, SessionChanger } from '../kit-store.js';
 import type { SessionRecord } from '../session-store.js';
 import { MIGRATIONS } from './migrations.js';
 
@@ -84,11 +84,14 @@ export function postgresStore(options: PostgresStoreOptions): KitStore {
       );
       return inserted[0]?.record ?? (await findSession(record.examId, record.candidateId))!;
     },
-    commit(sessionId, record, toAppend: readonly EventToAppend[]): Promise<Committed> {
+    update(sessionId, change: SessionChanger): Promise<Committed> {
       return transaction(async (client) => {
-        const held = await client.query<{ last_seq: string }>('SELECT last_seq FROM sessions WHERE session_id = $1 FOR UPDATE', [sessionId]);
+        // The row stays locked until the commit: another instance's update of the session waits here.
+        const held = await client.query<{ last_seq: string; record: SessionRecord }>('SELECT last_seq, record FROM sessions WHERE session_id = $1 FOR UPDATE', [sessionId]);
         if (held.rowCount === 0) throw new KitError('not-found', `Session ${sessionId} does not exist.`);
+        const stored = held.rows[0]!.record;
         let seq = Number(held.rows[0]!.last_seq);
+        const { record, events: toAppend } = change(structuredClone(stored), seq);
         const appended: SessionEvent[] = [];
         for (const { draft, clientEventId } of toAppend) {
           const event: SessionEvent = { ...draft, seq: seq + 1 };
@@ -106,7 +109,7 @@ export function postgresStore(options: PostgresStoreOptions): KitStore {
         } else if (appended.length > 0) {
           await client.query('UPDATE sessions SET last_seq = $2 WHERE session_id = $1', [sessionId, seq]);
         }
-        return { events: appended, lastSeq: seq };
+        return { record: record ?? stored, events: appended, lastSeq: seq };
       });
     },
     async listEvents(sessionId, afterSeq, limit) {

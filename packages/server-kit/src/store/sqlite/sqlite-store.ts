@@ -4,7 +4,7 @@ import { dirname, resolve } from 'node:path';
 import type BetterSqlite3 from 'better-sqlite3';
 import type { SessionEvent } from '@proctorkit/core/protocol';
 import { KitError } from '../../errors.js';
-import type { Committed, KitStore } from '../kit-store.js';
+import type { Committed, KitStore, SessionChanger } from '../kit-store.js';
 import type { SessionRecord } from '../session-store.js';
 import { MIGRATIONS } from './migrations.js';
 
@@ -67,9 +67,13 @@ export function sqliteStore(options: SqliteStoreOptions = {}): KitStore {
     return changes === 1 ? record : read(byCandidate.get(record.examId, record.candidateId))!;
   });
 
-  const commit = db.transaction((sessionId: string, record: SessionRecord | undefined, toAppend: Parameters<KitStore['commit']>[2]): Committed => {
-    if (record) updateSession.run(isOpen(record), JSON.stringify(record), sessionId);
+  // better-sqlite3 runs a transaction synchronously: nothing else of this process, and no other writer, runs meanwhile.
+  const update = db.transaction((sessionId: string, change: SessionChanger): Committed => {
+    const stored = read(session.get(sessionId));
+    if (!stored) throw new KitError('not-found', `Session ${sessionId} does not exist.`);
     let seq = lastSeq.get(sessionId)!.seq;
+    const { record, events: toAppend } = change(stored, seq);
+    if (record) updateSession.run(isOpen(record), JSON.stringify(record), sessionId);
     const appended: SessionEvent[] = [];
     for (const { draft, clientEventId } of toAppend) {
       const event: SessionEvent = { ...draft, seq: seq + 1 };
@@ -78,7 +82,7 @@ export function sqliteStore(options: SqliteStoreOptions = {}): KitStore {
       seq = event.seq;
       appended.push(event);
     }
-    return { events: appended, lastSeq: seq };
+    return { record: structuredClone(record ?? stored), events: appended, lastSeq: seq };
   });
 
   return {
@@ -97,8 +101,8 @@ export function sqliteStore(options: SqliteStoreOptions = {}): KitStore {
     async createSession(record) {
       return structuredClone(create(record));
     },
-    async commit(sessionId, record, toAppend) {
-      return commit(sessionId, record, toAppend);
+    async update(sessionId, change) {
+      return update(sessionId, change);
     },
     async listEvents(sessionId, afterSeq, limit) {
       return events.all(sessionId, afterSeq, limit).map((row) => JSON.parse(row.event) as SessionEvent);
