@@ -147,3 +147,10 @@ describe('session events', () => {
     }
   });
 });
+
+describe('parse', () => {
+  test('refuses, never throws, a value whose prototype breaks the description of it (found by the fuzz test)', () => {
+    const hostile = Object.create({ constructor: { name: [Object.create(null)] } }) as object;
+    assert.deepEqual(parse(SessionEventSchema.entries.source, hostile), { ok: false, message: 'is not a value this protocol accepts' });
+  });
+});

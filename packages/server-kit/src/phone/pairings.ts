@@ -1,8 +1,9 @@
-import { randomBytes, randomInt, randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomInt, randomUUID } from 'node:crypto';
 import { PAIRING_CODE_ALPHABET, PAIRING_CODE_LENGTH, PHONE_PAIRING_TTL_MS, type PhoneRedeem } from '@proctorkit/core/protocol';
 import { KitError } from '../errors.js';
+import type { KitStore } from '../store/kit-store.js';
 
-/** A pairing waiting for its phone. */
+/** A pairing waiting for its phone, as the candidate's page shows it. */
 export interface PendingPairing {
   sessionId: string;
   pairingId: string;
@@ -13,74 +14,50 @@ export interface PendingPairing {
   expiresAt: number;
 }
 
+/** The store keeps keys only as hashes: a copy of it redeems nothing. */
+function keyHash(kind: 'link' | 'code', key: string): string {
+  return createHash('sha256').update(`${kind}:${key}`).digest('base64url');
+}
+
 /**
- * Pairings not yet redeemed, in memory: each is a link secret and a short code, both usable once
- * and only for {@link PHONE_PAIRING_TTL_MS}. A new pairing of a session replaces its pending one.
+ * Phone pairings, kept in the kit's store so a restart keeps them and any instance redeems them:
+ * each is a link secret and a short code, both usable once and only for {@link PHONE_PAIRING_TTL_MS}.
+ * A new pairing of a session voids its pending one; a used or voided key says so (409) until it
+ * would have expired.
  */
 export class PhonePairings {
-  private readonly bySecret = new Map<string, PendingPairing>();
-  private readonly byCode = new Map<string, PendingPairing>();
-  private readonly bySession = new Map<string, PendingPairing>();
-  /** Redeemed or replaced secrets and codes, kept until they would have expired, to say "already used". */
-  private readonly spent = new Map<string, number>();
+  constructor(
+    private readonly store: KitStore,
+    private readonly ttlMs = PHONE_PAIRING_TTL_MS,
+  ) {}
 
-  constructor(private readonly ttlMs = PHONE_PAIRING_TTL_MS) {}
-
-  create(sessionId: string, now = Date.now()): PendingPairing {
-    this.sweep(now);
-    const previous = this.bySession.get(sessionId);
-    if (previous) this.forget(previous, now);
-    const pairing: PendingPairing = {
-      sessionId,
-      pairingId: randomUUID(),
-      secret: randomBytes(24).toString('base64url'),
-      code: this.freshCode(),
-      expiresAt: now + this.ttlMs,
-    };
-    this.bySecret.set(pairing.secret, pairing);
-    this.byCode.set(pairing.code, pairing);
-    this.bySession.set(sessionId, pairing);
-    return pairing;
-  }
-
-  /** Takes a pairing by its link secret or its code, once. */
-  redeem(input: PhoneRedeem, now = Date.now()): PendingPairing {
-    this.sweep(now);
-    const key = 'pairing' in input ? input.pairing : input.code;
-    const pairing = 'pairing' in input ? this.bySecret.get(key) : this.byCode.get(key);
-    if (!pairing) {
-      if (this.spent.has(key)) throw new KitError('conflict', 'This pairing was already used. Show a new QR code on the exam page.');
-      throw new KitError('not-found', 'No pairing with this link or code: it may have expired. Show a new QR code on the exam page.');
-    }
-    this.forget(pairing, now);
-    return pairing;
-  }
-
-  private forget(pairing: PendingPairing, now: number): void {
-    this.bySecret.delete(pairing.secret);
-    this.byCode.delete(pairing.code);
-    if (this.bySession.get(pairing.sessionId) === pairing) this.bySession.delete(pairing.sessionId);
-    const until = Math.max(pairing.expiresAt, now + this.ttlMs);
-    this.spent.set(pairing.secret, until);
-    this.spent.set(pairing.code, until);
-  }
-
-  /** Drops expired pairings (they answer "expired", not "used") and spent keys past their time. */
-  private sweep(now: number): void {
-    for (const pairing of [...this.bySession.values()]) {
-      if (pairing.expiresAt > now) continue;
-      this.bySecret.delete(pairing.secret);
-      this.byCode.delete(pairing.code);
-      this.bySession.delete(pairing.sessionId);
-    }
-    for (const [key, until] of this.spent) if (until <= now) this.spent.delete(key);
-  }
-
-  private freshCode(): string {
+  async create(sessionId: string, now = Date.now()): Promise<PendingPairing> {
     for (;;) {
-      let code = '';
-      for (let i = 0; i < PAIRING_CODE_LENGTH; i++) code += PAIRING_CODE_ALPHABET[randomInt(PAIRING_CODE_ALPHABET.length)];
-      if (!this.byCode.has(code) && !this.spent.has(code)) return code;
+      const pending: PendingPairing = {
+        sessionId,
+        pairingId: randomUUID(),
+        secret: randomBytes(24).toString('base64url'),
+        code: freshCode(),
+        expiresAt: now + this.ttlMs,
+      };
+      const stored = { pairingId: pending.pairingId, sessionId, linkHash: keyHash('link', pending.secret), codeHash: keyHash('code', pending.code), expiresAt: pending.expiresAt };
+      // A code drawn twice in the same minutes (one in ~10¹¹) is drawn again.
+      if (await this.store.putPairing(stored, now, now + this.ttlMs)) return pending;
     }
   }
+
+  /** Takes a pairing by its link secret or its code, once; resolves with its session and id. */
+  async redeem(input: PhoneRedeem, now = Date.now()): Promise<{ sessionId: string; pairingId: string }> {
+    const hash = 'pairing' in input ? keyHash('link', input.pairing) : keyHash('code', input.code);
+    const taken = await this.store.takePairing(hash, now, now + this.ttlMs);
+    if (taken === 'used') throw new KitError('conflict', 'This pairing was already used. Show a new QR code on the exam page.');
+    if (!taken) throw new KitError('not-found', 'No pairing with this link or code: it may have expired. Show a new QR code on the exam page.');
+    return { sessionId: taken.sessionId, pairingId: taken.pairingId };
+  }
+}
+
+function freshCode(): string {
+  let code = '';
+  for (let i = 0; i < PAIRING_CODE_LENGTH; i++) code += PAIRING_CODE_ALPHABET[randomInt(PAIRING_CODE_ALPHABET.length)];
+  return code;
 }

@@ -55,7 +55,7 @@ export function mountPhoneRoutes(router: Router, deps: PhoneRouteDeps): void {
       const record = await readable(request, claims);
       if (claims.role !== 'candidate') throw new KitError('forbidden', "Only the candidate's page may pair a phone.");
       if (record.clock.endedAt !== null) throw new KitError('conflict', 'This exam has ended.');
-      const pending = pairings.create(record.sessionId);
+      const pending = await pairings.create(record.sessionId);
       const url = new URL(absolutePage ?? new URL(deps.phonePageUrl, requestOrigin(request)));
       url.searchParams.set('pairing', pending.secret);
       const pairing: PhonePairing = {
@@ -80,7 +80,7 @@ export function mountPhoneRoutes(router: Router, deps: PhoneRouteDeps): void {
       if (busy > 0) throw throttled(busy);
       let pending;
       try {
-        pending = pairings.redeem(input.value);
+        pending = await pairings.redeem(input.value);
       } catch (error) {
         if (byCode) wrongCodes.take('');
         throw error;

@@ -1,8 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, test, type TestContext } from 'node:test';
 import { CloseCode, PROTOCOL_VERSION, type PhonePairing, type PhoneRedeemed } from '@proctorkit/core/protocol';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { request as httpRequest } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { TestServer, assertError, commands } from '../test-helpers.js';
+import { memoryStore } from '../store/memory/memory-store.js';
+import { sqliteStore } from '../store/sqlite/sqlite-store.js';
 import { PhonePairings } from './pairings.js';
 
 async function pair(server: TestServer, sessionId: string, token: string): Promise<PhonePairing> {
@@ -254,13 +259,25 @@ describe('phone pairing under attack', () => {
 });
 
 describe('PhonePairings', () => {
-  test('expired pairings say so; a new pairing of the session voids the previous one', () => {
-    const pairings = new PhonePairings(1000);
-    const first = pairings.create('s1', 0);
-    const second = pairings.create('s1', 10);
-    assert.throws(() => pairings.redeem({ pairing: first.secret }, 20), /already used/);
-    assert.throws(() => pairings.redeem({ code: second.code }, 2000), /expired/);
-    const third = pairings.create('s1', 3000);
-    assert.equal(pairings.redeem({ code: third.code }, 3500).pairingId, third.pairingId);
+  test('expired pairings say so; a new pairing of the session voids the previous one', async () => {
+    const pairings = new PhonePairings(memoryStore(), 1000);
+    const first = await pairings.create('s1', 0);
+    const second = await pairings.create('s1', 10);
+    await assert.rejects(pairings.redeem({ pairing: first.secret }, 20), /already used/);
+    await assert.rejects(pairings.redeem({ code: second.code }, 2000), /expired/);
+    const third = await pairings.create('s1', 3000);
+    assert.equal((await pairings.redeem({ code: third.code }, 3500)).pairingId, third.pairingId);
+  });
+
+  test('a pairing made before a restart redeems after it', async (t) => {
+    const directory = await mkdtemp(join(tmpdir(), 'proctorkit-pairing-'));
+    t.after(() => rm(directory, { recursive: true, force: true }));
+    const path = join(directory, 'proctorkit.db');
+    const before = sqliteStore({ path });
+    const pending = await new PhonePairings(before).create('s1');
+    await before.close();
+    const after = sqliteStore({ path });
+    t.after(() => after.close());
+    assert.equal((await new PhonePairings(after).redeem({ code: pending.code })).pairingId, pending.pairingId);
   });
 });

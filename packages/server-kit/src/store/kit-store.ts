@@ -22,6 +22,19 @@ export interface SessionUpdate {
  */
 export type SessionChanger = (record: SessionRecord, lastSeq: number) => SessionUpdate;
 
+/**
+ * A phone pairing waiting for its phone, as a store keeps it: the link's secret and the short code
+ * only as hashes (SHA-256), so a copy of the database redeems nothing.
+ */
+export interface StoredPairing {
+  pairingId: string;
+  sessionId: string;
+  linkHash: string;
+  codeHash: string;
+  /** Server time (ms) after which neither redeems. */
+  expiresAt: number;
+}
+
 /** What an update wrote: the session as stored now, the events appended (resends left out), and its latest `seq`. */
 export interface Committed {
   record: SessionRecord;
@@ -57,6 +70,18 @@ export interface KitStore {
   listEvents(sessionId: string, afterSeq: number, limit: number): Promise<SessionEvent[]>;
   /** The latest sequence number, 0 when the log is empty. */
   lastSeq(sessionId: string): Promise<number>;
+  /**
+   * Stores a session's new pairing and voids its pending one (whose link and code then answer
+   * "used" until `usedUntil`); drops what expired before `now`. Resolves `false`, storing nothing,
+   * when the code's hash is taken by another pairing: the caller draws another code.
+   */
+  putPairing(pairing: StoredPairing, now: number, usedUntil: number): Promise<boolean>;
+  /**
+   * Redeems a pending pairing by its link's or its code's hash, once, across every process sharing
+   * the store; both of its keys answer "used" until `usedUntil`. `'used'` for a key redeemed or
+   * voided before; `undefined` for one unknown or expired.
+   */
+  takePairing(keyHash: string, now: number, usedUntil: number): Promise<StoredPairing | 'used' | undefined>;
   /** Records that the person of `personKey` had their access revoked at `at` (ms); a later revocation replaces it. */
   putRevocation(personKey: string, at: number): Promise<void>;
   /** Revocations made at or after `since` (ms), e.g. those a token could still be affected by. */

@@ -6,13 +6,19 @@ import assert from 'node:assert/strict';
 import { describe, test, type TestContext } from 'node:test';
 import { newClock, noFeeds } from '@proctorkit/core/protocol';
 import { KitError } from '../errors.js';
-import type { EventDraft, EventToAppend, KitStore } from './kit-store.js';
+import type { EventDraft, EventToAppend, KitStore, StoredPairing } from './kit-store.js';
 import type { SessionRecord } from './session-store.js';
 
 /** Opens a fresh, empty store for one test; `reopen`, for durable adapters, opens the same data again. */
 export type OpenStore = (t: TestContext) => Promise<{ store: KitStore; reopen?: () => Promise<KitStore> }>;
 
 const draft = (type: string, at = 1): EventDraft => ({ type, at, source: 'server', data: {} });
+
+let pairings = 0;
+function pairing(sessionId: string, n: number): StoredPairing {
+  const id = `${++pairings}-${n}-${Math.random().toString(36).slice(2, 8)}`;
+  return { pairingId: `pairing-${id}`, sessionId, linkHash: `link-${id}`, codeHash: `code-${id}`, expiresAt: 300 };
+}
 
 /** An update that writes `record` (when given) and `events`, whatever is stored. */
 function write(store: KitStore, sessionId: string, record: SessionRecord | undefined, events: EventToAppend[]) {
@@ -155,6 +161,31 @@ export function describeStore(name: string, open: OpenStore): void {
       };
       await store.createSession(a);
       assert.deepEqual(await store.getSession(a.sessionId), a);
+    });
+
+    test('a pairing redeems once, by its link or its code; both then answer used', async (t) => {
+      const { store } = await open(t);
+      const first = pairing('s1', 1);
+      assert.equal(await store.putPairing(first, 0, 0), true);
+      const [byLink, byCode] = await Promise.all([store.takePairing(first.linkHash, 10, 500), store.takePairing(first.codeHash, 10, 500)]);
+      assert.deepEqual([byLink, byCode].filter((taken) => taken !== 'used'), [first], 'exactly one of two redeems at once wins');
+      assert.equal(await store.takePairing(first.linkHash, 20, 500), 'used');
+      assert.equal(await store.takePairing('unknown-hash', 20, 500), undefined);
+      assert.equal(await store.takePairing(first.codeHash, 600, 900), undefined, 'forgotten once used long enough');
+    });
+
+    test("a session's new pairing voids its pending one; an expired one redeems nothing; a taken code is refused", async (t) => {
+      const { store } = await open(t);
+      const first = pairing('s1', 1);
+      const second = pairing('s1', 2);
+      const other = pairing('s2', 3);
+      await store.putPairing(first, 0, 0);
+      await store.putPairing(other, 0, 0);
+      assert.equal(await store.putPairing(second, 10, 400), true);
+      assert.equal(await store.takePairing(first.codeHash, 20, 400), 'used');
+      assert.deepEqual(await store.takePairing(other.codeHash, 20, 400), other, "another session's pairing stays");
+      assert.equal(await store.takePairing(second.linkHash, second.expiresAt, 999), undefined, 'expired');
+      assert.equal(await store.putPairing({ ...pairing('s3', 4), codeHash: other.codeHash }, 30, 400), false);
     });
 
     test('keeps the latest revocation of each person, and lists those since a time', async (t) => {

@@ -1,6 +1,6 @@
 import type { SessionEvent } from '@proctorkit/core/protocol';
 import { KitError } from '../../errors.js';
-import type { Committed, KitStore } from '../kit-store.js';
+import type { Committed, KitStore, StoredPairing } from '../kit-store.js';
 import type { SessionRecord } from '../session-store.js';
 
 interface Log {
@@ -17,6 +17,8 @@ export function memoryStore(): KitStore {
   const byCandidate = new Map<string, string>();
   const logs = new Map<string, Log>();
   const revocations = new Map<string, number>();
+  /** By key hash; a pairing's two keys share one entry, so redeeming one uses both. */
+  const pairings = new Map<string, { pairing: StoredPairing; usedUntil?: number }>();
   const copy = <T>(value: T): T => structuredClone(value);
   const candidateKey = (examId: string, candidateId: string) => JSON.stringify([examId, candidateId]);
 
@@ -68,6 +70,24 @@ export function memoryStore(): KitStore {
     },
     async lastSeq(sessionId) {
       return logs.get(sessionId)?.events.length ?? 0;
+    },
+    async putPairing(pairing, now, usedUntil) {
+      for (const [key, entry] of pairings) if ((entry.usedUntil ?? entry.pairing.expiresAt) <= now) pairings.delete(key);
+      if (pairings.has(pairing.linkHash) || pairings.has(pairing.codeHash)) return false;
+      for (const entry of pairings.values()) {
+        if (entry.pairing.sessionId === pairing.sessionId && entry.usedUntil === undefined) entry.usedUntil = usedUntil;
+      }
+      const entry = { pairing: copy(pairing) };
+      pairings.set(pairing.linkHash, entry).set(pairing.codeHash, entry);
+      return true;
+    },
+    async takePairing(keyHash, now, usedUntil) {
+      const entry = pairings.get(keyHash);
+      if (!entry) return undefined;
+      if (entry.usedUntil !== undefined) return entry.usedUntil > now ? 'used' : undefined;
+      if (entry.pairing.expiresAt <= now) return undefined;
+      entry.usedUntil = usedUntil;
+      return copy(entry.pairing);
     },
     async putRevocation(personKey, at) {
       revocations.set(personKey, at);

@@ -29,4 +29,16 @@ export const MIGRATIONS: readonly string[] = [
      person_key text PRIMARY KEY,
      revoked_at bigint NOT NULL
    );`,
+  // 3: phone pairings waiting for their phone: a row per key (the link's and the code's hash).
+  `CREATE TABLE pairings (
+     key_hash   text PRIMARY KEY,
+     pairing_id text NOT NULL,
+     session_id text NOT NULL,
+     link_hash  text NOT NULL,
+     code_hash  text NOT NULL,
+     expires_at bigint NOT NULL,
+     used_until bigint
+   );
+   CREATE INDEX pairings_session ON pairings (session_id);
+   CREATE INDEX pairings_pairing ON pairings (pairing_id);`,
 ];

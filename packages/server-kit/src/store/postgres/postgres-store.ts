@@ -3,7 +3,7 @@ import type * as Pg from 'pg';
 import type { SessionEvent } from '@proctorkit/core/protocol';
 import { KitError } from '../../errors.js';
 import type { Logger } from '../../logger.js';
-import type { Committed, KitStore, SessionChanger } from '../kit-store.js';
+import type { Committed, KitStore, SessionChanger, StoredPairing } from '../kit-store.js';
 import type { SessionRecord } from '../session-store.js';
 import { MIGRATIONS } from './migrations.js';
 
@@ -119,6 +119,39 @@ export function postgresStore(options: PostgresStoreOptions): KitStore {
     async lastSeq(sessionId) {
       const rows = await query<{ last_seq: string }>('SELECT last_seq FROM sessions WHERE session_id = $1', [sessionId]);
       return rows[0] ? Number(rows[0].last_seq) : 0;
+    },
+    putPairing(pairing, now, usedUntil) {
+      return transaction(async (client) => {
+        await client.query('DELETE FROM pairings WHERE COALESCE(used_until, expires_at) <= $1', [now]);
+        const taken = await client.query('SELECT 1 FROM pairings WHERE key_hash = ANY($1) FOR UPDATE', [[pairing.linkHash, pairing.codeHash]]);
+        if (taken.rowCount) return false;
+        await client.query('UPDATE pairings SET used_until = $1 WHERE session_id = $2 AND used_until IS NULL', [usedUntil, pairing.sessionId]);
+        for (const key of [pairing.linkHash, pairing.codeHash]) {
+          await client.query(
+            'INSERT INTO pairings (key_hash, pairing_id, session_id, link_hash, code_hash, expires_at) VALUES ($1, $2, $3, $4, $5, $6)',
+            [key, pairing.pairingId, pairing.sessionId, pairing.linkHash, pairing.codeHash, pairing.expiresAt],
+          );
+        }
+        return true;
+      });
+    },
+    takePairing(keyHash, now, usedUntil) {
+      return transaction(async (client) => {
+        // Locks both keys' rows: a redeem of the same pairing by its other key, on another instance, waits and then sees it used.
+        const rows = (
+          await client.query<{ pairing_id: string; session_id: string; link_hash: string; code_hash: string; expires_at: string; used_until: string | null }>(
+            'SELECT * FROM pairings WHERE pairing_id IN (SELECT pairing_id FROM pairings WHERE key_hash = $1) FOR UPDATE',
+            [keyHash],
+          )
+        ).rows;
+        const row = rows[0];
+        if (!row) return undefined;
+        if (row.used_until !== null) return Number(row.used_until) > now ? ('used' as const) : undefined;
+        const pairing: StoredPairing = { pairingId: row.pairing_id, sessionId: row.session_id, linkHash: row.link_hash, codeHash: row.code_hash, expiresAt: Number(row.expires_at) };
+        if (pairing.expiresAt <= now) return undefined;
+        await client.query('UPDATE pairings SET used_until = $1 WHERE pairing_id = $2', [usedUntil, pairing.pairingId]);
+        return pairing;
+      });
     },
     async putRevocation(personKey, at) {
       await query(

@@ -26,4 +26,16 @@ export const MIGRATIONS: readonly string[] = [
      person_key TEXT PRIMARY KEY,
      revoked_at INTEGER NOT NULL
    ) WITHOUT ROWID;`,
+  // 3: phone pairings waiting for their phone: a row per key (the link's and the code's hash).
+  `CREATE TABLE pairings (
+     key_hash   TEXT PRIMARY KEY,
+     pairing_id TEXT NOT NULL,
+     session_id TEXT NOT NULL,
+     link_hash  TEXT NOT NULL,
+     code_hash  TEXT NOT NULL,
+     expires_at INTEGER NOT NULL,
+     used_until INTEGER
+   ) WITHOUT ROWID;
+   CREATE INDEX pairings_session ON pairings (session_id);
+   CREATE INDEX pairings_pairing ON pairings (pairing_id);`,
 ];

@@ -4,7 +4,7 @@ import { dirname, resolve } from 'node:path';
 import type BetterSqlite3 from 'better-sqlite3';
 import type { SessionEvent } from '@proctorkit/core/protocol';
 import { KitError } from '../../errors.js';
-import type { Committed, KitStore, SessionChanger } from '../kit-store.js';
+import type { Committed, KitStore, SessionChanger, StoredPairing } from '../kit-store.js';
 import type { SessionRecord } from '../session-store.js';
 import { MIGRATIONS } from './migrations.js';
 
@@ -57,6 +57,30 @@ export function sqliteStore(options: SqliteStoreOptions = {}): KitStore {
   );
   const putRevocation = db.prepare('INSERT INTO revocations (person_key, revoked_at) VALUES (?, ?) ON CONFLICT (person_key) DO UPDATE SET revoked_at = excluded.revoked_at');
   const revocationsSince = db.prepare<[number], { personKey: string; at: number }>('SELECT person_key AS personKey, revoked_at AS at FROM revocations WHERE revoked_at >= ?');
+  const dropStalePairings = db.prepare('DELETE FROM pairings WHERE COALESCE(used_until, expires_at) <= ?');
+  const pairingKeyTaken = db.prepare<[string, string], { n: number }>('SELECT COUNT(*) AS n FROM pairings WHERE key_hash IN (?, ?)');
+  const voidPairings = db.prepare('UPDATE pairings SET used_until = ? WHERE session_id = ? AND used_until IS NULL');
+  const insertPairingKey = db.prepare('INSERT INTO pairings (key_hash, pairing_id, session_id, link_hash, code_hash, expires_at) VALUES (?, ?, ?, ?, ?, ?)');
+  const pairingByKey = db.prepare<[string], PairingRow>(
+    'SELECT pairing_id AS pairingId, session_id AS sessionId, link_hash AS linkHash, code_hash AS codeHash, expires_at AS expiresAt, used_until AS usedUntil FROM pairings WHERE key_hash = ?',
+  );
+  const usePairing = db.prepare('UPDATE pairings SET used_until = ? WHERE pairing_id = ?');
+  const putPairing = db.transaction((pairing: StoredPairing, now: number, usedUntil: number): boolean => {
+    dropStalePairings.run(now);
+    if (pairingKeyTaken.get(pairing.linkHash, pairing.codeHash)!.n > 0) return false;
+    voidPairings.run(usedUntil, pairing.sessionId);
+    for (const key of [pairing.linkHash, pairing.codeHash]) insertPairingKey.run(key, pairing.pairingId, pairing.sessionId, pairing.linkHash, pairing.codeHash, pairing.expiresAt);
+    return true;
+  });
+  const takePairing = db.transaction((keyHash: string, now: number, usedUntil: number): StoredPairing | 'used' | undefined => {
+    const row = pairingByKey.get(keyHash);
+    if (!row) return undefined;
+    const { usedUntil: used, ...pairing } = row;
+    if (used !== null) return used > now ? 'used' : undefined;
+    if (pairing.expiresAt <= now) return undefined;
+    usePairing.run(usedUntil, pairing.pairingId);
+    return pairing;
+  });
   const events = db.prepare<[string, number, number], { event: string }>('SELECT event FROM events WHERE session_id = ? AND seq > ? ORDER BY seq LIMIT ?');
 
   const read = (row: { record: string } | undefined) => (row ? (JSON.parse(row.record) as SessionRecord) : undefined);
@@ -110,6 +134,12 @@ export function sqliteStore(options: SqliteStoreOptions = {}): KitStore {
     async lastSeq(sessionId) {
       return lastSeq.get(sessionId)!.seq;
     },
+    async putPairing(pairing, now, usedUntil) {
+      return putPairing(pairing, now, usedUntil);
+    },
+    async takePairing(keyHash, now, usedUntil) {
+      return takePairing(keyHash, now, usedUntil);
+    },
     async putRevocation(personKey, at) {
       putRevocation.run(personKey, at);
     },
@@ -121,6 +151,8 @@ export function sqliteStore(options: SqliteStoreOptions = {}): KitStore {
     },
   };
 }
+
+type PairingRow = StoredPairing & { usedUntil: number | null };
 
 function migrate(db: BetterSqlite3.Database): void {
   const current = db.pragma('user_version', { simple: true }) as number;
