@@ -238,8 +238,9 @@ export class ControlEndpoint {
     } catch (error) {
       if (error instanceof KitError && error.code === 'rate-limited') return this.refuse(connection, error, { ref, id });
       if (error instanceof KitError) return connection.sendError(error.code, error.message, { ref, id });
-      this.logger.error(`handling ${type} failed`, error);
-      connection.sendError('internal', 'The server failed to handle this message.', { ref, id });
+      // Not the message's fault (a store that cannot be reached, a bug): the connection closes with
+      // 1011, and the page reconnects and sends again what the kit never acknowledged.
+      throw error;
     }
   }
 

@@ -51,18 +51,7 @@ export function postgresStore(options: PostgresStoreOptions): KitStore {
 
   async function transaction<T>(work: (client: Pg.PoolClient) => Promise<T>): Promise<T> {
     await ready;
-    const client = await pool.connect();
-    try {
-      await client.query('BEGIN');
-      const result = await work(client);
-      await client.query('COMMIT');
-      return result;
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => {});
-      throw error;
-    } finally {
-      client.release();
-    }
+    return inTransaction(pool, work);
   }
 
   return {
@@ -170,10 +159,31 @@ export function postgresStore(options: PostgresStoreOptions): KitStore {
   };
 }
 
-async function migrate(pool: Pg.Pool, schema: string): Promise<void> {
+/** Runs `work` in one transaction on a connection of the pool: committed if it resolves, rolled back if it throws. */
+async function inTransaction<T>(pool: Pg.Pool, work: (client: Pg.PoolClient) => Promise<T>): Promise<T> {
   const client = await pool.connect();
+  // A connection lost mid-transaction is also emitted as an 'error' event: with no listener it
+  // would end the process. The query that failed carries it to the caller.
+  let lost: Error | undefined;
+  const onError = (error: Error) => (lost = error);
+  client.on('error', onError);
   try {
     await client.query('BEGIN');
+    const result = await work(client);
+    await client.query('COMMIT');
+    return result;
+  } catch (error) {
+    if (!lost) await client.query('ROLLBACK').catch(() => {});
+    throw error;
+  } finally {
+    client.off('error', onError);
+    // A lost connection goes back destroyed, not to be handed out again.
+    client.release(lost);
+  }
+}
+
+function migrate(pool: Pg.Pool, schema: string): Promise<void> {
+  return inTransaction(pool, async (client) => {
     await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
     await client.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
     await client.query('CREATE TABLE IF NOT EXISTS proctorkit_schema (version integer NOT NULL)');
@@ -185,11 +195,5 @@ async function migrate(pool: Pg.Pool, schema: string): Promise<void> {
     for (let version = current; version < MIGRATIONS.length; version++) await client.query(MIGRATIONS[version]!);
     if (rows.length === 0) await client.query('INSERT INTO proctorkit_schema (version) VALUES ($1)', [MIGRATIONS.length]);
     else await client.query('UPDATE proctorkit_schema SET version = $1', [MIGRATIONS.length]);
-    await client.query('COMMIT');
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => {});
-    throw error;
-  } finally {
-    client.release();
-  }
+  });
 }
