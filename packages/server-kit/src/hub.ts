@@ -17,7 +17,7 @@ import {
 } from '@proctorkit/core/protocol';
 import { KitError } from './errors.js';
 import type { Logger } from './logger.js';
-import type { MediaProvider, ProviderHost } from './providers/provider.js';
+import type { MediaProvider, ProviderHost, ProviderRecords } from './providers/provider.js';
 import { Sessions, type Actor, type SessionChange } from './sessions.js';
 import type { SessionRecord } from './store/session-store.js';
 import type { ClientConnection } from './ws/client-connection.js';
@@ -46,6 +46,7 @@ export class SessionHub {
   constructor(
     private readonly provider: MediaProvider,
     private readonly logger: Logger,
+    private readonly providerRecords: ProviderRecords,
   ) {}
 
   /** Binds the sessions this hub announces; they ask the hub who is connected. */
@@ -404,6 +405,7 @@ export class SessionHub {
   private providerHost(): ProviderHost {
     return {
       logger: this.logger,
+      records: this.providerRecords,
       supervisorsOf: ({ sessionId, examId, candidateId }) => {
         const connections = [
           ...(this.watchers.get(`${examId}\u0000${candidateId}`) ?? []),

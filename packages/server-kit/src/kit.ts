@@ -208,10 +208,14 @@ export function createProctorKit(options: ProctorKitOptions): ProctorKit {
   const limits = resolveLimits(options.limits);
   const releaseGuard = options.guardProcess === false ? () => {} : guardProcess(logger);
   const provider = options.provider ?? localProvider();
-  const hub = new SessionHub(provider, logger);
   const photos = options.photoStore ?? new FilePhotoStore();
   // Last, once every option was found good: nothing is opened for a kit that is refused.
   const store = options.store ?? sqliteStore();
+  const hub = new SessionHub(provider, logger, {
+    get: (id) => store.getProviderRecord(id),
+    put: (id, record) => store.putProviderRecord(id, record),
+    delete: (id) => store.deleteProviderRecord(id),
+  });
   const sessions = new Sessions({
     store,
     // Whole milliseconds: the clock schema allows no fractions (0.017 min is 1020.0000000000001 ms).

@@ -28,9 +28,18 @@ export interface MediaProvider {
 /** What names a session to a provider. */
 export type SessionRef = Pick<SessionRecord, 'sessionId' | 'examId' | 'candidateId'>;
 
+/** What a provider keeps of each session (a Chime meeting and its attendees), in the kit's store: JSON values. */
+export interface ProviderRecords {
+  get(sessionId: string): Promise<unknown>;
+  put(sessionId: string, record: unknown): Promise<void>;
+  delete(sessionId: string): Promise<void>;
+}
+
 /** What the kit offers a provider that prepares media in the background. */
 export interface ProviderHost {
   readonly logger: Logger;
+  /** The provider's records of sessions, kept where the kit keeps sessions (durable and shared as the store is). */
+  readonly records: ProviderRecords;
   /**
    * The supervisors to give access when a session's media is created: those connected now whose
    * token names the candidate, and those subscribed to the session.

@@ -82,6 +82,11 @@ export interface KitStore {
    * voided before; `undefined` for one unknown or expired.
    */
   takePairing(keyHash: string, now: number, usedUntil: number): Promise<StoredPairing | 'used' | undefined>;
+  /** The media provider's record of a session (e.g. its Chime meeting), as JSON; `undefined` when none. */
+  getProviderRecord(sessionId: string): Promise<unknown>;
+  /** Stores the provider's record of a session, replacing the one before. */
+  putProviderRecord(sessionId: string, record: unknown): Promise<void>;
+  deleteProviderRecord(sessionId: string): Promise<void>;
   /** Records that the person of `personKey` had their access revoked at `at` (ms); a later revocation replaces it. */
   putRevocation(personKey: string, at: number): Promise<void>;
   /** Revocations made at or after `since` (ms), e.g. those a token could still be affected by. */

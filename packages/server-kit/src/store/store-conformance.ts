@@ -188,6 +188,20 @@ export function describeStore(name: string, open: OpenStore): void {
       assert.equal(await store.putPairing({ ...pairing('s3', 4), codeHash: other.codeHash }, 30, 400), false);
     });
 
+    test("keeps the provider's record of each session as JSON, replaced and deleted whole", async (t) => {
+      const { store } = await open(t);
+      assert.equal(await store.getProviderRecord('s1'), undefined);
+      const meeting = { meeting: { MeetingId: 'm-1', nested: [1, 'two', { three: null }] }, generation: 0 };
+      await store.putProviderRecord('s1', meeting);
+      await store.putProviderRecord('s2', { other: true });
+      assert.deepEqual(await store.getProviderRecord('s1'), meeting);
+      await store.putProviderRecord('s1', { generation: 1 });
+      assert.deepEqual(await store.getProviderRecord('s1'), { generation: 1 });
+      await store.deleteProviderRecord('s1');
+      assert.equal(await store.getProviderRecord('s1'), undefined);
+      assert.deepEqual(await store.getProviderRecord('s2'), { other: true });
+    });
+
     test('keeps the latest revocation of each person, and lists those since a time', async (t) => {
       const { store } = await open(t);
       await store.putRevocation('["candidate","exam-1","ada"]', 1000);

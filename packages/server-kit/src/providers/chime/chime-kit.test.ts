@@ -1,8 +1,12 @@
 import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, test, type TestContext } from 'node:test';
 import { PROTOCOL_VERSION, type ProviderInfo } from '@proctorkit/core/protocol';
 import { FakeChime, type FakeChimeOptions } from '../../../test-fixtures/fake-chime/fake-chime.js';
 import { TestServer, commands, within, type MessageOf } from '../../test-helpers.js';
+import { sqliteStore } from '../../store/sqlite/sqlite-store.js';
 import { chimeProvider, type ChimeProviderOptions } from './chime-provider.js';
 
 // The SDK warns once per process that its 2027 releases need Node 22 (see docs/guide/chime.md).
@@ -38,6 +42,29 @@ const subscribe = (sessionId: string) =>
   ({ v: PROTOCOL_VERSION, type: 'feed.subscribe', sessionId, feeds: ['webcam', 'screen'], quality: 'thumbnail' }) as const;
 
 describe('the kit on Amazon Chime', () => {
+  test("a restarted kit rejoins each session's stored meeting instead of creating another", async (t) => {
+    const fake = await FakeChime.start({ tps: 100 });
+    t.after(() => fake.close());
+    const directory = await mkdtemp(join(tmpdir(), 'proctorkit-chime-'));
+    t.after(() => rm(directory, { recursive: true, force: true }));
+    const path = join(directory, 'proctorkit.db');
+    const provider = () =>
+      chimeProvider({ region: 'us-east-1', endpoint: fake.endpoint, credentials: { accessKeyId: 'AKIDTEST', secretAccessKey: 'not-a-secret' }, maxRequestsPerSecond: 50 });
+
+    const first = await TestServer.start(t, { provider: provider(), store: sqliteStore({ path }) });
+    const before = await first.candidate('ada');
+    const created = meetingId(await before.client.next('session.media'));
+    await first.kit.close();
+
+    const again = await TestServer.start(t, { provider: provider(), store: sqliteStore({ path }) });
+    const after = await again.candidate('ada');
+    assert.equal(after.session.sessionId, before.session.sessionId);
+    const { provider: info } = after.welcome;
+    assert.ok(info.name === 'chime' && info.state === 'ready' && info.role === 'candidate', 'the stored meeting comes with the welcome');
+    assert.equal(info.meeting.MeetingId, created);
+    assert.equal(fake.count('CreateMeetingWithAttendees'), 1, 'no second meeting');
+  });
+
   test('welcomes a candidate at once, tells it its place, then sends its meeting; supervisors see it preparing', async (t) => {
     const { fake, server } = await chimeKit(t, {}, { maxRequestsPerSecond: 2 });
     const watcher = await server.supervisor('*');

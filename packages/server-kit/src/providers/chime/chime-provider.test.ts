@@ -27,6 +27,13 @@ type SupervisorInfo = Extract<ChimeProviderInfo, { role: 'supervisor' }>;
 /** A kit stand-in that records what the provider tells it. */
 class RecordingHost implements ProviderHost {
   readonly warnings: string[] = [];
+  private readonly kept = new Map<string, unknown>();
+  /** Stands in for the kit's store. */
+  readonly records = {
+    get: async (sessionId: string) => structuredClone(this.kept.get(sessionId)),
+    put: async (sessionId: string, record: unknown) => void this.kept.set(sessionId, structuredClone(record)),
+    delete: async (sessionId: string) => void this.kept.delete(sessionId),
+  };
   readonly errors: string[] = [];
   readonly logger = {
     error: (message: string) => this.errors.push(message),

@@ -19,7 +19,7 @@ import { KeyedQueue } from '../../keyed-queue.js';
 import type { SessionRecord } from '../../store/session-store.js';
 import type { MediaProvider, ProviderHost, SessionRef } from '../provider.js';
 import { chimeCalls, type ChimeCalls } from './chime-calls.js';
-import { MemoryChimeMeetingStore, type ChimeMeetingRecord, type ChimeMeetingStore } from './meeting-store.js';
+import type { ChimeMeetingRecord, ChimeMeetingStore } from './meeting-store.js';
 import { feedUserId, meetingRequestToken, viewerUserId } from './names.js';
 import { QueueCancelledError, RateQueue, type Failure, type RateQueueStats } from './rate-queue.js';
 
@@ -44,7 +44,10 @@ export interface ChimeProviderOptions {
   endpoint?: string;
   /** Credentials. Default: the AWS SDK's chain (environment, shared config, instance or task role). */
   credentials?: ChimeSDKMeetingsClientConfig['credentials'];
-  /** Where meetings and attendees are kept. Default: in memory. */
+  /**
+   * Where meetings and attendees are kept. Default: the kit's own store, so a restarted kit (or
+   * another instance sharing its store) rejoins each session's meeting instead of creating one.
+   */
   store?: ChimeMeetingStore;
   /** Whether browsers may send Chime's client events to AWS (`EventIngestionUrl`). Default `true`. */
   eventIngestion?: boolean;
@@ -105,7 +108,8 @@ class ChimeMeetings implements ChimeProvider {
   readonly name = 'chime';
   private readonly chime: ChimeCalls;
   private readonly queue: RateQueue;
-  private readonly store: ChimeMeetingStore;
+  /** The host's own meeting store, or the kit's once attached. */
+  private store: ChimeMeetingStore | undefined;
   private readonly mediaRegion: string;
   private readonly eventIngestion: boolean;
   private readonly attendeesPerCreate: number;
@@ -143,7 +147,7 @@ class ChimeMeetings implements ChimeProvider {
     this.attendeesPerCreate = perCreate;
     this.eventIngestion = options.eventIngestion ?? true;
     this.progressIntervalMs = options.progressIntervalMs ?? 2000;
-    this.store = options.store ?? new MemoryChimeMeetingStore();
+    this.store = options.store;
     // The AWS SDK loads at the first request, so a kit that never uses Chime never loads it.
     this.chime = chimeCalls(
       options.client
@@ -167,6 +171,12 @@ class ChimeMeetings implements ChimeProvider {
     });
   }
 
+  /** Where meetings are kept; a provider is attached to its kit before any other call. */
+  private get meetings(): ChimeMeetingStore {
+    if (!this.store) throw new KitError('internal', 'chimeProvider: attach it to a kit (createProctorKit({ provider })) before use.');
+    return this.store;
+  }
+
   get stats(): Readonly<RateQueueStats> {
     return this.queue.stats;
   }
@@ -178,6 +188,7 @@ class ChimeMeetings implements ChimeProvider {
   attach(host: ProviderHost): void {
     if (this.host) throw new KitError('conflict', 'chimeProvider: a provider serves one kit; create one per kit.');
     this.host = host;
+    this.store ??= meetingStoreIn(host.records);
     this.progressTimer = setInterval(() => this.tellPlaces(), this.progressIntervalMs);
     this.progressTimer.unref();
   }
@@ -190,7 +201,7 @@ class ChimeMeetings implements ChimeProvider {
     if (!session || session.clock.endedAt !== null) return PENDING;
     const { sessionId } = session;
     if (!this.preparing.has(sessionId)) {
-      const record = await this.store.get(sessionId);
+      const record = await this.meetings.get(sessionId);
       if (record) {
         // A kit restarted while preparing (durable stores) left the status behind.
         if (session.preparing) this.requireHost().setPreparing(sessionId, false);
@@ -209,7 +220,7 @@ class ChimeMeetings implements ChimeProvider {
   async viewInfo(session: SessionRecord, supervisorId: string): Promise<ChimeProviderInfo | undefined> {
     if (session.clock.endedAt !== null || this.preparing.has(session.sessionId)) return undefined;
     const userId = viewerUserId(supervisorId);
-    let record = await this.store.get(session.sessionId);
+    let record = await this.meetings.get(session.sessionId);
     if (record && !record.attendees[userId]) record = await this.addViewer(record, userId);
     return record && supervisorJoinInfo(record, userId);
   }
@@ -221,8 +232,8 @@ class ChimeMeetings implements ChimeProvider {
     try {
       await this.preparing.get(sessionId);
       const record = await this.locks.run(sessionId, async () => {
-        const stored = await this.store.get(sessionId);
-        if (stored) await this.store.delete(sessionId);
+        const stored = await this.meetings.get(sessionId);
+        if (stored) await this.meetings.delete(sessionId);
         return stored;
       });
       if (!record) return;
@@ -265,7 +276,7 @@ class ChimeMeetings implements ChimeProvider {
   private async create(session: SessionRef, stale: string | undefined): Promise<ChimeMeetingRecord | undefined> {
     const host = this.requireHost();
     const { sessionId, candidateId } = session;
-    const previous = await this.store.get(sessionId);
+    const previous = await this.meetings.get(sessionId);
     // Created meanwhile; or, when recreating, recreated already or deleted (the session ended).
     if (stale === undefined ? previous : previous?.meeting.MeetingId !== stale) return previous;
     if (this.ending.has(sessionId)) return undefined;
@@ -313,7 +324,7 @@ class ChimeMeetings implements ChimeProvider {
           host.logger.warn(`chime: adding ${Attendees.length} supervisors to session ${sessionId} failed; each is added when it subscribes`, error);
         }
       }
-      await this.store.put(record);
+      await this.meetings.put(record);
       if (stale) host.logger.info(`chime: session ${sessionId} has a new meeting ${record.meeting.MeetingId}; Chime ended ${stale}`);
       // No longer preparing before the kit asks for the subscribers' views.
       this.donePreparing(sessionId, this.preparing.get(sessionId)!);
@@ -369,7 +380,7 @@ class ChimeMeetings implements ChimeProvider {
     const { sessionId } = session;
     let ended: string | undefined;
     const record = await this.locks.run(sessionId, async () => {
-      const current = await this.store.get(sessionId);
+      const current = await this.meetings.get(sessionId);
       if (!current) {
         this.closeBatch(sessionId, batch);
         return undefined;
@@ -391,7 +402,7 @@ class ChimeMeetings implements ChimeProvider {
         });
         if (added) {
           this.addAttendees(current, added.Attendees, added.Errors);
-          await this.store.put(current);
+          await this.meetings.put(current);
         }
         return current;
       } catch (error) {
@@ -540,4 +551,13 @@ function hint(error: unknown): string {
   if (name === 'LimitExceededException') return ' (an account quota, e.g. concurrent meetings: ask AWS to raise it)';
   if (name === 'ForbiddenException' || name === 'UnauthorizedException') return ' (check the IAM permissions of the kit\'s credentials)';
   return '';
+}
+
+/** The kit's provider records, as the meeting store the provider reads and writes. */
+function meetingStoreIn(records: ProviderHost['records']): ChimeMeetingStore {
+  return {
+    get: async (sessionId) => (await records.get(sessionId)) as ChimeMeetingRecord | undefined,
+    put: (record) => records.put(record.sessionId, record),
+    delete: (sessionId) => records.delete(sessionId),
+  };
 }

@@ -15,8 +15,8 @@ export interface ChimeMeetingRecord {
 }
 
 /**
- * Where the Chime provider keeps meetings and attendees. The default is in memory; several kit
- * processes sharing sessions need a shared store (the same place as their session store).
+ * Where the Chime provider keeps meetings and attendees. The default is the kit's own store (SQLite,
+ * PostgreSQL), so a restart or another instance rejoins the meetings; give one only to keep them elsewhere.
  */
 export interface ChimeMeetingStore {
   get(sessionId: string): Promise<ChimeMeetingRecord | undefined>;
@@ -25,7 +25,7 @@ export interface ChimeMeetingStore {
   delete(sessionId: string): Promise<void>;
 }
 
-/** Keeps meetings in this process's memory: the default, lost on restart. */
+/** Keeps meetings in this process's memory, lost on restart: for tests. */
 export class MemoryChimeMeetingStore implements ChimeMeetingStore {
   private readonly records = new Map<string, ChimeMeetingRecord>();
 

@@ -17,6 +17,7 @@ export function memoryStore(): KitStore {
   const byCandidate = new Map<string, string>();
   const logs = new Map<string, Log>();
   const revocations = new Map<string, number>();
+  const providerRecords = new Map<string, unknown>();
   /** By key hash; a pairing's two keys share one entry, so redeeming one uses both. */
   const pairings = new Map<string, { pairing: StoredPairing; usedUntil?: number }>();
   const copy = <T>(value: T): T => structuredClone(value);
@@ -88,6 +89,15 @@ export function memoryStore(): KitStore {
       if (entry.pairing.expiresAt <= now) return undefined;
       entry.usedUntil = usedUntil;
       return copy(entry.pairing);
+    },
+    async getProviderRecord(sessionId) {
+      return copy(providerRecords.get(sessionId));
+    },
+    async putProviderRecord(sessionId, record) {
+      providerRecords.set(sessionId, copy(record));
+    },
+    async deleteProviderRecord(sessionId) {
+      providerRecords.delete(sessionId);
     },
     async putRevocation(personKey, at) {
       revocations.set(personKey, at);

@@ -41,4 +41,9 @@ export const MIGRATIONS: readonly string[] = [
    );
    CREATE INDEX pairings_session ON pairings (session_id);
    CREATE INDEX pairings_pairing ON pairings (pairing_id);`,
+  // 4: what the media provider keeps of each session (the Chime meeting and its attendees).
+  `CREATE TABLE provider_records (
+     session_id text PRIMARY KEY,
+     record     jsonb NOT NULL
+   );`,
 ];

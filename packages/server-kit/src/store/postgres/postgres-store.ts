@@ -142,6 +142,18 @@ export function postgresStore(options: PostgresStoreOptions): KitStore {
         return pairing;
       });
     },
+    async getProviderRecord(sessionId) {
+      return (await query<{ record: unknown }>('SELECT record FROM provider_records WHERE session_id = $1', [sessionId]))[0]?.record;
+    },
+    async putProviderRecord(sessionId, record) {
+      await query(
+        'INSERT INTO provider_records (session_id, record) VALUES ($1, $2) ON CONFLICT (session_id) DO UPDATE SET record = excluded.record',
+        [sessionId, JSON.stringify(record)],
+      );
+    },
+    async deleteProviderRecord(sessionId) {
+      await query('DELETE FROM provider_records WHERE session_id = $1', [sessionId]);
+    },
     async putRevocation(personKey, at) {
       await query(
         'INSERT INTO revocations (person_key, revoked_at) VALUES ($1, $2) ON CONFLICT (person_key) DO UPDATE SET revoked_at = excluded.revoked_at',

@@ -38,4 +38,9 @@ export const MIGRATIONS: readonly string[] = [
    ) WITHOUT ROWID;
    CREATE INDEX pairings_session ON pairings (session_id);
    CREATE INDEX pairings_pairing ON pairings (pairing_id);`,
+  // 4: what the media provider keeps of each session (the Chime meeting and its attendees).
+  `CREATE TABLE provider_records (
+     session_id TEXT PRIMARY KEY,
+     record     TEXT NOT NULL
+   ) WITHOUT ROWID;`,
 ];

@@ -81,6 +81,9 @@ export function sqliteStore(options: SqliteStoreOptions = {}): KitStore {
     usePairing.run(usedUntil, pairing.pairingId);
     return pairing;
   });
+  const providerRecord = db.prepare<[string], { record: string }>('SELECT record FROM provider_records WHERE session_id = ?');
+  const putProviderRecord = db.prepare('INSERT INTO provider_records (session_id, record) VALUES (?, ?) ON CONFLICT (session_id) DO UPDATE SET record = excluded.record');
+  const deleteProviderRecord = db.prepare('DELETE FROM provider_records WHERE session_id = ?');
   const events = db.prepare<[string, number, number], { event: string }>('SELECT event FROM events WHERE session_id = ? AND seq > ? ORDER BY seq LIMIT ?');
 
   const read = (row: { record: string } | undefined) => (row ? (JSON.parse(row.record) as SessionRecord) : undefined);
@@ -139,6 +142,16 @@ export function sqliteStore(options: SqliteStoreOptions = {}): KitStore {
     },
     async takePairing(keyHash, now, usedUntil) {
       return takePairing(keyHash, now, usedUntil);
+    },
+    async getProviderRecord(sessionId) {
+      const row = providerRecord.get(sessionId);
+      return row ? (JSON.parse(row.record) as unknown) : undefined;
+    },
+    async putProviderRecord(sessionId, record) {
+      putProviderRecord.run(sessionId, JSON.stringify(record));
+    },
+    async deleteProviderRecord(sessionId) {
+      deleteProviderRecord.run(sessionId);
     },
     async putRevocation(personKey, at) {
       putRevocation.run(personKey, at);
