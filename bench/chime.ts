@@ -9,14 +9,11 @@
 // error a user would see, checks that all meetings were created within 1.05 × sessions / tps
 // seconds (what the rate allows), and prints the distribution of the wait in the request queue.
 import { randomBytes } from 'node:crypto';
-import { once } from 'node:events';
-import { createServer } from 'node:http';
 import { createRequire } from 'node:module';
-import type { AddressInfo } from 'node:net';
-import express from 'express';
 import type { WebSocket as WsSocket } from 'ws';
 import { PROTOCOL_VERSION, ServerMessageSchema, parse, type ServerMessage } from '@proctorkit/core/protocol';
 import { chimeProvider, createProctorKit, memoryStore } from '@proctorkit/server-kit';
+import { serveKit } from '../packages/server-kit/src/test-helpers.js';
 import { FakeChime } from '../packages/server-kit/test-fixtures/fake-chime/fake-chime.js';
 import { cli, stopOnSignalOrTimeout } from '../scripts/cli.js';
 import { Failures, ms, sleep, summarize } from './control/stats.js';
@@ -80,13 +77,8 @@ const provider = chimeProvider({
   maxRequestsPerSecond: providerTps,
 });
 const kit = createProctorKit({ secret: randomBytes(32).toString('hex'), provider, logger: 'warn', store: memoryStore() });
-const app = express();
-app.use('/proctor', kit.router);
-const server = createServer(app);
-kit.attach(server);
-server.listen(0, '127.0.0.1');
-await once(server, 'listening');
-const wsUrl = `ws://127.0.0.1:${(server.address() as AddressInfo).port}/proctor/ws`;
+const { server, origin } = await serveKit(kit);
+const wsUrl = `${origin.replace('http', 'ws')}/proctor/ws`;
 
 const failures = new Failures();
 let closing = false;

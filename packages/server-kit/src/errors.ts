@@ -21,7 +21,6 @@ export class KitError extends Error {
   /** For `rate-limited`: how long to wait before trying again. */
   readonly retryAfterMs?: number;
 
-  constructor(code: ErrorCode, message: string, options?: { retryAfterMs?: number });
   constructor(
     readonly code: ErrorCode,
     message: string,

@@ -22,6 +22,9 @@ import { Sessions, type Actor, type SessionChange } from './sessions.js';
 import type { SessionRecord } from './store/session-store.js';
 import type { ClientConnection } from './ws/client-connection.js';
 
+/** Why a candidate's page may not send what only its paired phone sends. */
+const PHONE_FEED_IS_THE_PHONES = "The phone feed is published by the paired phone's page only.";
+
 interface Subscription {
   supervisor: ClientConnection;
   feeds: Feed[];
@@ -224,7 +227,7 @@ export class SessionHub {
         await this.sessions.start(sessionId);
         return;
       case 'feed.state':
-        if (message.feed === 'phone') throw new KitError('forbidden', "The phone feed is published by the paired phone's page only.");
+        if (message.feed === 'phone') throw new KitError('forbidden', PHONE_FEED_IS_THE_PHONES);
         await this.sessions.setFeed(sessionId, message.feed, message.state);
         return;
       case 'log.append':
@@ -235,7 +238,7 @@ export class SessionHub {
       case 'rtc.offer':
       case 'rtc.ice':
         if (message.source === 'phone' || publishes(message, 'phone')) {
-          throw new KitError('forbidden', "The phone feed is published by the paired phone's page only.");
+          throw new KitError('forbidden', PHONE_FEED_IS_THE_PHONES);
         }
         return this.relayToSupervisor(sessionId, message);
       default:

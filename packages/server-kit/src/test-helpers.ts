@@ -226,6 +226,17 @@ export interface JoinedSupervisor {
   list: MessageOf<'session.list'>;
 }
 
+/** Mounts `kit` at `/proctor` in an Express app, as a host does, listening on a free port of 127.0.0.1. */
+export async function serveKit(kit: ProctorKit): Promise<{ server: Server; origin: string }> {
+  const app = express();
+  app.use('/proctor', kit.router);
+  const server = createServer(app);
+  kit.attach(server);
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  return { server, origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
+}
+
 /** A kit mounted at `/proctor` in an Express app listening on 127.0.0.1, closed after the test. */
 export class TestServer {
   private readonly clients = new Set<TestClient>();
@@ -244,14 +255,8 @@ export class TestServer {
       ...options,
       timings: { helloTimeoutMs: 300, heartbeatMs: 60_000, ...options.timings },
     });
-    const app = express();
-    app.use('/proctor', kit.router);
-    const server = createServer(app);
-    kit.attach(server);
-    server.listen(0, '127.0.0.1');
-    await once(server, 'listening');
-    const { port } = server.address() as AddressInfo;
-    const testServer = new TestServer(kit, server, `http://127.0.0.1:${port}`);
+    const { server, origin } = await serveKit(kit);
+    const testServer = new TestServer(kit, server, origin);
     t.after(() => testServer.stop());
     return testServer;
   }

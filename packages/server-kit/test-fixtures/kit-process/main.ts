@@ -4,14 +4,11 @@
  * Options come as JSON in `PROCTOR_KIT_OPTIONS`; `PROCTOR_KIT_FAULT=escape` gives it a provider
  * whose join of candidate `boom` throws out of every handler, as a faulty provider or store would.
  */
-import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import express from 'express';
 import { FilePhotoStore, createProctorKit, localProvider, sqliteStore, type MediaProvider, type ProctorKitOptions } from '../../src/index.js';
+import { serveKit } from '../../src/test-helpers.js';
 
 const options = JSON.parse(process.env.PROCTOR_KIT_OPTIONS ?? '{}') as Partial<ProctorKitOptions>;
 const local = localProvider();
@@ -40,13 +37,7 @@ const kit = createProctorKit({
   ...options,
   ...(process.env.PROCTOR_KIT_FAULT === 'escape' ? { provider: escaping } : {}),
 });
-const app = express();
-app.use('/proctor', kit.router);
-const server = createServer(app);
-kit.attach(server);
-server.listen(0, '127.0.0.1');
-await once(server, 'listening');
-const { port } = server.address() as AddressInfo;
+const { origin } = await serveKit(kit);
 
 process.on('message', (message: { type: string; id: number }) => {
   if (message.type === 'rss') {
@@ -55,4 +46,4 @@ process.on('message', (message: { type: string; id: number }) => {
     process.send!({ type: 'rss', id: message.id, rss, heapUsed });
   }
 });
-process.send!({ type: 'ready', origin: `http://127.0.0.1:${port}` });
+process.send!({ type: 'ready', origin });
