@@ -1,5 +1,5 @@
 import type { Request } from 'express';
-import { parseJson } from '@proctorkit/core/protocol';
+import { MAX_JSON_DEPTH, jsonDepth, parseJson } from '@proctorkit/core/protocol';
 import { KitError } from '../errors.js';
 
 /**
@@ -9,15 +9,21 @@ import { KitError } from '../errors.js';
  */
 export async function jsonBody(request: Request, maxBytes: number): Promise<unknown> {
   if (!request.is('application/json')) throw new KitError('unsupported-type', 'Send the body as application/json.');
-  const text = request.readableEnded ? JSON.stringify(request.body ?? null) : await readText(request, maxBytes);
-  const json = parseJson(text);
+  if (request.readableEnded) {
+    if (jsonDepth(request.body, MAX_JSON_DEPTH) > MAX_JSON_DEPTH) throw new KitError('bad-message', `JSON nests deeper than ${MAX_JSON_DEPTH} levels.`);
+    return request.body as unknown;
+  }
+  const json = parseJson(await readText(request, maxBytes));
   if (!json.ok) throw new KitError('bad-message', json.message);
   return json.value;
 }
 
 function readText(request: Request, maxBytes: number): Promise<string> {
   const declared = Number(request.get('content-length') ?? 0);
-  if (declared > maxBytes) return Promise.reject(tooLarge(maxBytes));
+  if (declared > maxBytes) {
+    request.res?.setHeader('Connection', 'close');
+    return Promise.reject(tooLarge(maxBytes));
+  }
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let bytes = 0;
@@ -25,6 +31,8 @@ function readText(request: Request, maxBytes: number): Promise<string> {
       bytes += chunk.length;
       if (bytes <= maxBytes) return void chunks.push(chunk);
       request.off('data', onData).pause();
+      // The rest of the body stays unread: this connection cannot serve another request.
+      request.res?.setHeader('Connection', 'close');
       reject(tooLarge(maxBytes));
     };
     request.on('data', onData);

@@ -1,13 +1,17 @@
 import assert from 'node:assert/strict';
-import { describe, test, type TestContext } from 'node:test';
-import { CloseCode, PROTOCOL_VERSION, type PhonePairing, type PhoneRedeemed } from '@proctorkit/core/protocol';
+import { once } from 'node:events';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { request as httpRequest } from 'node:http';
+import { createServer, request as httpRequest } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { TestServer, assertError, commands } from '../test-helpers.js';
+import { describe, test, type TestContext } from 'node:test';
+import express from 'express';
+import { CloseCode, PROTOCOL_VERSION, type PhonePairing, type PhoneRedeemed } from '@proctorkit/core/protocol';
+import { createProctorKit } from '../kit.js';
 import { memoryStore } from '../store/memory/memory-store.js';
 import { sqliteStore } from '../store/sqlite/sqlite-store.js';
+import { SECRET, TestServer, assertError, commands } from '../test-helpers.js';
 import { PhonePairings } from './pairings.js';
 
 async function pair(server: TestServer, sessionId: string, token: string): Promise<PhonePairing> {
@@ -204,6 +208,32 @@ describe('phone pairing under attack', () => {
     await assertError(await redeem(server, { code: pairing.code }), 429, 'rate-limited');
     const secret = new URL(pairing.url).searchParams.get('pairing')!;
     assert.equal((await redeem(server, { pairing: secret })).status, 200);
+  });
+
+  test("a body the host's own express.json() parsed is bounded the same: deep JSON is a 400, not a crash", async (t) => {
+    const kit = createProctorKit({ secret: SECRET, logger: 'silent', store: memoryStore() });
+    const app = express();
+    app.use(express.json({ limit: '1mb' }));
+    app.use('/proctor', kit.router);
+    const server = createServer(app).listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    t.after(async () => {
+      await kit.close();
+      server.closeAllConnections();
+      server.close();
+    });
+    const deep = `${'['.repeat(100_000)}${']'.repeat(100_000)}`;
+    const response = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/proctor/phone/redeem`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: deep,
+    });
+    await assertError(response, 400, 'bad-message', /deeper than 32/);
+  });
+
+  test('a redeem body over 1 KB is a 413', async (t) => {
+    const server = await TestServer.start(t);
+    await assertError(await redeem(server, { pairing: 'x'.repeat(2000) }), 413, 'too-large');
   });
 
   test("a replaced phone's token is refused over HTTP too", async (t) => {
