@@ -206,11 +206,11 @@ export function createProctorKit(options: ProctorKitOptions): ProctorKit {
     throw new KitError('bad-message', 'createProctorKit: `examDurationMinutes` must be a positive number.');
   }
   const limits = resolveLimits(options.limits);
-  const releaseGuard = options.guardProcess === false ? () => {} : guardProcess(logger);
   const provider = options.provider ?? localProvider();
   const photos = options.photoStore ?? new FilePhotoStore();
   // Last, once every option was found good: nothing is opened for a kit that is refused.
   const store = options.store ?? sqliteStore();
+  const releaseGuard = options.guardProcess === false ? () => {} : guardProcess(logger);
   const hub = new SessionHub(provider, logger, {
     get: (id) => store.getProviderRecord(id),
     put: (id, record) => store.putProviderRecord(id, record),
