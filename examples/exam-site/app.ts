@@ -2,7 +2,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { Server } from 'node:http';
 import express, { type Request, type Response } from 'express';
-import { FilePhotoStore, createProctorKit, sqliteStore, type KitStore, type LogLevel, type MediaProvider, type ProctorKit } from '@proctorkit/server-kit';
+import { FilePhotoStore, createProctorKit, sqliteStore, type KitBus, type KitStore, type LogLevel, type MediaProvider, type ProctorKit } from '@proctorkit/server-kit';
 import type { DataDir } from './data-dir.js';
 import { candidatePage } from './pages/candidate.js';
 import { checkPage } from './pages/check.js';
@@ -24,6 +24,8 @@ export interface ExamSiteOptions {
   provider?: MediaProvider;
   /** Where sessions are kept. Default: SQLite in the data directory. */
   store?: KitStore;
+  /** What connects this instance to the others serving the exam. Default: none, one process. */
+  bus?: KitBus;
 }
 
 export interface ExamSite {
@@ -40,6 +42,7 @@ export function createExamSite(options: ExamSiteOptions): ExamSite {
     logger: options.logLevel ?? 'warn',
     provider: options.provider,
     store: options.store ?? sqliteStore({ path: options.data.database }),
+    ...(options.bus ? { bus: options.bus } : {}),
     photoStore: new FilePhotoStore(options.data.photos),
   });
   const app = express();

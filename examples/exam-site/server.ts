@@ -1,6 +1,7 @@
 import { DEMO_EXAM_ID, createExamSite } from './app.js';
 import { openDataDir, type DataDir } from './data-dir.js';
 import { providerFromEnv } from './provider-from-env.js';
+import { busFromEnv } from './bus-from-env.js';
 import { storeFromEnv } from './store-from-env.js';
 
 const port = Number(process.env.PORT ?? 3000);
@@ -33,12 +34,26 @@ try {
   process.exit(2);
 }
 
+const sharing = busFromEnv(process.env);
+if (!sharing.ok) {
+  console.error(`exam-site: ${sharing.message}`);
+  process.exit(2);
+}
+try {
+  // One spend from a bucket nobody else uses: answers only if Redis does.
+  await sharing.bus?.take('exam-site.start', 1, 1_000_000, 1_000_000);
+} catch (error) {
+  console.error(`exam-site: Redis cannot be used: ${(error as Error).message.split('\n')[0]}`);
+  process.exit(2);
+}
+
 const site = createExamSite({
   data,
   secret: process.env.PROCTOR_SECRET,
   logLevel: process.env.PROCTOR_LOG_LEVEL as never,
   provider: media.provider,
   store: storage.store,
+  bus: sharing.bus,
 });
 const { server, url } = await site.listen(port, host);
 console.log(
@@ -46,6 +61,7 @@ console.log(
     `Proctorkit demo exam site on ${url}`,
     `  media:      ${media.summary}`,
     `  sessions:   ${storage.summary}`,
+    `  instances:  ${sharing.summary}`,
     `  candidate:  ${url}/candidate?name=Alice`,
     `  supervisor: ${url}/supervisor`,
     `  setup test: ${url}/check   (the phone page, ${url}/phone, opens from the candidate's pairing code)`,

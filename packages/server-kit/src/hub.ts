@@ -7,14 +7,16 @@ import {
   type ClientMessage,
   type CommandMessage,
   type Feed,
-  type FeedQuality,
   type PhoneClaims,
   type ProviderInfo,
   type RtcMessage,
+  type ServerMessage,
   type SessionSummary,
   type SupervisorClaims,
   type Unversioned,
 } from '@proctorkit/core/protocol';
+import type { Cluster } from './cluster/cluster.js';
+import { newer, type DirectoryEntry, type Located, type PageEntry, type SubscriptionEntry } from './cluster/directory.js';
 import { KitError } from './errors.js';
 import type { Logger } from './logger.js';
 import type { MediaProvider, ProviderHost, ProviderRecords } from './providers/provider.js';
@@ -25,54 +27,62 @@ import type { ClientConnection } from './ws/client-connection.js';
 /** Why a candidate's page may not send what only its paired phone sends. */
 const PHONE_FEED_IS_THE_PHONES = "The phone feed is published by the paired phone's page only.";
 
-interface Subscription {
-  supervisor: ClientConnection;
-  feeds: Feed[];
-  quality: FeedQuality;
+/** A message for a page or a supervisor connection held by another instance. */
+interface Delivery {
+  to: string;
+  message: Unversioned<ServerMessage>;
 }
 
 /**
- * The live side of one kit process: which candidate and supervisor connections are open, who
- * subscribes to which session, routing of messages to {@link Sessions}, and the fan-out of
- * session changes, events and WebRTC signaling.
+ * The live side of the kit: which candidate, phone and supervisor connections are open on this
+ * instance, routing of messages to {@link Sessions}, and the fan-out of session changes, events
+ * and WebRTC signaling. Which page and which subscription is where, on this instance or another,
+ * is the cluster's {@link Directory}: a message for a connection held elsewhere goes over the bus.
  */
 export class SessionHub {
-  private readonly candidates = new Map<string, ClientConnection>();
-  /** sessionId → the paired phone's connection, which publishes the `phone` feed. */
-  private readonly phones = new Map<string, ClientConnection>();
+  /** This instance's open connections that said hello, by id. */
+  private readonly connections = new Map<string, ClientConnection>();
   /** Who receives a candidate's updates: `exam\0candidate` → supervisors naming it, `exam` → supervisors of `'*'`. */
   private readonly watchers = new Map<string, Set<ClientConnection>>();
-  /** sessionId → supervisor connection id → what it wants. */
-  private readonly subscriptions = new Map<string, Map<string, Subscription>>();
   private sessions!: Sessions;
 
   constructor(
     private readonly provider: MediaProvider,
     private readonly logger: Logger,
     private readonly providerRecords: ProviderRecords,
+    private readonly cluster: Cluster,
   ) {}
 
-  /** Binds the sessions this hub announces; they ask the hub who is connected. */
-  bind(sessions: Sessions): void {
+  /** Binds the sessions this hub announces (they ask the hub who is connected) and joins the other instances. */
+  async bind(sessions: Sessions): Promise<void> {
     this.sessions = sessions;
     this.provider.attach?.(this.providerHost());
+    this.cluster.handle<SessionChange>('change', (change) => {
+      this.announceHere(change);
+      this.sessions.observe(change.summary);
+    });
+    this.cluster.handle<Delivery>('deliver', ({ to, message }) => this.connections.get(to)?.send(message));
+    this.cluster.handle<{ sessionId: string; pairingId: string }>('phone-replaced', ({ sessionId, pairingId }) => this.closeOldPhone(sessionId, pairingId));
+    this.cluster.handle<{ sessionId: string }>('media-ready', ({ sessionId }) => this.sendViews(sessionId));
+    await this.cluster.start({
+      entryChanged: (instance, entry, previous, lost) => this.remoteEntryChanged(instance, entry, previous, lost),
+      reconnected: () => void this.catchUpPages(),
+    });
   }
 
+  /** Whether the candidate's page is connected, to this instance or another. */
   isConnected(sessionId: string): boolean {
-    return this.candidates.has(sessionId);
+    return this.cluster.directory.page(sessionId, 'candidate') !== undefined;
   }
 
   /**
-   * Announces a change to the session's candidate and supervisors: its events first (they say why),
-   * then the session as it is now.
+   * Announces a change committed here to the session's candidate, phone and supervisors, on every
+   * instance: its events first (they say why), then the session as it is now.
    */
-  announce({ summary, changed, events }: SessionChange): void {
-    const receivers = [...this.watchersOf(summary)];
-    for (const page of [this.candidates.get(summary.sessionId), this.phones.get(summary.sessionId)]) if (page) receivers.push(page);
-    for (const event of events) {
-      for (const receiver of receivers) receiver.send({ type: 'session.event', sessionId: summary.sessionId, event });
-    }
-    if (changed) for (const receiver of receivers) receiver.send({ type: 'session.updated', session: summary });
+  announce(change: SessionChange): void {
+    this.announceHere(change);
+    this.cluster.broadcast('change', change);
+    const { summary, events } = change;
     if (this.provider.sessionEnded && events.some((event) => event.type === 'session.ended')) {
       this.provider.sessionEnded(summary).catch((error) => this.logger.error(`releasing the media of session ${summary.sessionId} failed`, error));
     }
@@ -83,9 +93,7 @@ export class SessionHub {
     const record = await this.sessions.open(claims);
     connection.claims = claims;
     connection.sessionId = record.sessionId;
-    const previous = this.candidates.get(record.sessionId);
-    this.candidates.set(record.sessionId, connection);
-    previous?.close(CloseCode.replaced, 'This session was opened on another page.');
+    this.holdPage(connection, { kind: 'candidate', sessionId: record.sessionId, connectionId: connection.id, since: Date.now() }, 'This session was opened on another page.');
 
     const { summary } = await this.sessions.joined(record.sessionId, claims.name);
     const joined = await this.sessions.require(record.sessionId);
@@ -97,8 +105,8 @@ export class SessionHub {
       name: claims.name,
       session: summary,
       provider: await this.provider.joinInfo(joined),
-      subscribers: [...(this.subscriptions.get(record.sessionId) ?? [])].map(([peer, { feeds, quality }]) => ({
-        peer,
+      subscribers: this.cluster.directory.subscriptions(record.sessionId).map(({ entry: { connectionId, feeds, quality } }) => ({
+        peer: connectionId,
         feeds,
         quality,
       })),
@@ -119,9 +127,8 @@ export class SessionHub {
     }
     connection.claims = claims;
     connection.sessionId = record.sessionId;
-    const previous = this.phones.get(record.sessionId);
-    this.phones.set(record.sessionId, connection);
-    previous?.close(CloseCode.replaced, 'This phone was opened on another page.');
+    const entry: PageEntry = { kind: 'phone', sessionId: record.sessionId, connectionId: connection.id, since: Date.now(), pairingId: claims.pairingId };
+    this.holdPage(connection, entry, 'This phone was opened on another page.');
     connection.send({
       type: 'session.welcome',
       role: 'phone',
@@ -130,25 +137,25 @@ export class SessionHub {
       name: claims.name,
       session: await this.sessions.summary(record),
       provider: phoneInfo(await this.provider.joinInfo(record)),
-      subscribers: [...(this.subscriptions.get(record.sessionId) ?? [])]
-        .filter(([, { feeds }]) => feeds.includes('phone'))
-        .map(([peer, { quality }]) => ({ peer, feeds: ['phone' as const], quality })),
+      subscribers: this.cluster.directory
+        .subscriptions(record.sessionId)
+        .filter(({ entry: { feeds } }) => feeds.includes('phone'))
+        .map(({ entry: { connectionId, quality } }) => ({ peer: connectionId, feeds: ['phone' as const], quality })),
       serverTime: Date.now(),
     });
     this.logger.info(`phone of candidate ${claims.candidateId} joined (session ${record.sessionId})`);
   }
 
-  /** A new pairing was redeemed: the old phone, if connected, is closed for good. */
-  replacePhone(sessionId: string): void {
-    const previous = this.phones.get(sessionId);
-    if (!previous) return;
-    this.phones.delete(sessionId);
-    previous.close(CloseCode.unauthorized, 'This phone was replaced by a newer pairing.');
+  /** A new pairing was redeemed: the old phone, connected here or elsewhere, is closed for good. */
+  replacePhone(sessionId: string, pairingId: string): void {
+    this.closeOldPhone(sessionId, pairingId);
+    this.cluster.broadcast('phone-replaced', { sessionId, pairingId });
   }
 
   /** Registers a supervisor and sends it every session it may watch. */
   async joinSupervisor(connection: ClientConnection, claims: SupervisorClaims): Promise<void> {
     connection.claims = claims;
+    this.connections.set(connection.id, connection);
     for (const key of watchKeys(claims)) {
       let set = this.watchers.get(key);
       if (!set) this.watchers.set(key, (set = new Set()));
@@ -188,21 +195,15 @@ export class SessionHub {
   async leave(connection: ClientConnection): Promise<void> {
     const claims = connection.claims;
     if (!claims) return;
-    if (claims.role === 'phone') {
+    if (this.connections.get(connection.id) !== connection) return;
+    this.connections.delete(connection.id);
+    if (claims.role === 'phone' || claims.role === 'candidate') {
       const sessionId = connection.sessionId!;
-      if (this.phones.get(sessionId) !== connection) return;
-      this.phones.delete(sessionId);
-      const record = await this.sessions.get(sessionId);
-      if (record && record.clock.endedAt === null && record.feeds.phone === 'live') await this.sessions.setFeed(sessionId, 'phone', 'lost');
-      this.logger.info(`phone of candidate ${claims.candidateId} left (session ${sessionId})`);
-      return;
-    }
-    if (claims.role === 'candidate') {
-      const sessionId = connection.sessionId!;
-      if (this.candidates.get(sessionId) !== connection) return;
-      this.candidates.delete(sessionId);
-      await this.sessions.left(sessionId);
-      this.logger.info(`candidate ${claims.candidateId} left (session ${sessionId})`);
+      // Replaced by a newer page (here or elsewhere): that page is the session's now.
+      if (this.cluster.directory.pageOf(this.cluster.id, sessionId, claims.role)?.connectionId !== connection.id) return;
+      this.cluster.drop({ kind: claims.role, sessionId, connectionId: connection.id });
+      await this.pageLeft(sessionId, claims.role);
+      this.logger.info(`${claims.role === 'phone' ? 'phone of ' : ''}candidate ${claims.candidateId} left (session ${sessionId})`);
       return;
     }
     for (const key of watchKeys(claims)) {
@@ -213,11 +214,9 @@ export class SessionHub {
     for (const sessionId of connection.subscriptions) this.unsubscribe(connection, sessionId);
   }
 
-  /** Closes every live connection, e.g. when the host shuts down. */
+  /** Closes every live connection of this instance, e.g. when the host shuts down. */
   closeAll(code: number, reason: string): void {
-    for (const connection of [...this.candidates.values(), ...this.phones.values()]) connection.close(code, reason);
-    const supervisors = new Set([...this.watchers.values()].flatMap((set) => [...set]));
-    for (const connection of supervisors) connection.close(code, reason);
+    for (const connection of this.connections.values()) connection.close(code, reason);
   }
 
   private async handleCandidate(connection: ClientConnection, message: ClientMessage): Promise<void> {
@@ -272,11 +271,11 @@ export class SessionHub {
 
   /** Signaling from a publishing page (the candidate's, or its phone) to a supervisor subscribed to it. */
   private relayToSupervisor(sessionId: string, message: RtcMessage, source?: 'phone'): void {
-    const subscription = this.subscriptions.get(sessionId)?.get(message.peer);
-    if (!subscription || (source && !subscription.feeds.includes(source))) {
+    const subscription = this.cluster.directory.subscription(sessionId, message.peer);
+    if (!subscription || (source && !subscription.entry.feeds.includes(source))) {
       throw new KitError('not-found', `No supervisor ${message.peer} subscribes to this ${source ?? 'session'}.`);
     }
-    subscription.supervisor.send(source ? { ...relay(message, sessionId), source } : relay(message, sessionId));
+    this.deliver(subscription, source ? { ...relay(message, sessionId), source } : relay(message, sessionId));
   }
 
   private async handleSupervisor(
@@ -301,18 +300,16 @@ export class SessionHub {
       }
       case 'feed.subscribe': {
         const record = await this.requireWatchable(claims, message.sessionId);
-        let subscribers = this.subscriptions.get(message.sessionId);
-        if (!subscribers) this.subscriptions.set(message.sessionId, (subscribers = new Map()));
-        const feeds = [...new Set(message.feeds)];
-        const first = !subscribers.has(connection.id);
-        subscribers.set(connection.id, { supervisor: connection, feeds, quality: message.quality });
+        const first = !connection.subscriptions.has(message.sessionId);
         connection.subscriptions.add(message.sessionId);
-        this.candidates
-          .get(message.sessionId)
-          ?.send({ type: 'feed.subscribe', peer: connection.id, feeds, quality: message.quality });
-        if (feeds.includes('phone')) {
-          this.phones.get(message.sessionId)?.send({ type: 'feed.subscribe', peer: connection.id, feeds: ['phone'], quality: message.quality });
-        }
+        this.putSubscription({
+          kind: 'subscription',
+          sessionId: message.sessionId,
+          connectionId: connection.id,
+          supervisorId: claims.supervisorId,
+          feeds: [...new Set(message.feeds)],
+          quality: message.quality,
+        });
         if (first) this.sendView(connection, record);
         return;
       }
@@ -320,18 +317,17 @@ export class SessionHub {
         this.unsubscribe(connection, message.sessionId);
         return;
       case 'feed.quality': {
-        const subscription = this.requireSubscription(connection, message.sessionId);
-        subscription.quality = message.quality;
-        for (const page of this.pagesOf(message.sessionId)) page.send({ type: 'feed.quality', peer: connection.id, quality: message.quality });
+        const { entry } = this.requireSubscription(connection, message.sessionId);
+        this.putSubscription({ ...entry, quality: message.quality });
         return;
       }
       case 'rtc.answer':
       case 'rtc.ice': {
         this.requireSubscription(connection, message.peer);
-        const publisher = (message.source === 'phone' ? this.phones : this.candidates).get(message.peer);
+        const publisher = this.cluster.directory.page(message.peer, message.source === 'phone' ? 'phone' : 'candidate');
         if (!publisher) throw new KitError('not-connected', `The ${message.source ?? 'candidate'} of session ${message.peer} is offline.`);
         const { source: _source, ...toPublisher } = relay(message, connection.id);
-        publisher.send(toPublisher as Unversioned<RtcMessage>);
+        this.deliver(publisher, toPublisher as Unversioned<RtcMessage>);
         return;
       }
       default:
@@ -398,7 +394,7 @@ export class SessionHub {
     const { supervisorId } = connection.claims as SupervisorClaims;
     this.provider.viewInfo(record, supervisorId).then(
       (provider) => {
-        if (provider && this.subscriptions.get(sessionId)?.has(connection.id)) connection.send({ type: 'session.media', sessionId, provider });
+        if (provider && connection.subscriptions.has(sessionId)) connection.send({ type: 'session.media', sessionId, provider });
       },
       (error) => this.logger.error(`media join info of session ${sessionId} for supervisor ${supervisorId} failed`, error),
     );
@@ -410,38 +406,168 @@ export class SessionHub {
       logger: this.logger,
       records: this.providerRecords,
       supervisorsOf: ({ sessionId, examId, candidateId }) => {
-        const connections = [
-          ...(this.watchers.get(`${examId}\u0000${candidateId}`) ?? []),
-          ...[...(this.subscriptions.get(sessionId)?.values() ?? [])].map((s) => s.supervisor),
-        ];
-        return [...new Set(connections.map((c) => (c.claims as SupervisorClaims).supervisorId))];
+        const watching = [...(this.watchers.get(`${examId}\u0000${candidateId}`) ?? [])].map((c) => (c.claims as SupervisorClaims).supervisorId);
+        const subscribed = this.cluster.directory.subscriptions(sessionId).map(({ entry }) => entry.supervisorId);
+        return [...new Set([...watching, ...subscribed])];
       },
       setPreparing: (sessionId, preparing) => {
         this.sessions.setPreparing(sessionId, preparing).catch((error) => this.logger.error(`session ${sessionId}: status failed`, error));
       },
-      progress: (sessionId, ahead) => this.candidates.get(sessionId)?.send({ type: 'session.preparing', sessionId, ahead }),
+      progress: (sessionId, ahead) => this.toPage(sessionId, 'candidate', { type: 'session.preparing', sessionId, ahead }),
       mediaReady: (sessionId, provider) => {
-        this.candidates.get(sessionId)?.send({ type: 'session.media', sessionId, provider });
-        this.phones.get(sessionId)?.send({ type: 'session.media', sessionId, provider: phoneInfo(provider) });
-        const subscribers = [...(this.subscriptions.get(sessionId)?.values() ?? [])];
-        if (subscribers.length === 0) return;
-        this.sessions.get(sessionId).then(
-          (record) => {
-            if (record) for (const { supervisor } of subscribers) this.sendView(supervisor, record);
-          },
-          (error) => this.logger.error(`session ${sessionId}: reading it failed`, error),
-        );
+        this.toPage(sessionId, 'candidate', { type: 'session.media', sessionId, provider });
+        this.toPage(sessionId, 'phone', { type: 'session.media', sessionId, provider: phoneInfo(provider) });
+        this.sendViews(sessionId);
+        this.cluster.broadcast('media-ready', { sessionId });
       },
-      mediaFailed: (sessionId, message) => this.candidates.get(sessionId)?.sendError('internal', message),
+      mediaFailed: (sessionId, message) => this.toPage(sessionId, 'candidate', { type: 'error', code: 'internal', message }),
     };
   }
 
-  /** The publishing pages of a session: the candidate's, and its paired phone. */
-  private *pagesOf(sessionId: string): Iterable<ClientConnection> {
-    const candidate = this.candidates.get(sessionId);
-    const phone = this.phones.get(sessionId);
-    if (candidate) yield candidate;
-    if (phone) yield phone;
+  /** Sends each supervisor subscribed to the session here its view of the session's media. */
+  private sendViews(sessionId: string): void {
+    const subscribers = [...this.connections.values()].filter((c) => c.claims?.role === 'supervisor' && c.subscriptions.has(sessionId));
+    if (subscribers.length === 0 || !this.provider.viewInfo) return;
+    this.sessions.get(sessionId).then(
+      (record) => {
+        if (record) for (const supervisor of subscribers) this.sendView(supervisor, record);
+      },
+      (error) => this.logger.error(`session ${sessionId}: reading it failed`, error),
+    );
+  }
+
+  /** Sends to a connection wherever it is: here, or over the bus to the instance holding it. */
+  private deliver(located: Located, message: Unversioned<ServerMessage>): void {
+    if (located.instance === this.cluster.id) this.connections.get(located.entry.connectionId)?.send(message);
+    else this.cluster.send(located.instance, 'deliver', { to: located.entry.connectionId, message } satisfies Delivery);
+  }
+
+  /** Sends to the session's candidate or phone page, wherever it is; nothing when it is offline. */
+  private toPage(sessionId: string, kind: PageEntry['kind'], message: Unversioned<ServerMessage>): void {
+    const page = this.cluster.directory.page(sessionId, kind);
+    if (page) this.deliver(page, message);
+  }
+
+  /** The session's page of `kind` that this instance holds (for a moment, a newer one may be elsewhere). */
+  private localPage(sessionId: string, kind: PageEntry['kind']): ClientConnection | undefined {
+    const page = this.cluster.directory.pageOf(this.cluster.id, sessionId, kind);
+    return page && this.connections.get(page.connectionId);
+  }
+
+  /** Makes `connection` the session's page of its kind; the page it replaces, here or elsewhere, is closed. */
+  private holdPage(connection: ClientConnection, entry: PageEntry, replacedReason: string): void {
+    const previous = this.localPage(entry.sessionId, entry.kind);
+    this.connections.set(connection.id, connection);
+    this.cluster.put(entry);
+    // Another instance's page is closed there, when it hears of this newer one.
+    previous?.close(CloseCode.replaced, replacedReason);
+  }
+
+  /** A page of the session went offline: its state says so (a phone's feed is lost; a candidate left). */
+  private async pageLeft(sessionId: string, kind: PageEntry['kind']): Promise<void> {
+    if (this.cluster.directory.page(sessionId, kind)) return;
+    if (kind === 'candidate') {
+      await this.sessions.left(sessionId);
+      return;
+    }
+    const record = await this.sessions.get(sessionId);
+    if (record && record.clock.endedAt === null && record.feeds.phone === 'live') await this.sessions.setFeed(sessionId, 'phone', 'lost');
+  }
+
+  private closeOldPhone(sessionId: string, pairingId: string): void {
+    const phone = this.localPage(sessionId, 'phone');
+    if (!phone || (phone.claims as PhoneClaims).pairingId === pairingId) return;
+    this.cluster.drop({ kind: 'phone', sessionId, connectionId: phone.id });
+    this.connections.delete(phone.id);
+    phone.close(CloseCode.unauthorized, 'This phone was replaced by a newer pairing.');
+  }
+
+  /** Publishes a subscription and tells the session's pages held here. */
+  private putSubscription(entry: SubscriptionEntry): void {
+    const previous = this.cluster.directory.subscription(entry.sessionId, entry.connectionId)?.entry;
+    this.cluster.put(entry);
+    this.subscriptionChanged(entry.sessionId, entry, previous);
+  }
+
+  /**
+   * What the session's pages held here hear when a subscription to it appears, changes or goes,
+   * wherever the supervisor is: a new quality alone is `feed.quality`, anything else a subscribe.
+   */
+  private subscriptionChanged(sessionId: string, entry: SubscriptionEntry | undefined, previous: SubscriptionEntry | undefined): void {
+    const peer = (entry ?? previous)!.connectionId;
+    const candidate = this.localPage(sessionId, 'candidate');
+    const phone = this.localPage(sessionId, 'phone');
+    if (!candidate && !phone) return;
+    if (!entry) {
+      for (const page of [candidate, phone]) page?.send({ type: 'feed.unsubscribe', peer });
+      return;
+    }
+    const { feeds, quality } = entry;
+    if (previous && sameFeeds(previous.feeds, feeds) && previous.quality !== quality) {
+      for (const page of [candidate, phone]) page?.send({ type: 'feed.quality', peer, quality });
+      return;
+    }
+    candidate?.send({ type: 'feed.subscribe', peer, feeds, quality });
+    if (feeds.includes('phone')) phone?.send({ type: 'feed.subscribe', peer, feeds: ['phone'], quality });
+    else if (previous?.feeds.includes('phone')) phone?.send({ type: 'feed.unsubscribe', peer });
+  }
+
+  /** Another instance's directory entry appeared, changed or went. */
+  private remoteEntryChanged(instance: string, entry: DirectoryEntry | undefined, previous: DirectoryEntry | undefined, lost: boolean): void {
+    const about = (entry ?? previous)!;
+    if (about.kind === 'subscription') {
+      this.subscriptionChanged(about.sessionId, entry as SubscriptionEntry | undefined, previous as SubscriptionEntry | undefined);
+      return;
+    }
+    if (entry) {
+      // A newer page of the session on another instance: this one's is replaced.
+      const mine = this.localPage(about.sessionId, about.kind);
+      const myEntry = this.cluster.directory.pageOf(this.cluster.id, about.sessionId, about.kind);
+      if (mine && myEntry && newer(entry as PageEntry, instance, { instance: this.cluster.id, entry: myEntry })) {
+        this.cluster.drop({ kind: about.kind, sessionId: about.sessionId, connectionId: mine.id });
+        this.connections.delete(mine.id);
+        mine.close(CloseCode.replaced, about.kind === 'phone' ? 'This phone was opened on another page.' : 'This session was opened on another page.');
+      }
+      return;
+    }
+    // An instance was lost with its pages: one survivor (the first by id) records that they left.
+    if (lost && this.cluster.instances[0] === this.cluster.id) {
+      this.pageLeft(about.sessionId, about.kind).catch((error) => this.logger.error(`session ${about.sessionId}: recording its lost page failed`, error));
+    }
+  }
+
+  /**
+   * After a cut from the bus: every page here hears the sessions as they are now, and asks the
+   * store for the events it missed (the clients catch up by `seq`); expiry timers are set again.
+   */
+  private async catchUpPages(): Promise<void> {
+    try {
+      await this.sessions.resumeClocks();
+      for (const connection of this.connections.values()) {
+        const claims = connection.claims!;
+        if (claims.role === 'supervisor') {
+          connection.send({ type: 'session.list', sessions: await this.listFor(claims) });
+          continue;
+        }
+        const record = await this.sessions.get(connection.sessionId!);
+        if (record) connection.send({ type: 'session.updated', session: await this.sessions.summary(record) });
+      }
+    } catch (error) {
+      this.logger.error('catching pages up after the bus came back failed', error);
+    }
+  }
+
+  /** Sends a change committed here or elsewhere to the session's pages and supervisors held here. */
+  private announceHere({ summary, changed, events }: SessionChange): void {
+    const receivers = [...this.watchersOf(summary)];
+    for (const kind of ['candidate', 'phone'] as const) {
+      const page = this.localPage(summary.sessionId, kind);
+      if (page) receivers.push(page);
+    }
+    for (const event of events) {
+      for (const receiver of receivers) receiver.send({ type: 'session.event', sessionId: summary.sessionId, event });
+    }
+    if (changed) for (const receiver of receivers) receiver.send({ type: 'session.updated', session: summary });
   }
 
   private *watchersOf(session: SessionSummary): Iterable<ClientConnection> {
@@ -450,15 +576,14 @@ export class SessionHub {
   }
 
   private unsubscribe(connection: ClientConnection, sessionId: string): void {
-    connection.subscriptions.delete(sessionId);
-    const subscribers = this.subscriptions.get(sessionId);
-    if (!subscribers?.delete(connection.id)) return;
-    if (subscribers.size === 0) this.subscriptions.delete(sessionId);
-    for (const page of this.pagesOf(sessionId)) page.send({ type: 'feed.unsubscribe', peer: connection.id });
+    if (!connection.subscriptions.delete(sessionId)) return;
+    const previous = this.cluster.directory.subscription(sessionId, connection.id)?.entry;
+    this.cluster.drop({ kind: 'subscription', sessionId, connectionId: connection.id });
+    if (previous) this.subscriptionChanged(sessionId, undefined, previous);
   }
 
-  private requireSubscription(connection: ClientConnection, sessionId: string): Subscription {
-    const subscription = this.subscriptions.get(sessionId)?.get(connection.id);
+  private requireSubscription(connection: ClientConnection, sessionId: string): Located<SubscriptionEntry> {
+    const subscription = connection.subscriptions.has(sessionId) ? this.cluster.directory.subscription(sessionId, connection.id) : undefined;
     if (!subscription) throw new KitError('not-found', `You do not subscribe to session ${sessionId}.`);
     return subscription;
   }
@@ -486,6 +611,10 @@ function watchKeys(claims: SupervisorClaims): string[] {
 /** Whether a signaling message offers `feed`. */
 function publishes(message: RtcMessage, feed: Feed): boolean {
   return message.type === 'rtc.offer' && Object.values(message.feeds).includes(feed);
+}
+
+function sameFeeds(a: Feed[], b: Feed[]): boolean {
+  return a.length === b.length && a.every((feed) => b.includes(feed));
 }
 
 /** A candidate's join info as its phone needs it: with Chime, only the phone feed's attendee. */

@@ -28,6 +28,9 @@ import { Access } from './access/access.js';
 import { Revocations } from './access/revocations.js';
 import { durationSeconds } from './duration.js';
 import type { Person } from './limits/person.js';
+import { localBus } from './bus/local/local-bus.js';
+import type { KitBus } from './bus/kit-bus.js';
+import { Cluster, type ClusterTimings } from './cluster/cluster.js';
 import { FilePhotoStore } from './store/file-photo-store.js';
 import type { KitStore } from './store/kit-store.js';
 import { photoKey, type PhotoStore } from './store/photo-store.js';
@@ -47,6 +50,13 @@ export interface ProctorKitOptions {
    * acknowledged. {@link memoryStore} keeps nothing past the process (tests). The kit closes it.
    */
   store?: KitStore;
+  /**
+   * What connects this kit to the other instances serving the same exams: {@link redisBus} when
+   * several processes share one {@link postgresStore}, so a candidate on one and a supervisor on
+   * another see each other live. Default: {@link localBus}, for a kit that is the only process.
+   * The kit closes it.
+   */
+  bus?: KitBus;
   /** Exam length when a candidate token names none. Default: 60. */
   examDurationMinutes?: number;
   /** A logger, or the level of the console logger. Default: `'warn'`. */
@@ -73,8 +83,12 @@ export interface ProctorKitOptions {
    * uploads or read the result; after it they expire. Default: `'1h'`.
    */
   tokenGraceAfterEnd?: number | string;
-  /** Control-channel timings. Defaults: hello within 10 s, heartbeat every 20 s. */
-  timings?: Partial<ControlEndpointTimings>;
+  /**
+   * Control-channel timings (defaults: hello within 10 s, heartbeat every 20 s) and how instances
+   * on the bus tell they are alive (a beat every 2 s; silent for 6 s while this one hears its own
+   * beats, an instance is taken for lost and its pages as gone).
+   */
+  timings?: Partial<ControlEndpointTimings & ClusterTimings>;
   /**
    * Start a candidate's exam clock only once a supervisor (or the host) approved the photos of
    * their ID document and face. The candidate's start waits for the approval. Default: `false`
@@ -167,8 +181,8 @@ export interface ProctorKit {
    * Revokes a person's access: a supervisor removed from an event (`{ examId, supervisorId }`), a
    * candidate barred (`{ examId, candidateId }`, their paired phone too). Their connections close
    * (4401), renewals stop and every token issued to them until now is refused, over the control
-   * channel and the REST API alike. A token issued afterwards lets them in again. Resolves with how
-   * many connections were closed.
+   * channel and the REST API alike, on every instance on the bus. A token issued afterwards lets
+   * them in again. Resolves with how many connections this instance closed.
    */
   revoke(person: Person): Promise<number>;
   /** Closes every control connection (1001) and stops timers. */
@@ -211,11 +225,21 @@ export function createProctorKit(options: ProctorKitOptions): ProctorKit {
   // Last, once every option was found good: nothing is opened for a kit that is refused.
   const store = options.store ?? sqliteStore();
   const releaseGuard = options.guardProcess === false ? () => {} : guardProcess(logger);
-  const hub = new SessionHub(provider, logger, {
-    get: (id) => store.getProviderRecord(id),
-    put: (id, record) => store.putProviderRecord(id, record),
-    delete: (id) => store.deleteProviderRecord(id),
+  const bus = options.bus ?? localBus();
+  const cluster = new Cluster(bus, logger, {
+    beatMs: options.timings?.beatMs ?? 2000,
+    lostAfterMs: options.timings?.lostAfterMs ?? 3 * (options.timings?.beatMs ?? 2000),
   });
+  const hub = new SessionHub(
+    provider,
+    logger,
+    {
+      get: (id) => store.getProviderRecord(id),
+      put: (id, record) => store.putProviderRecord(id, record),
+      delete: (id) => store.deleteProviderRecord(id),
+    },
+    cluster,
+  );
   const sessions = new Sessions({
     store,
     // Whole milliseconds: the clock schema allows no fractions (0.017 min is 1020.0000000000001 ms).
@@ -225,9 +249,14 @@ export function createProctorKit(options: ProctorKitOptions): ProctorKit {
     isConnected: (sessionId) => hub.isConnected(sessionId),
     onChange: (change) => hub.announce(change),
   });
-  hub.bind(sessions);
+  hub.bind(sessions).catch((error) => logger.error('joining the other kit instances on the bus failed', error));
   sessions.resumeClocks().catch((error) => logger.error('re-arming the clocks of running exams failed', error));
   const revocations = new Revocations(store, tokens.maxAgeMs);
+  const revokedMessage = 'Your access to this exam was revoked.';
+  cluster.handle<{ person: Person; at: number }>('revoked', ({ person, at }) => {
+    revocations.remember(person, at);
+    endpoint.closePerson(person, CloseCode.unauthorized, revokedMessage);
+  });
   const access = new Access({ tokens, revocations, sessions, graceAfterEndMs });
   const endpoint = new ControlEndpoint(hub, access, logger, {
     timings: {
@@ -313,16 +342,19 @@ export function createProctorKit(options: ProctorKitOptions): ProctorKit {
     async revoke(person) {
       const parsed = parse(PersonSchema, person);
       if (!parsed.ok) throw new KitError('bad-message', `revoke: ${parsed.message}.`);
-      await revocations.revoke(parsed.value);
-      const closed = endpoint.closePerson(parsed.value, CloseCode.unauthorized, 'Your access to this exam was revoked.');
-      logger.info(`revoked ${JSON.stringify(parsed.value)}: ${closed} connection(s) closed`);
+      const at = await revocations.revoke(parsed.value);
+      cluster.broadcast('revoked', { person: parsed.value, at });
+      const closed = endpoint.closePerson(parsed.value, CloseCode.unauthorized, revokedMessage);
+      logger.info(`revoked ${JSON.stringify(parsed.value)}: ${closed} connection(s) closed here`);
       return closed;
     },
     async close() {
       sessions.close();
       hub.closeAll(CloseCode.goingAway, 'Server is shutting down.');
       await endpoint.close();
+      await cluster.close();
       await provider.close?.();
+      await bus.close();
       await store.close();
       releaseGuard();
     },

@@ -348,6 +348,14 @@ export class Sessions {
     return this.change(sessionId, { source: 'host' }, () => [{ type: `log.${name}`, data }]);
   }
 
+  /**
+   * A change another instance committed: this one arms the session's expiry too, so the exam ends
+   * on time whichever instances stay up. Each fires; the store lets one of them end it.
+   */
+  observe(session: Pick<SessionRecord, 'sessionId' | 'clock'>): void {
+    this.scheduleExpiry(session);
+  }
+
   /** Stops every expiry timer (the kit is closing). */
   close(): void {
     for (const timer of this.expiryTimers.values()) clearTimeout(timer);
@@ -390,7 +398,7 @@ export class Sessions {
   }
 
   /** Arms the timer that ends a running session when its time is up. */
-  private scheduleExpiry(record: SessionRecord): void {
+  private scheduleExpiry(record: Pick<SessionRecord, 'sessionId' | 'clock'>): void {
     const { sessionId, clock } = record;
     clearTimeout(this.expiryTimers.get(sessionId));
     this.expiryTimers.delete(sessionId);

@@ -23,10 +23,17 @@ export class Revocations {
     this.ready.catch(() => {});
   }
 
-  async revoke(person: Person, now = Date.now()): Promise<void> {
+  /** Stores the revocation; resolves with its time. */
+  async revoke(person: Person, now = Date.now()): Promise<number> {
     this.sweep(now);
     await this.store.putRevocation(personKey(person), now);
     this.revokedAt.set(personKey(person), now);
+    return now;
+  }
+
+  /** A revocation another instance stored: this one refuses the same tokens from now on. */
+  remember(person: Person, at: number): void {
+    this.revokedAt.set(personKey(person), Math.max(at, this.revokedAt.get(personKey(person)) ?? 0));
   }
 
   /** Whether a token of `person` first issued at `authTime` (ms) was revoked. */

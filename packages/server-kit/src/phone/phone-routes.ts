@@ -87,7 +87,7 @@ export function mountPhoneRoutes(router: Router, deps: PhoneRouteDeps): void {
       }
       const record = await sessions.require(pending.sessionId);
       await sessions.phonePaired(record.sessionId, pending.pairingId);
-      hub.replacePhone(record.sessionId);
+      hub.replacePhone(record.sessionId, pending.pairingId);
       const token = await tokens.issue({
         role: 'phone',
         examId: record.examId,
