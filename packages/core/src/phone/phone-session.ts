@@ -1,3 +1,4 @@
+import { isOlder } from '../session/summary-order.js';
 import type { ChannelState } from '../channel/control-channel.js';
 import { ControlChannel } from '../channel/control-channel.js';
 import { controlUrl } from '../channel/control-url.js';
@@ -194,6 +195,8 @@ export class PhoneSession {
   }
 
   private sessionChanged(session: SessionSummary): void {
+    if (isOlder(session, this.store.value.session)) return;
+    this.feed?.catchUp(session.sessionId, session.lastSeq);
     this.patch({ session });
     if (session.clock.endedAt !== null && !this.store.value.ended) {
       this.patch({ ended: { reason: session.clock.endReason ?? 'finished' }, roomScan: undefined });

@@ -1,3 +1,4 @@
+import { isOlder } from './summary-order.js';
 import type { ChannelState } from '../channel/control-channel.js';
 import { ControlChannel } from '../channel/control-channel.js';
 import { controlUrl } from '../channel/control-url.js';
@@ -319,7 +320,12 @@ export class CandidateSession {
 
   /** Follows the server's view of the session and tells the page what changed in the clock. */
   private sessionChanged(session: SessionSummary): void {
-    const before = this.store.value.session?.clock;
+    const current = this.store.value.session;
+    // Relayed by another server instance, a summary may arrive after a newer one.
+    if (isOlder(session, current)) return;
+    // A summary ahead of the events seen: some were missed (a server instance's bus was cut).
+    this.feed.catchUp(session.sessionId, session.lastSeq);
+    const before = current?.clock;
     this.patch({ session });
     const after = session.clock;
     if (after.endedAt !== null) {

@@ -1,3 +1,4 @@
+import { isOlder } from './summary-order.js';
 import type { ChannelState } from '../channel/control-channel.js';
 import { ControlChannel } from '../channel/control-channel.js';
 import { controlUrl } from '../channel/control-url.js';
@@ -109,6 +110,8 @@ export class SupervisorRoom {
     });
     this.channel.on('session.updated', ({ session }) => {
       this.feed.follow(session.sessionId, session.lastSeq);
+      const current = this.store.value.sessions.find((s) => s.sessionId === session.sessionId);
+      if (isOlder(session, current)) return;
       const others = this.store.value.sessions.filter((s) => s.sessionId !== session.sessionId);
       this.patch({ sessions: ordered([...others, session]) });
     });

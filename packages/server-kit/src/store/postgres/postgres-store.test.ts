@@ -1,25 +1,9 @@
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
-import { describe, test, type TestContext } from 'node:test';
-import pg from 'pg';
+import { describe, test } from 'node:test';
 import { newClock, noFeeds } from '@proctorkit/core/protocol';
 import { describeStore } from '../store-conformance.js';
 import { postgresStore } from './postgres-store.js';
-
-/** The PostgreSQL the tests use: this machine kind's own, unless the environment names another. */
-const TEST_DATABASE_URL = process.env.PROCTOR_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-
-/** A schema of the test's own, dropped after it. */
-async function testSchema(t: TestContext): Promise<string> {
-  const schema = `proctorkit_test_${randomBytes(6).toString('hex')}`;
-  t.after(async () => {
-    const client = new pg.Client({ connectionString: TEST_DATABASE_URL });
-    await client.connect();
-    await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-    await client.end();
-  });
-  return schema;
-}
+import { TEST_DATABASE_URL, testSchema } from './postgres-test-support.js';
 
 describeStore('postgresStore', async (t) => {
   const schema = await testSchema(t);
