@@ -265,6 +265,7 @@ export function createProctorKit(options: ProctorKitOptions): ProctorKit {
     },
     renewTokens: options.renewTokens !== false,
     limits,
+    bus,
   });
 
   const sessionId = (id: string) => {
@@ -279,7 +280,7 @@ export function createProctorKit(options: ProctorKitOptions): ProctorKit {
   };
 
   return {
-    router: createRouter({ hub, sessions, tokens, access, logger, photos, limits, pairings: new PhonePairings(store), phonePageUrl, ...(options.networkTestBudget ? { networkTestBudget: options.networkTestBudget } : {}) }),
+    router: createRouter({ hub, sessions, tokens, access, logger, photos, limits, bus, pairings: new PhonePairings(store), phonePageUrl, ...(options.networkTestBudget ? { networkTestBudget: options.networkTestBudget } : {}) }),
     attach: (server, { path = '/proctor/ws' } = {}) => endpoint.attach(server, path),
     issueToken: (claims, issueOptions) => tokens.issue(claims, issueOptions),
     sessions: {

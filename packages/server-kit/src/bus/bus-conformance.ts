@@ -91,6 +91,16 @@ export function describeBus(name: string, open: OpenBuses): void {
       assert.equal(await b!.take(key, 2, 4, 20), 0, 'refilled after the wait it named');
     });
 
+    test('a cost of 0 spends nothing and tells whether one token is there', async (t) => {
+      const [a, b] = await open(t, 2);
+      const key = `peek-${Math.random()}`;
+      assert.equal(await a!.take(key, 0, 2, 1), 0);
+      assert.equal(await a!.take(key, 0, 2, 1), 0, 'a peek spent nothing');
+      assert.equal(await a!.take(key, 2, 2, 1), 0);
+      const wait = await b!.take(key, 0, 2, 1);
+      assert.ok(wait > 0 && wait <= 1000, `an empty bucket: waits ${wait} ms`);
+    });
+
     test('a cost above the capacity never fits: it waits a whole refill', async (t) => {
       const [a] = await open(t, 1);
       const wait = await a!.take(`big-${Math.random()}`, 11, 10, 5);

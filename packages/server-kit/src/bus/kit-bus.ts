@@ -21,7 +21,8 @@ export interface KitBus {
   /**
    * Spends `cost` from the bucket `key`, shared by every instance on the bus: `capacity` at once,
    * refilled at `perSecond`. Resolves with 0 when spent, or the milliseconds until it could be
-   * (nothing spent). An idle bucket is full.
+   * (nothing spent). An idle bucket is full. A `cost` of 0 spends nothing and resolves with the
+   * wait until one token is there.
    */
   take(key: string, cost: number, capacity: number, perSecond: number): Promise<number>;
   /** Stops every subscription; the kit that was given the bus closes it. */

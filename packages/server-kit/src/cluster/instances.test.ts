@@ -167,6 +167,24 @@ function describeInstances(name: string, deployment: Deployment): void {
       assert.equal((await within(bob.client.next('feed.unsubscribe'), 'the lost supervisor to unsubscribe', 5000)).peer, welcome.connectionId);
     });
 
+    test("one person's limits are spent across instances: N instances allow what one would", async (t) => {
+      const options = await deployment(t);
+      const limits = { connectionsPerMinute: 3, requestsPerMinute: 4 };
+      const a = await TestServer.start(t, { ...options(0), limits });
+      const b = await TestServer.start(t, { ...options(1), limits });
+      const token = await a.supervisorToken('*');
+      const statuses = [];
+      for (const server of [a, b, a, b, a]) statuses.push((await server.get(`/sessions?examId=${EXAM}`, token)).status);
+      assert.deepEqual(statuses, [200, 200, 200, 200, 429]);
+
+      for (const server of [a, b, a]) {
+        const client = await server.hello(token);
+        await client.next('session.list');
+      }
+      const fourth = await b.hello(token);
+      assert.equal((await fourth.closeEvent()).code, CloseCode.rateLimited);
+    });
+
     test('an exam reaching zero ends once, though every instance armed its expiry', async (t) => {
       const options = await deployment(t);
       const a = await TestServer.start(t, { ...options(0), examDurationMinutes: 0.02 });

@@ -7,7 +7,7 @@ import * as v from 'valibot';
 import { parse, type Claims } from '@proctorkit/core/protocol';
 import { KitError } from '../errors.js';
 import { personKey, personOf } from '../limits/person.js';
-import { RateLimit } from '../limits/rate-limit.js';
+import type { SharedRateLimit } from '../limits/shared-rate-limit.js';
 
 /** The most one download or upload test moves: enough to measure, too little to make the kit a bandwidth reflector. */
 export const NETWORK_TEST_MAX_BYTES = 5_000_000;
@@ -36,14 +36,13 @@ type Authorized = (handler: (request: Request, response: Response, claims: Claim
  * A host that mounts a body parser reading `application/octet-stream` before the kit must leave
  * `/network/upload` to the kit: the upload is measured as it arrives.
  */
-export function networkTestRouter(authorized: Authorized, { maxBytes, windowMs } = NETWORK_TEST_BUDGET): Router {
-  // A bucket refilling over the window: a person's bytes, both ways together.
-  const budget = RateLimit.per(maxBytes, windowMs);
+/** `budget`: each person's bytes, both ways together, refilling over its window (default {@link NETWORK_TEST_BUDGET}). */
+export function networkTestRouter(authorized: Authorized, budget: SharedRateLimit): Router {
   const router = express.Router();
 
   /** Takes a transfer from the person's budget, or refuses it with 429 and when to retry. */
-  const spend = (claims: Claims, bytes: number, response: Response) => {
-    const retryAfterMs = budget.take(personKey(personOf(claims)), bytes);
+  const spend = async (claims: Claims, bytes: number, response: Response) => {
+    const retryAfterMs = await budget.take(personKey(personOf(claims)), bytes);
     if (retryAfterMs === 0) return;
     // An upload's body stays unread: the connection cannot serve another request after it.
     response.set('Connection', 'close');
@@ -69,7 +68,7 @@ export function networkTestRouter(authorized: Authorized, { maxBytes, windowMs }
     authorized(async (request, response, claims) => {
       const bytes = parse(BytesSchema, request.query.bytes ?? String(DEFAULT_BYTES));
       if (!bytes.ok) throw new KitError('bad-message', `bytes ${bytes.message}.`);
-      spend(claims, bytes.value, response);
+      await spend(claims, bytes.value, response);
       response.set({ 'Content-Type': 'application/octet-stream', 'Content-Length': String(bytes.value) });
       await pipeline(Readable.from(randomChunks(bytes.value)), response).catch((error: NodeJS.ErrnoException) => {
         // The page went away mid-transfer (closed, aborted, timed out): nobody is left to answer.
@@ -83,7 +82,7 @@ export function networkTestRouter(authorized: Authorized, { maxBytes, windowMs }
     authorized(async (request, response, claims) => {
       const declared = Number(request.get('content-length') ?? 0);
       if (declared > NETWORK_TEST_MAX_BYTES) return tooLarge(response);
-      spend(claims, declared || NETWORK_TEST_MAX_BYTES, response);
+      await spend(claims, declared || NETWORK_TEST_MAX_BYTES, response);
       const received = await drain(request, NETWORK_TEST_MAX_BYTES);
       if (received === 'closed') return;
       if (received === 'too-large') return tooLarge(response);

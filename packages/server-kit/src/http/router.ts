@@ -11,8 +11,9 @@ import type { TokenIssuer } from '../tokens.js';
 import type { Access } from '../access/access.js';
 import { retryAfterSeconds, type KitLimits } from '../limits/limits.js';
 import { personKey, personOf } from '../limits/person.js';
-import { RateLimit } from '../limits/rate-limit.js';
-import { networkTestRouter } from './network-test.js';
+import type { KitBus } from '../bus/kit-bus.js';
+import { SharedRateLimit } from '../limits/shared-rate-limit.js';
+import { NETWORK_TEST_BUDGET, networkTestRouter } from './network-test.js';
 import { mountIdentityRoutes } from './identity-routes.js';
 import { mountPhoneRoutes } from '../phone/phone-routes.js';
 import type { PhonePairings } from '../phone/pairings.js';
@@ -28,6 +29,8 @@ interface RouterDeps {
   phonePageUrl: string;
   limits: KitLimits;
   networkTestBudget?: { maxBytes: number; windowMs: number };
+  /** Where the per-person and per-address limits are shared with the other instances. */
+  bus: KitBus;
 }
 
 const AfterSeqSchema = v.pipe(
@@ -42,9 +45,9 @@ type Handler = (request: Request, response: Response, claims: Claims) => Promise
  * The kit's REST API, for pages and host backends holding a token (`Authorization: Bearer …`).
  * Errors answer `{ error: { code, message } }` with the matching status.
  */
-export function createRouter({ hub, sessions, tokens, access, logger, photos, pairings, phonePageUrl, limits, networkTestBudget }: RouterDeps): Router {
+export function createRouter({ hub, sessions, tokens, access, logger, photos, pairings, phonePageUrl, limits, networkTestBudget, bus }: RouterDeps): Router {
   const router = express.Router();
-  const requests = RateLimit.per(limits.requestsPerMinute, 60_000);
+  const requests = SharedRateLimit.per(bus, 'requests', limits.requestsPerMinute, 60_000, logger);
 
   const authorized = (handler: Handler) => async (request: Request, response: Response, next: NextFunction) => {
     try {
@@ -52,7 +55,7 @@ export function createRouter({ hub, sessions, tokens, access, logger, photos, pa
       const match = /^Bearer ([\w-]+\.[\w-]+\.[\w-]+)$/.exec(header);
       if (!match) throw new KitError('unauthorized', 'Send the Proctorkit token as "Authorization: Bearer <token>".');
       const { claims } = await access.verify(match[1]!);
-      const wait = requests.take(personKey(personOf(claims)));
+      const wait = await requests.take(personKey(personOf(claims)));
       if (wait > 0) throw new KitError('rate-limited', `Too many requests: at most ${limits.requestsPerMinute} a minute.`, { retryAfterMs: wait });
       await handler(request, response, claims);
     } catch (error) {
@@ -105,9 +108,9 @@ export function createRouter({ hub, sessions, tokens, access, logger, photos, pa
   );
 
   mountIdentityRoutes(router, { sessions, photos, logger, authorized, readable });
-  mountPhoneRoutes(router, { sessions, hub, tokens, pairings, phonePageUrl, limits, authorized, readable });
+  mountPhoneRoutes(router, { sessions, hub, tokens, pairings, phonePageUrl, limits, authorized, readable, bus, logger });
 
-  router.use('/network', networkTestRouter(authorized, networkTestBudget));
+  router.use('/network', networkTestRouter(authorized, SharedRateLimit.per(bus, 'network-test', (networkTestBudget ?? NETWORK_TEST_BUDGET).maxBytes, (networkTestBudget ?? NETWORK_TEST_BUDGET).windowMs, logger)));
 
   router.use((request: Request) => {
     throw new KitError('not-found', `No route ${request.method} ${request.baseUrl}${request.path}.`);

@@ -11,7 +11,9 @@ import {
 import { KitError } from '../errors.js';
 import { jsonBody } from '../http/json-body.js';
 import type { KitLimits } from '../limits/limits.js';
-import { RateLimit } from '../limits/rate-limit.js';
+import type { KitBus } from '../bus/kit-bus.js';
+import { SharedRateLimit } from '../limits/shared-rate-limit.js';
+import type { Logger } from '../logger.js';
 import type { SessionHub } from '../hub.js';
 import type { Sessions } from '../sessions.js';
 import type { SessionRecord } from '../store/session-store.js';
@@ -31,6 +33,9 @@ export interface PhoneRouteDeps {
   limits: Pick<KitLimits, 'pairingAttemptsPerMinute' | 'pairingFailuresPerMinute'>;
   authorized(handler: Handler): RequestHandler;
   readable(request: Request, claims: Claims): Promise<SessionRecord>;
+  /** Where the limits on redeeming are shared with the other instances. */
+  bus: KitBus;
+  logger: Logger;
 }
 
 /**
@@ -44,8 +49,8 @@ export function mountPhoneRoutes(router: Router, deps: PhoneRouteDeps): void {
   const { sessions, hub, tokens, pairings, authorized, readable, limits } = deps;
   // An absolute phone page is the configured origin: links never depend on a request's Host.
   const absolutePage = URL.canParse(deps.phonePageUrl) ? deps.phonePageUrl : undefined;
-  const attempts = RateLimit.per(limits.pairingAttemptsPerMinute, 60_000);
-  const wrongCodes = RateLimit.per(limits.pairingFailuresPerMinute, 60_000);
+  const attempts = SharedRateLimit.per(deps.bus, 'pairing-attempts', limits.pairingAttemptsPerMinute, 60_000, deps.logger);
+  const wrongCodes = SharedRateLimit.per(deps.bus, 'pairing-wrong-codes', limits.pairingFailuresPerMinute, 60_000, deps.logger);
   const throttled = (retryAfterMs: number) =>
     new KitError('rate-limited', 'Too many pairing attempts. Wait a minute, or scan the QR code on the exam page.', { retryAfterMs });
 
@@ -71,18 +76,18 @@ export function mountPhoneRoutes(router: Router, deps: PhoneRouteDeps): void {
 
   router.post('/phone/redeem', async (request, response, next) => {
     try {
-      const wait = attempts.take(request.ip ?? request.socket.remoteAddress ?? '');
+      const wait = await attempts.take(request.ip ?? request.socket.remoteAddress ?? '');
       if (wait > 0) throw throttled(wait);
       const input = parse(PhoneRedeemSchema, await jsonBody(request, 1024));
       if (!input.ok) throw new KitError('bad-message', `Send { pairing } from the link or { code } as shown on the exam page: ${input.message}.`);
       const byCode = 'code' in input.value;
-      const busy = byCode ? wrongCodes.retryAfterMs('') : 0;
+      const busy = byCode ? await wrongCodes.retryAfterMs('') : 0;
       if (busy > 0) throw throttled(busy);
       let pending;
       try {
         pending = await pairings.redeem(input.value);
       } catch (error) {
-        if (byCode) wrongCodes.take('');
+        if (byCode) await wrongCodes.take('');
         throw error;
       }
       const record = await sessions.require(pending.sessionId);

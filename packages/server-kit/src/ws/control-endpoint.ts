@@ -17,7 +17,9 @@ import { KitError } from '../errors.js';
 import type { SessionHub } from '../hub.js';
 import type { KitLimits } from '../limits/limits.js';
 import { personKey, personOf } from '../limits/person.js';
+import type { KitBus } from '../bus/kit-bus.js';
 import { RateLimit } from '../limits/rate-limit.js';
+import { SharedRateLimit } from '../limits/shared-rate-limit.js';
 import type { Logger } from '../logger.js';
 import type { Access } from '../access/access.js';
 import type { Person } from '../limits/person.js';
@@ -39,6 +41,8 @@ export interface ControlEndpointOptions {
   /** Whether connected clients get a new token before theirs expires. */
   renewTokens: boolean;
   limits: KitLimits;
+  /** Where the per-person limits are shared with the other instances. */
+  bus: KitBus;
 }
 
 /** The control channel's WebSocket server, attached to the host's HTTP server at one path. */
@@ -50,8 +54,8 @@ export class ControlEndpoint {
   private readonly messages: RateLimit;
   /** Per connection id: refused messages, forgiven one a second. */
   private readonly refusals: RateLimit;
-  /** Per person: hellos. */
-  private readonly hellos: RateLimit;
+  /** Per person, across instances: hellos. */
+  private readonly hellos: SharedRateLimit;
 
   constructor(
     private readonly hub: SessionHub,
@@ -62,7 +66,7 @@ export class ControlEndpoint {
     const { limits } = options;
     this.messages = new RateLimit(limits.messageBurst, limits.messagesPerSecond);
     this.refusals = new RateLimit(limits.refusalsBeforeClose, 1);
-    this.hellos = RateLimit.per(limits.connectionsPerMinute, 60_000);
+    this.hellos = SharedRateLimit.per(options.bus, 'hellos', limits.connectionsPerMinute, 60_000, logger);
     this.wss.on('connection', (socket) => this.accept(socket));
     this.heartbeat = setInterval(() => this.ping(), options.timings.heartbeatMs);
     this.heartbeat.unref();
@@ -187,7 +191,8 @@ export class ControlEndpoint {
     }
     if (!connection.open) return;
     const { claims } = verified;
-    const wait = this.hellos.take(personKey(personOf(claims)));
+    const wait = await this.hellos.take(personKey(personOf(claims)));
+    if (!connection.open) return;
     if (wait > 0) {
       this.logger.info(`refused a connection (4429): ${describe(claims)} reconnects too often`);
       connection.close(CloseCode.rateLimited, `Too many connections in a short time. Try again in ${Math.ceil(wait / 1000)} s.`);

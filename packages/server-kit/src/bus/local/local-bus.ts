@@ -47,7 +47,7 @@ export function localBus({ network = new LocalBusNetwork() }: LocalBusOptions = 
       const id = `${capacity}/${perSecond}`;
       let bucket = network.buckets.get(id);
       if (!bucket) network.buckets.set(id, (bucket = new RateLimit(capacity, perSecond)));
-      return bucket.take(key, cost);
+      return cost === 0 ? bucket.retryAfterMs(key) : bucket.take(key, cost);
     },
     async close() {
       closed = true;

@@ -28,7 +28,9 @@ local tokens = tonumber(stored[1]) or capacity
 local at = tonumber(stored[2]) or now
 tokens = math.min(capacity, tokens + math.max(0, now - at) * perMs)
 if cost > capacity then return math.ceil(capacity / perMs) end
-if tokens < cost then return math.ceil((cost - tokens) / perMs) end
+local need = math.max(cost, 1)
+if tokens < need then return math.ceil((need - tokens) / perMs) end
+if cost == 0 then return 0 end
 tokens = tokens - cost
 redis.call('HSET', KEYS[1], 'tokens', tostring(tokens), 'at', tostring(now))
 redis.call('PEXPIRE', KEYS[1], math.ceil((capacity - tokens) / perMs) + 1000)
