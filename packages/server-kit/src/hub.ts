@@ -17,7 +17,9 @@ import {
 } from '@proctorkit/core/protocol';
 import type { Cluster } from './cluster/cluster.js';
 import { newer, type DirectoryEntry, type Located, type PageEntry, type SubscriptionEntry } from './cluster/directory.js';
+import type { KitBus } from './bus/kit-bus.js';
 import { KitError } from './errors.js';
+import { sharedRate } from './limits/shared-rate-limit.js';
 import type { Logger } from './logger.js';
 import type { MediaProvider, ProviderHost, ProviderRecords } from './providers/provider.js';
 import { Sessions, type Actor, type SessionChange } from './sessions.js';
@@ -51,6 +53,7 @@ export class SessionHub {
     private readonly logger: Logger,
     private readonly providerRecords: ProviderRecords,
     private readonly cluster: Cluster,
+    private readonly bus: KitBus,
   ) {}
 
   /** Binds the sessions this hub announces (they ask the hub who is connected) and joins the other instances. */
@@ -405,6 +408,7 @@ export class SessionHub {
     return {
       logger: this.logger,
       records: this.providerRecords,
+      sharedRate: (name, perSecond) => sharedRate(this.bus, name, perSecond, this.logger),
       supervisorsOf: ({ sessionId, examId, candidateId }) => {
         const watching = [...(this.watchers.get(`${examId}\u0000${candidateId}`) ?? [])].map((c) => (c.claims as SupervisorClaims).supervisorId);
         const subscribed = this.cluster.directory.subscriptions(sessionId).map(({ entry }) => entry.supervisorId);

@@ -239,6 +239,7 @@ export function createProctorKit(options: ProctorKitOptions): ProctorKit {
       delete: (id) => store.deleteProviderRecord(id),
     },
     cluster,
+    bus,
   );
   const sessions = new Sessions({
     store,

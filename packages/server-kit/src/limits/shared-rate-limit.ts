@@ -3,6 +3,16 @@ import type { Logger } from '../logger.js';
 import { RateLimit } from './rate-limit.js';
 
 /**
+ * One rate for a whole deployment, e.g. an account's request quota: the function spends one start
+ * and resolves with 0, or the milliseconds to wait. Two starts of slack absorb timer jitter; the
+ * caller spaces its own starts evenly.
+ */
+export function sharedRate(bus: KitBus, name: string, perSecond: number, logger: Logger): () => Promise<number> {
+  const rate = new SharedRateLimit(bus, `rate:${name}`, 2, perSecond, logger);
+  return () => rate.take('all');
+}
+
+/**
  * A {@link RateLimit} every kit instance on the bus spends from, so N instances allow what one
  * would, not N times it. While the bus does not answer, each instance falls back to a bucket of
  * its own: the limit still holds per instance, and no request waits on an absent Redis.

@@ -45,6 +45,11 @@ export interface ProviderHost {
    * token names the candidate, and those subscribed to the session.
    */
   supervisorsOf(session: SessionRef): string[];
+  /**
+   * A rate every kit instance on the bus spends from, e.g. an account's request quota: the
+   * returned function spends one and resolves with 0, or the milliseconds to wait.
+   */
+  sharedRate(name: string, perSecond: number): () => Promise<number>;
   /** The session's media is being prepared (`true`) or no longer (`false`): supervisors see status `preparing`. */
   setPreparing(sessionId: string, preparing: boolean): void;
   /** `ahead` requests wait before the session's own: its candidate is told (`session.preparing`). */

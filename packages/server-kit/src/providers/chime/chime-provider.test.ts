@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { localBus } from '../../bus/local/local-bus.js';
+import { sharedRate } from '../../limits/shared-rate-limit.js';
 import { describe, test, type TestContext } from 'node:test';
 import {
   ProviderInfoSchema,
@@ -41,6 +43,10 @@ class RecordingHost implements ProviderHost {
     info: () => {},
     debug: () => {},
   };
+  readonly bus = localBus();
+  sharedRate(name: string, perSecond: number) {
+    return sharedRate(this.bus, name, perSecond, this.logger);
+  }
   /** Supervisors the kit would name for each session. */
   readonly supervisors = new Map<string, string[]>();
   readonly places = new Map<string, number[]>();

@@ -108,6 +108,7 @@ class ChimeMeetings implements ChimeProvider {
   readonly name = 'chime';
   private readonly chime: ChimeCalls;
   private readonly queue: RateQueue;
+  private readonly rate: number;
   /** The host's own meeting store, or the kit's once attached. */
   private store: ChimeMeetingStore | undefined;
   private readonly mediaRegion: string;
@@ -163,6 +164,7 @@ class ChimeMeetings implements ChimeProvider {
             },
           },
     );
+    this.rate = rate;
     this.queue = new RateQueue({
       ratePerSecond: rate,
       classify,
@@ -189,6 +191,8 @@ class ChimeMeetings implements ChimeProvider {
     if (this.host) throw new KitError('conflict', 'chimeProvider: a provider serves one kit; create one per kit.');
     this.host = host;
     this.store ??= meetingStoreIn(host.records);
+    // One account, one quota: N kit instances together send at most `maxRequestsPerSecond`.
+    this.queue.share(host.sharedRate('chime-requests', this.rate));
     this.progressTimer = setInterval(() => this.tellPlaces(), this.progressIntervalMs);
     this.progressTimer.unref();
   }

@@ -1,5 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { localBus, LocalBusNetwork } from '../../bus/local/local-bus.js';
+import { redisBus } from '../../bus/redis/redis-bus.js';
+import { TEST_REDIS_URL } from '../../bus/redis/redis-test-support.js';
+import { sharedRate } from '../../limits/shared-rate-limit.js';
 import { QueueCancelledError, RateQueue, type Failure } from './rate-queue.js';
 
 class Throttled extends Error {}
@@ -142,4 +146,33 @@ describe('RateQueue', () => {
     assert.throws(() => new RateQueue({ ratePerSecond: 0, classify }), RangeError);
     assert.throws(() => new RateQueue({ ratePerSecond: Number.NaN, classify }), RangeError);
   });
+});
+
+describe('RateQueue shared by several processes', () => {
+  for (const [name, buses] of [
+    ['local bus', () => { const network = new LocalBusNetwork(); return [localBus({ network }), localBus({ network })]; }],
+    ['Redis', () => { const prefix = `proctorkit-test-rate-${process.pid}-${Math.random().toString(36).slice(2)}`; return [redisBus({ url: TEST_REDIS_URL, prefix }), redisBus({ url: TEST_REDIS_URL, prefix })]; }],
+  ] as const) {
+    test(`two queues on one shared rate (${name}) start no more than the rate together`, async (t) => {
+      const [a, b] = buses();
+      t.after(() => Promise.all([a!.close(), b!.close()]));
+      const quiet = { debug() {}, info() {}, warn() {}, error() {} };
+      const starts: number[] = [];
+      const queues = [a!, b!].map((bus) => {
+        const queue = new RateQueue({ ratePerSecond: 40, classify });
+        queue.share(sharedRate(bus, 'chime-test', 40, quiet));
+        return queue;
+      });
+      t.after(() => queues.forEach((queue) => queue.close()));
+      const began = performance.now();
+      await Promise.all(queues.flatMap((queue) => Array.from({ length: 30 }, () => queue.run('k', async () => void starts.push(performance.now())))));
+      const elapsed = performance.now() - began;
+      // 60 starts at 40/s together take ~1.45 s (2 at once, then one per 25 ms); each queue alone would take 0.75 s.
+      assert.ok(elapsed >= 1300, `60 starts took ${Math.round(elapsed)} ms: the rate was not shared`);
+      for (const at of starts) {
+        const inASecond = starts.filter((other) => other >= at && other < at + 1000).length;
+        assert.ok(inASecond <= 40 + 3, `${inASecond} starts within one second`);
+      }
+    });
+  }
 });

@@ -88,6 +88,9 @@ export class RateQueue {
   private seq = 0;
   private timer: NodeJS.Timeout | undefined;
   private closed = false;
+  /** Asks a rate shared with other processes for a start (see {@link share}). */
+  private permit: (() => Promise<number>) | undefined;
+  private asking = false;
 
   constructor(private readonly options: RateQueueOptions) {
     const { ratePerSecond, maxInFlight = 16 } = options;
@@ -117,6 +120,14 @@ export class RateQueue {
       });
       this.pump();
     });
+  }
+
+  /**
+   * Spends each start also from a rate other processes spend from (the account's, across kit
+   * instances): `permit` resolves with 0 to start now, or the milliseconds to wait.
+   */
+  share(permit: () => Promise<number>): void {
+    this.permit = permit;
   }
 
   /** Requests waiting (not in flight). */
@@ -176,7 +187,7 @@ export class RateQueue {
   }
 
   private pump(): void {
-    if (this.closed) return;
+    if (this.closed || this.asking) return;
     clearTimeout(this.timer);
     this.timer = undefined;
     while (this.inFlight.size < this.maxInFlight) {
@@ -188,8 +199,27 @@ export class RateQueue {
       // Late by less than one interval (a timer's delay): keep the schedule, so a backlog drains
       // at the full rate; after a quiet spell, start afresh.
       this.nextStartAt = (now - this.nextStartAt < this.interval ? this.nextStartAt : now) + this.interval;
+      if (this.permit) return this.startWhenPermitted();
       this.start(lane.shift()!, now);
     }
+  }
+
+  /** Starts the next request once the shared rate allows it; other instances may have spent it. */
+  private startWhenPermitted(): void {
+    this.asking = true;
+    const granted = (wait: number) => {
+      this.asking = false;
+      if (this.closed) return;
+      const now = performance.now();
+      if (wait > 0) {
+        this.nextStartAt = Math.max(this.nextStartAt, now + wait);
+        return this.pump();
+      }
+      const lane = this.lanes.now.length > 0 ? this.lanes.now : this.lanes.later;
+      if (lane.length > 0) this.start(lane.shift()!, now);
+      this.pump();
+    };
+    this.permit!().then(granted, () => granted(0));
   }
 
   private wakeIn(ms: number): void {
