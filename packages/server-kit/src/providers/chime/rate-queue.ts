@@ -90,7 +90,8 @@ export class RateQueue {
   private closed = false;
   /** Asks a rate shared with other processes for a start (see {@link share}). */
   private permit: (() => Promise<number>) | undefined;
-  private asking = false;
+  /** The request waiting for the shared rate's answer: out of its lane, not yet started. */
+  private asking: Entry | undefined;
 
   constructor(private readonly options: RateQueueOptions) {
     const { ratePerSecond, maxInFlight = 16 } = options;
@@ -150,14 +151,14 @@ export class RateQueue {
       entry = this.lanes.later[later]!;
     }
     let before = 0;
-    for (const other of this.inFlight) if (other.seq < entry.seq) before++;
+    for (const other of this.started()) if (other.seq < entry.seq) before++;
     return index + before;
   }
 
   /** {@link ahead} of every key that has a request waiting, in one pass. */
   positions(): Map<string, number> {
     const positions = new Map<string, number>();
-    const inFlight = [...this.inFlight].map((entry) => entry.seq).sort((a, b) => a - b);
+    const inFlight = [...this.started()].map((entry) => entry.seq).sort((a, b) => a - b);
     [...this.lanes.now, ...this.lanes.later].forEach((entry, index) => {
       if (positions.has(entry.key)) return;
       let before = 0;
@@ -167,8 +168,19 @@ export class RateQueue {
     return positions;
   }
 
+  /** Requests in flight, and the one about to start once the shared rate answers. */
+  private *started(): Iterable<Entry> {
+    yield* this.inFlight;
+    if (this.asking) yield this.asking;
+  }
+
   /** Refuses every waiting request of `key` (those in flight finish). */
   cancel(key: string, reason: string): void {
+    if (this.asking?.key === key) {
+      this.asking.reject(new QueueCancelledError(reason));
+      this.asking = undefined;
+      this.pump();
+    }
     for (const lane of Object.values(this.lanes)) {
       for (let i = lane.length - 1; i >= 0; i--) {
         if (lane[i]!.key !== key) continue;
@@ -181,6 +193,8 @@ export class RateQueue {
   close(): void {
     this.closed = true;
     clearTimeout(this.timer);
+    this.asking?.reject(new QueueCancelledError('The queue is closed.'));
+    this.asking = undefined;
     for (const lane of Object.values(this.lanes)) {
       for (const entry of lane.splice(0)) entry.reject(new QueueCancelledError('The queue is closed.'));
     }
@@ -199,24 +213,24 @@ export class RateQueue {
       // Late by less than one interval (a timer's delay): keep the schedule, so a backlog drains
       // at the full rate; after a quiet spell, start afresh.
       this.nextStartAt = (now - this.nextStartAt < this.interval ? this.nextStartAt : now) + this.interval;
-      if (this.permit) return this.startWhenPermitted();
+      if (this.permit) return this.startWhenPermitted(lane.shift()!);
       this.start(lane.shift()!, now);
     }
   }
 
-  /** Starts the next request once the shared rate allows it; other instances may have spent it. */
-  private startWhenPermitted(): void {
-    this.asking = true;
+  /** Starts `entry` once the shared rate allows it (other instances may have spent it), or puts it back first in line. */
+  private startWhenPermitted(entry: Entry): void {
+    this.asking = entry;
     const granted = (wait: number) => {
-      this.asking = false;
-      if (this.closed) return;
+      if (this.asking !== entry) return; // cancelled or closed meanwhile
+      this.asking = undefined;
       const now = performance.now();
       if (wait > 0) {
+        this.lanes[entry.lane].unshift(entry);
         this.nextStartAt = Math.max(this.nextStartAt, now + wait);
-        return this.pump();
+      } else {
+        this.start(entry, now);
       }
-      const lane = this.lanes.now.length > 0 ? this.lanes.now : this.lanes.later;
-      if (lane.length > 0) this.start(lane.shift()!, now);
       this.pump();
     };
     this.permit!().then(granted, () => granted(0));
