@@ -1,17 +1,15 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import pg from 'pg';
 import type { Browser, Page } from 'puppeteer-core';
 import type { SessionEvent } from '@proctorkit/core';
 import { launchChromium } from '../support/chromium.js';
 import { examSiteRefusal, startExamSiteProcess, type ExamSiteProcess } from '../support/exam-site-process.js';
-
-const DATABASE_URL = process.env.PROCTOR_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+import { freePort } from '../support/free-port.js';
+import { dropSchema, TEST_DATABASE_URL, testSchemaName } from '../support/postgres-schema.js';
 
 /** What each store needs of the demo's environment, and how to clean up after it. */
 const STORES = [
@@ -19,30 +17,13 @@ const STORES = [
   {
     name: 'PostgreSQL',
     env: (): Record<string, string> => ({
-      PROCTOR_DATABASE_URL: DATABASE_URL,
-      PROCTOR_DATABASE_SCHEMA: `proctorkit_e2e_${randomBytes(6).toString('hex')}`,
+      PROCTOR_DATABASE_URL: TEST_DATABASE_URL,
+      PROCTOR_DATABASE_SCHEMA: testSchemaName(),
       PROCTOR_SECRET: randomBytes(32).toString('hex'),
     }),
-    async cleanUp(env: Record<string, string>) {
-      const client = new pg.Client({ connectionString: DATABASE_URL });
-      await client.connect();
-      await client.query(`DROP SCHEMA IF EXISTS ${env.PROCTOR_DATABASE_SCHEMA} CASCADE`);
-      await client.end();
-    },
+    cleanUp: (env: Record<string, string>) => dropSchema(env.PROCTOR_DATABASE_SCHEMA!),
   },
 ];
-
-/** A port free on 127.0.0.1 now, so the restarted site listens where the pages reconnect. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-    probe.on('error', reject);
-  });
-}
-
 
 function sessionLog(supervisor: Page, sessionId: string): Promise<SessionEvent[]> {
   return supervisor.evaluate(async (id) => {
@@ -133,7 +114,7 @@ for (const backend of STORES) describe(`the demo on ${backend.name} killed and s
 describe('the demo on PostgreSQL, misconfigured', () => {
   for (const [env, message] of [
     [{ PROCTOR_DATABASE_URL: 'mysql://db/exams' }, /PROCTOR_DATABASE_URL must be a postgres:\/\/ URL/],
-    [{ PROCTOR_DATABASE_URL: DATABASE_URL, PROCTOR_SECRET: '' }, /PROCTOR_SECRET .* is required with PROCTOR_DATABASE_URL/],
+    [{ PROCTOR_DATABASE_URL: TEST_DATABASE_URL, PROCTOR_SECRET: '' }, /PROCTOR_SECRET .* is required with PROCTOR_DATABASE_URL/],
     [{ PROCTOR_DATABASE_URL: 'postgres://postgres@127.0.0.1:1/exams', PROCTOR_SECRET: 'x'.repeat(32) }, /the store cannot be used/],
   ] as const) {
     test(`exits 2 with one line: ${message.source.slice(0, 40)}`, async () => {

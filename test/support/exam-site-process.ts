@@ -58,7 +58,7 @@ export async function startExamSiteProcess(options: ExamSiteProcessOptions = {})
       return output;
     },
     async stop() {
-      if (child.exitCode !== null) return;
+      if (child.exitCode !== null || child.signalCode !== null) return;
       child.kill('SIGTERM');
       await once(child, 'exit');
     },
