@@ -7,6 +7,11 @@
 // every 2–5 s. Measures join latency, supervisor → candidate and candidate → supervisor latency,
 // and the server's RSS per session. Then, in the same run, the same load against a socket.io server
 // doing the same fan-out with rooms (also a child process), and prints the ratios.
+//
+// With `--instances N` (N ≥ 2) it compares one kit process keeping everything in memory (what a kit
+// was before it was durable) with N kit processes sharing PostgreSQL and a Redis bus: candidates of
+// one supervisor on one instance, that supervisor on the next, so every command and event crosses
+// instances.
 import { execSync, fork, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
@@ -15,6 +20,8 @@ import { join } from 'node:path';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { createProctorKit, memoryStore } from '@proctorkit/server-kit';
+import pg from 'pg';
+import { Redis } from 'ioredis';
 import { build } from 'esbuild';
 import {
   EXAM_ID,
@@ -26,7 +33,7 @@ import {
   type Identity,
   type SupervisorClient,
 } from './control/clients.js';
-import type { ServerKind, ServerReply, ServerRequest, ServerStats } from './control/server.js';
+import type { BenchStore, ServerKind, ServerReply, ServerRequest, ServerStats } from './control/server.js';
 import { kb, mb, ms, ratio, sleep, summarize, type Failures, type Summary } from './control/stats.js';
 import { cli, stopOnSignalOrTimeout } from '../scripts/cli.js';
 
@@ -41,6 +48,15 @@ const DRAIN_MS = 5_000;
 const WARM_UP = { candidates: 20, logs: 2, messages: 20 };
 const WARM_UP_EXAM = 'bench-warm-up';
 
+const SOCKET_IO_NOTE = `Proctorkit does more per message: it validates every inbound message against its schema (valibot),
+  verifies a JWT (HS256) at join, and appends each event to the session's sequence-numbered log
+  (per-session lock, session copy + compare, client-id dedup) before fanning it out. The socket.io
+  baseline checks nothing, verifies no token and stores no log; its acks are socket.io callbacks.`;
+const INSTANCES_NOTE = `The instances commit each event in a PostgreSQL transaction (the session's row locked, seq taken
+  there) before it is published on Redis to the instance holding the other side; the single process
+  keeps its sessions in memory and fans out within itself. Both run on this machine's ${cpus().length} cores, with
+  PostgreSQL and Redis on the same cores: a deployment gives each its own.`;
+
 const USAGE = `Usage: npm run bench:control -- [options]
 
 Drives the server kit's control channel with simulated candidates and supervisors (no media),
@@ -51,7 +67,9 @@ Options:
   --candidates N   simulated candidates (default 2000)
   --supervisors M  supervisors; each watches ⌈N/M⌉ candidates (default 100)
   --duration S     seconds of steady traffic (default 30)
-  --no-baseline    skip the socket.io baseline
+  --instances N    N kit processes on PostgreSQL + Redis (PROCTOR_TEST_DATABASE_URL, PROCTOR_TEST_REDIS_URL),
+                   against one in-memory process, instead of SQLite against socket.io (default 1)
+  --no-baseline    skip the baseline run
   --profile        write a CPU profile of the server kit's process (node --cpu-prof) to a temp dir
   -h, --help       show this help`;
 
@@ -59,6 +77,7 @@ const { values, fail, positive } = cli('bench:control', USAGE, {
   candidates: { type: 'string', default: '2000' },
   supervisors: { type: 'string', default: '100' },
   duration: { type: 'string', default: '30' },
+  instances: { type: 'string', default: '1' },
   'no-baseline': { type: 'boolean', default: false },
   profile: { type: 'boolean', default: false },
 });
@@ -67,7 +86,29 @@ const supervisorCount = positive('--supervisors', values.supervisors, true);
 const durationS = positive('--duration', values.duration, false);
 if (supervisorCount > candidateCount) fail('--supervisors must not exceed --candidates.');
 const perSupervisor = Math.ceil(candidateCount / supervisorCount);
-const systems: ServerKind[] = values['no-baseline'] ? ['proctorkit'] : ['proctorkit', 'socketio'];
+const instanceCount = positive('--instances', values.instances, true);
+if (instanceCount > 8) fail('--instances must be 8 or fewer: the machine runs every process.');
+const DATABASE_URL = process.env.PROCTOR_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const REDIS_URL = process.env.PROCTOR_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+/** One system under load: what serves, on how many processes. The first is the one the goals apply to. */
+interface System {
+  kind: ServerKind;
+  label: string;
+  store?: BenchStore;
+  instances: number;
+}
+const systems: System[] =
+  instanceCount > 1
+    ? [
+        { kind: 'proctorkit', label: `Proctorkit, ${instanceCount} processes on PostgreSQL + Redis`, store: 'postgres', instances: instanceCount },
+        { kind: 'proctorkit', label: 'Proctorkit, 1 process, in memory (nothing survives a restart)', store: 'memory', instances: 1 },
+      ]
+    : [
+        { kind: 'proctorkit', label: 'Proctorkit (SQLite, the embedded default)', store: 'sqlite', instances: 1 },
+        { kind: 'socketio', label: 'socket.io', instances: 1 },
+      ];
+if (values['no-baseline']) systems.length = 1;
 const rampS = Math.min(MAX_RAMP_S, Math.max(2, (candidateCount + supervisorCount) / RAMP_RATE_PER_S));
 const HARD_LIMIT_MS = systems.length * (rampS + durationS + 60) * 1000 + 30_000;
 
@@ -79,6 +120,10 @@ const started = performance.now();
 const seconds = (milliseconds: number) => `${(milliseconds / 1000).toFixed(2)} s`;
 const log = (message: string) => console.log(`[${seconds(performance.now() - started).padStart(8)}] ${message}`);
 const pad = (n: number, width: number) => String(n).padStart(width, '0');
+
+/** The instance a user connects to: a supervisor's candidates on one, the supervisor on the next. */
+const instanceOf = (role: 'candidate' | 'supervisor', who: Identity, instances: number) =>
+  (role === 'supervisor' ? who.index + 1 : Math.floor(who.index / perSupervisor)) % instances;
 
 const candidates: Identity[] = Array.from({ length: candidateCount }, (_, index) => ({
   index,
@@ -133,7 +178,7 @@ const profileDir = values.profile ? join(tmpdir(), `proctorkit-bench-control-${D
 try {
   const secret = randomBytes(32).toString('hex');
   const tokens = await issueTokens(secret);
-  for (const kind of systems) results.push(await runSystem(kind, secret, tokens));
+  for (const system of systems) results.push(await runSystem(system, secret, tokens));
   report(results);
   const failures = results.reduce((sum, result) => sum + result.recorder.failures.total + result.warmUp.total, 0);
   if (failures > 0) exitCode = 1;
@@ -145,16 +190,29 @@ await cleanUp(exitCode);
 
 // --- One system ---------------------------------------------------------------------------------
 
-async function runSystem(kind: ServerKind, secret: string, tokens: Tokens): Promise<RunResult> {
-  const server = await startServer(kind, secret);
+async function runSystem(system: System, secret: string, tokens: Tokens): Promise<RunResult> {
+  const shared = system.store === 'postgres' ? await sharedState() : undefined;
+  try {
+    return await runServers(system, secret, tokens, shared?.env ?? {});
+  } finally {
+    await shared?.remove();
+  }
+}
+
+async function runServers(system: System, secret: string, tokens: Tokens, env: Record<string, string>): Promise<RunResult> {
+  const server = await startServers(system, secret, env);
   const driver: Driver =
-    kind === 'proctorkit'
-      ? proctorkitDriver(server.port, {
-          candidate: (id, examId) => tokens.get(`candidate:${examId}:${id}`)!,
-          supervisor: (id, examId) => tokens.get(`supervisor:${examId}:${id}`)!,
-        })
-      : socketIoDriver(server.port);
-  log(`${driver.label}: server (pid ${server.pid}) on 127.0.0.1:${server.port}; warming up…`);
+    system.kind === 'proctorkit'
+      ? proctorkitDriver(
+          (role, who) => server.ports[instanceOf(role, who, server.ports.length)]!,
+          {
+            candidate: (id, examId) => tokens.get(`candidate:${examId}:${id}`)!,
+            supervisor: (id, examId) => tokens.get(`supervisor:${examId}:${id}`)!,
+          },
+          system.label,
+        )
+      : socketIoDriver(server.ports[0]!);
+  log(`${driver.label}: ${server.ports.length === 1 ? 'server' : 'servers'} (pid ${server.pids.join(', ')}) on 127.0.0.1:${server.ports.join(', ')}; warming up…`);
 
   // Warm-up: a few users through every path, so the idle baseline includes loaded code and JIT.
   const warm = new Recorder();
@@ -333,16 +391,13 @@ ${run.label}
 
   const comparison = base
     ? `
-Proctorkit / socket.io
+${kit.label} / ${base.label}
   join p50 / p99:                  candidates ${ratio(kit.join.candidate.p50, base.join.candidate.p50)} / ${ratio(kit.join.candidate.p99, base.join.candidate.p99)}, supervisors ${ratio(kit.join.supervisor.p50, base.join.supervisor.p50)} / ${ratio(kit.join.supervisor.p99, base.join.supervisor.p99)}
   supervisor → candidate p50 / p99: ${ratio(kit.command.p50, base.command.p50)} / ${ratio(kit.command.p99, base.command.p99)}
   candidate → supervisor p50 / p99: ${ratio(kit.event.p50, base.event.p50)} / ${ratio(kit.event.p99, base.event.p99)}
   RSS per session:                 ${ratio(perSession(kit), perSession(base))}   (heap used per session ${ratio(heap(kit), heap(base))})
   server CPU, steady:              ${ratio(kit.cpu.steady, base.cpu.steady)}   (while joining ${ratio(kit.cpu.ramp, base.cpu.ramp)})
-  Proctorkit does more per message: it validates every inbound message against its schema (valibot),
-  verifies a JWT (HS256) at join, and appends each event to the session's sequence-numbered log
-  (per-session lock, session copy + compare, client-id dedup) before fanning it out. The socket.io
-  baseline checks nothing, verifies no token and stores no log; its acks are socket.io callbacks.`
+  ${base.label === 'socket.io' ? SOCKET_IO_NOTE : INSTANCES_NOTE}`
     : '';
 
   console.log(`
@@ -350,7 +405,9 @@ Proctorkit control-channel bench
   ${candidateCount} candidates + ${supervisorCount} supervisors (each watches ${perSupervisor} candidates), control channel only, 127.0.0.1
   join ramp ${rampS.toFixed(1)} s (supervisor j, then its candidates), then ${durationS} s steady: a log line per candidate every ${LOG_INTERVAL_MS / 1000} s,
   a message per supervisor every ${COMMAND_INTERVAL_MS[0] / 1000}–${COMMAND_INTERVAL_MS[1] / 1000} s to its candidates in turn; latencies timed in this process (performance.now)
-  servers: one child process each (Node ${process.version}, --expose-gc; RSS read after forced GCs, once V8's young generation shrank back), run one after the other;
+  servers: child processes (Node ${process.version}, --expose-gc; RSS read after forced GCs, once V8's young generation shrank back), one system after the other;${instanceCount > 1 ? `
+  ${instanceCount} instances: a supervisor's candidates on one, the supervisor on the next, so every command and event crosses the bus;
+  RSS, heap and CPU are the sum over the instances, event-loop delay the worst of them;` : ''}
   load generator: this process (ws / socket.io-client); machine: ${cpus().length} cores shared by both
   RSS per session = (server RSS with everyone connected − idle RSS after warm-up) / ${candidateCount} candidates;
   the ${supervisorCount} supervisors' connections are in that difference (not counted as sessions)
@@ -394,8 +451,8 @@ async function issueTokens(secret: string): Promise<Tokens> {
 }
 
 interface ServerHandle {
-  pid: number;
-  port: number;
+  pids: number[];
+  ports: number[];
   stats(options: { gc: boolean; resetLag?: boolean }): Promise<ServerStats>;
   stop(): Promise<void>;
 }
@@ -417,7 +474,7 @@ async function buildServer(): Promise<string> {
     format: 'esm',
     target: 'node20',
     conditions: ['proctorkit-source'],
-    external: ['express', 'jose', 'valibot', 'socket.io', 'bufferutil', 'utf-8-validate'],
+    external: ['express', 'jose', 'valibot', 'socket.io', 'ioredis', 'pg', 'bufferutil', 'utf-8-validate'],
     // ws is CommonJS: give the bundle a `require` for its Node built-ins.
     banner: { js: "import { createRequire as __benchRequire } from 'node:module'; const require = __benchRequire(import.meta.url);" },
     logLevel: 'warning',
@@ -425,14 +482,82 @@ async function buildServer(): Promise<string> {
   return outfile;
 }
 
-async function startServer(kind: ServerKind, secret: string): Promise<ServerHandle> {
+/**
+ * A system's server processes, seen as one: the first started alone (it creates the shared schema),
+ * the others together; their stats summed (memory, CPU) or the worst of them (event-loop delay).
+ */
+async function startServers(system: System, secret: string, env: Record<string, string>): Promise<ServerHandle> {
+  const environment = { ...env, ...(system.store ? { BENCH_STORE: system.store } : {}) };
+  const first = await startServer(system.kind, secret, environment);
+  const rest = await Promise.all(Array.from({ length: system.instances - 1 }, () => startServer(system.kind, secret, environment)));
+  const all = [first, ...rest];
+  return {
+    pids: all.flatMap((server) => server.pids),
+    ports: all.flatMap((server) => server.ports),
+    async stats(options) {
+      const each = await Promise.all(all.map((server) => server.stats(options)));
+      if (each.length === 1) return each[0]!;
+      const sum = <K extends string>(pick: (stats: ServerStats) => Record<K, number>) => {
+        const total = {} as Record<K, number>;
+        for (const stats of each) for (const [key, value] of Object.entries(pick(stats)) as [K, number][]) total[key] = (total[key] ?? 0) + value;
+        return total;
+      };
+      return {
+        memory: sum((stats) => stats.memory as unknown as Record<string, number>) as unknown as NodeJS.MemoryUsage,
+        cpu: sum((stats) => stats.cpu as unknown as Record<string, number>) as unknown as NodeJS.CpuUsage,
+        lag: {
+          p50: Math.max(...each.map((stats) => stats.lag.p50)),
+          p99: Math.max(...each.map((stats) => stats.lag.p99)),
+          max: Math.max(...each.map((stats) => stats.lag.max)),
+        },
+        gcAvailable: each.every((stats) => stats.gcAvailable),
+        ...(options.gc ? { settled: each.every((stats) => stats.settled) } : {}),
+      };
+    },
+    async stop() {
+      await Promise.all(all.map((server) => server.stop()));
+    },
+  };
+}
+
+/** A PostgreSQL schema and a Redis prefix of this run's own, for the instances to share; removed after. */
+async function sharedState(): Promise<{ env: Record<string, string>; remove(): Promise<void> }> {
+  const name = `proctorkit_bench_control_${process.pid}`;
+  const database = new pg.Client({ connectionString: DATABASE_URL });
+  await database.connect().catch((error: Error) => {
+    throw new Error(`PostgreSQL at ${DATABASE_URL} does not answer (${error.message}); set PROCTOR_TEST_DATABASE_URL`);
+  });
+  await database.end();
+  const redis = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1, retryStrategy: () => null });
+  await redis.connect().catch((error: Error) => {
+    throw new Error(`Redis at ${REDIS_URL} does not answer (${error.message}); set PROCTOR_TEST_REDIS_URL`);
+  });
+  return {
+    env: { BENCH_DATABASE_URL: DATABASE_URL, BENCH_DATABASE_SCHEMA: name, BENCH_REDIS_URL: REDIS_URL, BENCH_REDIS_PREFIX: name },
+    async remove() {
+      const client = new pg.Client({ connectionString: DATABASE_URL });
+      await client.connect();
+      await client.query(`DROP SCHEMA IF EXISTS ${name} CASCADE`);
+      await client.end();
+      for (let cursor = '0'; ; ) {
+        const [next, keys] = await redis.scan(cursor, 'MATCH', `${name}:*`, 'COUNT', 1000);
+        if (keys.length > 0) await redis.del(...keys);
+        cursor = next;
+        if (cursor === '0') break;
+      }
+      redis.disconnect();
+    },
+  };
+}
+
+async function startServer(kind: ServerKind, secret: string, env: Record<string, string>): Promise<ServerHandle> {
   const script = (serverBundle ??= await buildServer());
   const execArgv = ['--expose-gc'];
   if (profileDir && kind === 'proctorkit') {
     mkdirSync(profileDir, { recursive: true });
     execArgv.push('--cpu-prof', `--cpu-prof-dir=${profileDir}`);
   }
-  const child = fork(script, [kind], { execArgv, env: { ...process.env, BENCH_SECRET: secret }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child = fork(script, [kind], { execArgv, env: { ...process.env, ...env, BENCH_SECRET: secret }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   children.add(child);
   const exited = new Promise<void>((resolve) => child.once('exit', () => (children.delete(child), resolve())));
   const waiting = new Map<number, (stats: ServerStats) => void>();
@@ -456,8 +581,8 @@ async function startServer(kind: ServerKind, secret: string): Promise<ServerHand
     child.send(message);
   };
   return {
-    pid: child.pid!,
-    port,
+    pids: [child.pid!],
+    ports: [port],
     stats: ({ gc, resetLag = false }) =>
       new Promise<ServerStats>((resolve, reject) => {
         const id = nextId++;

@@ -144,12 +144,17 @@ const messageText = (id: string) => `Please look at the camera. [probe ${id}]`;
 
 // --- Proctorkit ------------------------------------------------------------------------------------
 
-/** Speaks the control channel as `<proctor-candidate>` and `<proctor-grid>` do (minus media). */
-export function proctorkitDriver(port: number, tokens: { candidate(id: string, examId: string): string; supervisor(id: string, examId: string): string }): Driver {
-  const url = `ws://127.0.0.1:${port}/proctor/ws`;
-
+/**
+ * Speaks the control channel as `<proctor-candidate>` and `<proctor-grid>` do (minus media), each
+ * user on the kit instance `portOf` names.
+ */
+export function proctorkitDriver(
+  portOf: (role: Role, who: Identity) => number,
+  tokens: { candidate(id: string, examId: string): string; supervisor(id: string, examId: string): string },
+  label = 'Proctorkit',
+): Driver {
   function open(token: string, role: Role, who: Identity, recorder: Recorder, onMessage: (message: Record<string, any>, at: number) => void) {
-    const socket = new WebSocket(url, { perMessageDeflate: false });
+    const socket = new WebSocket(`ws://127.0.0.1:${portOf(role, who)}/proctor/ws`, { perMessageDeflate: false });
     const done = deferred();
     const state = { joined: false, openedAt: 0 };
     const timer = setTimeout(() => {
@@ -204,7 +209,7 @@ export function proctorkitDriver(port: number, tokens: { candidate(id: string, e
   }
 
   return {
-    label: 'Proctorkit',
+    label,
     candidate(who, recorder, examId = EXAM_ID) {
       const connection = open(tokens.candidate(who.id, examId), 'candidate', who, recorder, (message, at) => {
         if (message.type === 'log.ack') for (const id of message.ids as string[]) recorder.logAcked(id, at);

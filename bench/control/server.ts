@@ -104,16 +104,38 @@ async function collect(): Promise<boolean> {
   return false;
 }
 
+/**
+ * Where the kit's sessions live, from the environment the parent sets: `BENCH_STORE=sqlite` (the
+ * embedded default, a file in a directory of this run's own), `memory`, or `postgres`
+ * (`BENCH_DATABASE_URL`, `BENCH_DATABASE_SCHEMA`) with a Redis bus (`BENCH_REDIS_URL`,
+ * `BENCH_REDIS_PREFIX`) between the instances sharing them.
+ */
+export type BenchStore = 'sqlite' | 'memory' | 'postgres';
+
 /** Express + the server kit, as a host site mounts it. */
 async function startProctorkit(http: Server): Promise<() => Promise<void>> {
   const { default: express } = await import('express');
-  const { createProctorKit, sqliteStore } = await import('@proctorkit/server-kit');
+  const { createProctorKit, memoryStore, postgresStore, redisBus, sqliteStore } = await import('@proctorkit/server-kit');
   const secret = process.env.BENCH_SECRET;
   if (!secret) throw new Error('BENCH_SECRET is not set');
-  // The embedded default, a SQLite file, in a directory of this run's own.
-  const directory = mkdtempSync(join(tmpdir(), 'proctorkit-bench-'));
-  process.on('exit', () => rmSync(directory, { recursive: true, force: true }));
-  const kit = createProctorKit({ secret, logger: 'silent', store: sqliteStore({ path: join(directory, 'proctorkit.db') }) });
+  const kind = (process.env.BENCH_STORE ?? 'sqlite') as BenchStore;
+  const required = (name: string) => process.env[name] ?? (() => { throw new Error(`${name} is not set`); })();
+  let storage;
+  if (kind === 'memory') {
+    storage = { store: memoryStore() };
+  } else if (kind === 'postgres') {
+    storage = {
+      store: postgresStore({ connectionString: required('BENCH_DATABASE_URL'), schema: required('BENCH_DATABASE_SCHEMA'), logger: console }),
+      bus: redisBus({ url: required('BENCH_REDIS_URL'), prefix: required('BENCH_REDIS_PREFIX') }),
+    };
+  } else {
+    const directory = mkdtempSync(join(tmpdir(), 'proctorkit-bench-'));
+    process.on('exit', () => rmSync(directory, { recursive: true, force: true }));
+    storage = { store: sqliteStore({ path: join(directory, 'proctorkit.db') }) };
+  }
+  // Migrated (or opened) before the kit listens, so the first joins do not pay for it.
+  await storage.store.listSessions('bench-warm-up');
+  const kit = createProctorKit({ secret, logger: 'silent', ...storage });
   const app = express();
   app.use('/proctor', kit.router);
   http.on('request', app);
