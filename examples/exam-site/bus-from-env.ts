@@ -1,4 +1,5 @@
 import { redisBus, type KitBus } from '@proctorkit/server-kit';
+import { withoutPassword } from './without-password.js';
 
 /** The bus the environment asks for (none: one instance), with a line saying which; or why it cannot be had. */
 export type BusChoice = { ok: true; bus?: KitBus; summary: string } | { ok: false; message: string };
@@ -19,15 +20,5 @@ export function busFromEnv(env: NodeJS.ProcessEnv): BusChoice {
   }
   const prefix = env.PROCTOR_REDIS_PREFIX?.trim() || 'proctorkit';
   if (!/^[A-Za-z0-9_.-]{1,64}$/.test(prefix)) return { ok: false, message: 'PROCTOR_REDIS_PREFIX must be letters, digits, dots, dashes or underscores.' };
-  return { ok: true, bus: redisBus({ url, prefix }), summary: `Redis, prefix ${prefix} (${redacted(url)})` };
-}
-
-function redacted(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password) parsed.password = '***';
-    return parsed.href;
-  } catch {
-    return 'redis://…';
-  }
+  return { ok: true, bus: redisBus({ url, prefix }), summary: `Redis, prefix ${prefix} (${withoutPassword(url, 'redis://…')})` };
 }

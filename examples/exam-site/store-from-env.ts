@@ -1,5 +1,6 @@
 import { postgresStore, sqliteStore, type KitStore } from '@proctorkit/server-kit';
 import type { DataDir } from './data-dir.js';
+import { withoutPassword } from './without-password.js';
 
 /** The store the environment asks for, and a line saying which it is; or why it cannot be had. */
 export type StoreChoice = { ok: true; store: KitStore; summary: string } | { ok: false; message: string };
@@ -23,16 +24,5 @@ export function storeFromEnv(env: NodeJS.ProcessEnv, data: DataDir): StoreChoice
   }
   const schema = env.PROCTOR_DATABASE_SCHEMA?.trim() || 'proctorkit';
   if (!/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) return { ok: false, message: 'PROCTOR_DATABASE_SCHEMA must be a lowercase SQL name such as proctorkit.' };
-  return { ok: true, store: postgresStore({ connectionString: url, schema }), summary: `PostgreSQL, schema ${schema} (${redacted(url)})` };
-}
-
-/** The URL without its password, for the start banner. */
-function redacted(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password) parsed.password = '***';
-    return parsed.href;
-  } catch {
-    return 'postgres://…';
-  }
+  return { ok: true, store: postgresStore({ connectionString: url, schema }), summary: `PostgreSQL, schema ${schema} (${withoutPassword(url, 'postgres://…')})` };
 }
