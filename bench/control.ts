@@ -20,7 +20,6 @@ import { join } from 'node:path';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { createProctorKit, memoryStore } from '@proctorkit/server-kit';
-import pg from 'pg';
 import { Redis } from 'ioredis';
 import { build } from 'esbuild';
 import {
@@ -34,6 +33,7 @@ import {
   type SupervisorClient,
 } from './control/clients.js';
 import type { BenchStore, ServerKind, ServerReply, ServerRequest, ServerStats } from './control/server.js';
+import { dropSchema, TEST_DATABASE_URL } from '../packages/server-kit/src/store/postgres/postgres-test-support.js';
 import { kb, mb, ms, ratio, sleep, summarize, type Failures, type Summary } from './control/stats.js';
 import { cli, stopOnSignalOrTimeout } from '../scripts/cli.js';
 
@@ -88,7 +88,6 @@ if (supervisorCount > candidateCount) fail('--supervisors must not exceed --cand
 const perSupervisor = Math.ceil(candidateCount / supervisorCount);
 const instanceCount = positive('--instances', values.instances, true);
 if (instanceCount > 8) fail('--instances must be 8 or fewer: the machine runs every process.');
-const DATABASE_URL = process.env.PROCTOR_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const REDIS_URL = process.env.PROCTOR_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 /** One system under load: what serves, on how many processes. The first is the one the goals apply to. */
@@ -523,22 +522,18 @@ async function startServers(system: System, secret: string, env: Record<string, 
 /** A PostgreSQL schema and a Redis prefix of this run's own, for the instances to share; removed after. */
 async function sharedState(): Promise<{ env: Record<string, string>; remove(): Promise<void> }> {
   const name = `proctorkit_bench_control_${process.pid}`;
-  const database = new pg.Client({ connectionString: DATABASE_URL });
-  await database.connect().catch((error: Error) => {
-    throw new Error(`PostgreSQL at ${DATABASE_URL} does not answer (${error.message}); set PROCTOR_TEST_DATABASE_URL`);
+  // Dropping what an interrupted run may have left also says whether PostgreSQL answers.
+  await dropSchema(name).catch((error: Error) => {
+    throw new Error(`PostgreSQL at ${TEST_DATABASE_URL} does not answer (${error.message}); set PROCTOR_TEST_DATABASE_URL`);
   });
-  await database.end();
   const redis = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1, retryStrategy: () => null });
   await redis.connect().catch((error: Error) => {
     throw new Error(`Redis at ${REDIS_URL} does not answer (${error.message}); set PROCTOR_TEST_REDIS_URL`);
   });
   return {
-    env: { BENCH_DATABASE_URL: DATABASE_URL, BENCH_DATABASE_SCHEMA: name, BENCH_REDIS_URL: REDIS_URL, BENCH_REDIS_PREFIX: name },
+    env: { BENCH_DATABASE_URL: TEST_DATABASE_URL, BENCH_DATABASE_SCHEMA: name, BENCH_REDIS_URL: REDIS_URL, BENCH_REDIS_PREFIX: name },
     async remove() {
-      const client = new pg.Client({ connectionString: DATABASE_URL });
-      await client.connect();
-      await client.query(`DROP SCHEMA IF EXISTS ${name} CASCADE`);
-      await client.end();
+      await dropSchema(name);
       for (let cursor = '0'; ; ) {
         const [next, keys] = await redis.scan(cursor, 'MATCH', `${name}:*`, 'COUNT', 1000);
         if (keys.length > 0) await redis.del(...keys);

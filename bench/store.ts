@@ -9,8 +9,8 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { newClock, noFeeds } from '@proctorkit/core/protocol';
-import pg from 'pg';
 import { memoryStore, postgresStore, sqliteStore, type KitStore, type SessionRecord } from '@proctorkit/server-kit';
+import { dropSchema, TEST_DATABASE_URL } from '../packages/server-kit/src/store/postgres/postgres-test-support.js';
 import { ms, summarize } from './control/stats.js';
 
 const { values } = parseArgs({ options: { seconds: { type: 'string', default: '5' }, sessions: { type: 'string', default: '2000' } } });
@@ -19,7 +19,6 @@ const sessionCount = Number(values.sessions);
 if (!(seconds > 0 && seconds <= 60) || !(sessionCount > 0 && sessionCount <= 20_000)) throw new Error('--seconds 1–60, --sessions 1–20000');
 
 const IN_FLIGHT = 50;
-const DATABASE_URL = process.env.PROCTOR_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 interface Result {
   appendsPerSecond: number;
@@ -72,12 +71,9 @@ try {
   results.push(["SQLite, synchronous 'full' (survives power loss)", await measure(sqliteStore({ path: join(directory, 'full.db'), synchronous: 'full' }))]);
   const schema = `proctorkit_bench_${process.pid}`;
   try {
-    results.push(['PostgreSQL (shared by instances; its own fsync per commit)', await measure(postgresStore({ connectionString: DATABASE_URL, schema }))]);
+    results.push(['PostgreSQL (shared by instances; its own fsync per commit)', await measure(postgresStore({ connectionString: TEST_DATABASE_URL, schema }))]);
   } finally {
-    const client = new pg.Client({ connectionString: DATABASE_URL });
-    await client.connect();
-    await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-    await client.end();
+    await dropSchema(schema);
   }
   console.log(`bench:store — ${sessionCount} sessions, one event per commit, ${IN_FLIGHT} commits in flight, ${seconds} s per store`);
   for (const [name, result] of results) {

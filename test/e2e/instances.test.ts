@@ -4,7 +4,7 @@ import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'puppeteer-core';
 import type { SessionEvent } from '@proctorkit/core';
 import { launchChromium } from '../support/chromium.js';
-import { dropSchema, TEST_DATABASE_URL, testSchemaName } from '../support/postgres-schema.js';
+import { dropSchema, TEST_DATABASE_URL, testSchemaName } from '../../packages/server-kit/src/store/postgres/postgres-test-support.js';
 import { startExamSiteProcess, type ExamSiteProcess } from '../support/exam-site-process.js';
 import { startRedisProcess, type RedisProcess } from '../support/redis-process.js';
 import { startTcpBalancer, type TcpBalancer } from '../support/tcp-balancer.js';
@@ -21,11 +21,26 @@ let supervisor: Page;
 let sessionId: string;
 const schema = testSchemaName();
 
-function grid<T>(body: (grid: HTMLElementTagNameMap['proctor-grid'], id: string) => T | Promise<T>): Promise<T> {
+/**
+ * Runs `body` with the supervisor's grid in its page. With `retries`, a command that throws (the
+ * page is not connected yet) is sent again every 250 ms, as a person would click again.
+ */
+function grid<T>(body: (grid: HTMLElementTagNameMap['proctor-grid'], id: string) => T | Promise<T>, retries = 0): Promise<T> {
   return supervisor.evaluate(
-    (source, id) => new Function('grid', 'id', `return (${source})(grid, id)`)(document.querySelector('proctor-grid'), id),
+    async (source, id, retries) => {
+      const run = new Function('grid', 'id', `return (${source})(grid, id)`);
+      for (let attempt = 0; ; attempt++) {
+        try {
+          return await run(document.querySelector('proctor-grid'), id);
+        } catch (error) {
+          if (attempt >= retries) throw error;
+          await new Promise((resolve) => setTimeout(resolve, 250));
+        }
+      }
+    },
     body.toString(),
     sessionId,
+    retries,
   ) as Promise<T>;
 }
 
@@ -69,25 +84,6 @@ async function webcamDecoding(timeoutMs = 20_000): Promise<void> {
     last = now;
   }
   assert.fail('the supervisor decodes no new webcam frames');
-}
-
-/** A command the supervisor sends again until its page is connected, as a person would click again. */
-function commandRetried(run: (grid: HTMLElementTagNameMap['proctor-grid'], id: string) => Promise<unknown>): Promise<unknown> {
-  return supervisor.evaluate(
-    async (source, id) => {
-      const command = new Function('grid', 'id', `return (${source})(grid, id)`);
-      for (let attempt = 0; ; attempt++) {
-        try {
-          return await command(document.querySelector('proctor-grid'), id);
-        } catch (error) {
-          if (attempt > 60) throw error;
-          await new Promise((resolve) => setTimeout(resolve, 250));
-        }
-      }
-    },
-    run.toString(),
-    sessionId,
-  );
 }
 
 describe('two demo instances on PostgreSQL and Redis behind a load balancer', { timeout: 240_000 }, () => {
@@ -153,7 +149,7 @@ describe('two demo instances on PostgreSQL and Redis behind a load balancer', { 
     const restarted = redis.restart(3_000);
     await new Promise((resolve) => setTimeout(resolve, 300));
     // Written while the instances cannot hear each other: each lands in the store only.
-    await commandRetried((g, id) => g.message(id, 'Said while Redis was away.'));
+    await grid((g, id) => g.message(id, 'Said while Redis was away.'), 60);
     await candidate.evaluate(() => document.querySelector('proctor-candidate')!.log('e2e.while-redis-away', { note: 1 }));
     await restarted;
     await candidateReads('Said while Redis was away.', 30_000);
@@ -180,7 +176,7 @@ describe('two demo instances on PostgreSQL and Redis behind a load balancer', { 
     assert.equal(await candidate.evaluate(() => document.querySelector('proctor-candidate')!.state!.session!.sessionId), sessionId);
     assert.deepEqual(await candidate.evaluate(() => document.querySelector('proctor-candidate')!.state!.session!.clock), clockBefore);
 
-    await commandRetried((g, id) => g.pause(id));
+    await grid((g, id) => g.pause(id), 60);
     await candidate.waitForFunction(() => (window as unknown as { paused: unknown[] }).paused.length > 0, { timeout: 10_000, polling: 200 });
     await webcamDecoding(30_000);
 

@@ -9,7 +9,7 @@ import type { SessionEvent } from '@proctorkit/core';
 import { launchChromium } from '../support/chromium.js';
 import { examSiteRefusal, startExamSiteProcess, type ExamSiteProcess } from '../support/exam-site-process.js';
 import { freePort } from '../support/free-port.js';
-import { dropSchema, TEST_DATABASE_URL, testSchemaName } from '../support/postgres-schema.js';
+import { dropSchema, TEST_DATABASE_URL, testSchemaName } from '../../packages/server-kit/src/store/postgres/postgres-test-support.js';
 
 /** What each store needs of the demo's environment, and how to clean up after it. */
 const STORES = [

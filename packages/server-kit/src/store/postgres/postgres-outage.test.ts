@@ -1,15 +1,13 @@
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import { describe, test, type TestContext } from 'node:test';
-import pg from 'pg';
 import { CloseCode } from '@proctorkit/core/protocol';
 import { consoleLogger } from '../../logger.js';
 import { TestServer, candidateEvents, delay, logAppend, type TestClient } from '../../test-helpers.js';
 import { postgresStore } from './postgres-store.js';
+import { TEST_DATABASE_URL, testSchema } from './postgres-test-support.js';
 
-const DATABASE_URL = process.env.PROCTOR_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 /** A TCP proxy in front of PostgreSQL whose line the test can cut (every connection dropped, new ones refused) and restore. */
 class Line {
@@ -29,7 +27,7 @@ class Line {
 
   /** The database URL through the proxy. */
   get url(): string {
-    const proxied = new URL(DATABASE_URL);
+    const proxied = new URL(TEST_DATABASE_URL);
     proxied.host = `127.0.0.1:${(this.server.address() as { port: number }).port}`;
     return proxied.href;
   }
@@ -50,7 +48,7 @@ class Line {
 
   private accept(client: Socket): void {
     if (!this.up) return void client.destroy();
-    const target = new URL(DATABASE_URL);
+    const target = new URL(TEST_DATABASE_URL);
     const upstream = connect(Number(target.port || 5432), target.hostname);
     for (const socket of [client, upstream]) {
       this.sockets.add(socket);
@@ -61,17 +59,9 @@ class Line {
   }
 }
 
-async function dropSchema(schema: string): Promise<void> {
-  const client = new pg.Client({ connectionString: DATABASE_URL });
-  await client.connect();
-  await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-  await client.end();
-}
-
 describe('PostgreSQL unreachable mid-exam', () => {
   test('pages are closed with 1011 (retryable), nothing is half-written, and all resumes once it is back', async (t) => {
-    const schema = `proctorkit_test_${randomBytes(6).toString('hex')}`;
-    t.after(() => dropSchema(schema));
+    const schema = await testSchema(t);
     const line = await Line.open(t);
     const server = await TestServer.start(t, { store: postgresStore({ connectionString: line.url, schema, logger: consoleLogger('silent') }) });
     const token = await server.candidateToken('ada');
