@@ -2,7 +2,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { Server } from 'node:http';
 import express, { type Request, type Response } from 'express';
-import { FilePhotoStore, createProctorKit, sqliteStore, type KitBus, type KitStore, type LogLevel, type MediaProvider, type ProctorKit } from '@proctorkit/server-kit';
+import { FilePhotoStore, createProctorKit, fileRecordingStore, sqliteStore, type KitBus, type KitStore, type LogLevel, type MediaProvider, type ProctorKit } from '@proctorkit/server-kit';
 import type { DataDir } from './data-dir.js';
 import { candidatePage } from './pages/candidate.js';
 import { checkPage } from './pages/check.js';
@@ -44,6 +44,7 @@ export function createExamSite(options: ExamSiteOptions): ExamSite {
     store: options.store ?? sqliteStore({ path: options.data.database }),
     ...(options.bus ? { bus: options.bus } : {}),
     photoStore: new FilePhotoStore(options.data.photos),
+    recordingStore: fileRecordingStore({ directory: options.data.recordings }),
   });
   const app = express();
   app.disable('x-powered-by');

@@ -11,6 +11,8 @@ export interface DataDir {
   database: string;
   /** Identity photos. */
   photos: string;
+  /** Recordings: chunks as pages upload them, then each run's finished file. */
+  recordings: string;
   /** The token secret: generated on the first start, so tokens of the last start stay valid. */
   secret: string;
 }
@@ -26,7 +28,7 @@ export function openDataDir(directory: string): DataDir {
   } catch (error) {
     throw new Error(`PROCTOR_DATA_DIR ${absolute} cannot be created: ${(error as Error).message}`);
   }
-  return { directory: absolute, database: join(absolute, 'proctorkit.db'), photos: join(absolute, 'photos'), secret: readOrCreateSecret(join(absolute, 'secret')) };
+  return { directory: absolute, database: join(absolute, 'proctorkit.db'), photos: join(absolute, 'photos'), recordings: join(absolute, 'recordings'), secret: readOrCreateSecret(join(absolute, 'secret')) };
 }
 
 /** A data directory of its own for a run that must start from no sessions (screenshots, benches), removed when the process exits. */

@@ -65,7 +65,7 @@ console.log(
     `  candidate:  ${url}/candidate?name=Alice`,
     `  supervisor: ${url}/supervisor`,
     `  setup test: ${url}/check   (the phone page, ${url}/phone, opens from the candidate's pairing code)`,
-    `  data:       ${data.directory} (sessions, logs, photos, the secret: delete it to start afresh)`,
+    `  data:       ${data.directory} (sessions, logs, photos, recordings, the secret: delete it to start afresh)`,
   ].join('\n'),
 );
 

@@ -36,6 +36,9 @@ import type { KitStore } from './store/kit-store.js';
 import { photoKey, type PhotoStore } from './store/photo-store.js';
 import { sqliteStore } from './store/sqlite/sqlite-store.js';
 import { TokenIssuer, type IssueOptions } from './tokens.js';
+import { fileRecordingStore } from './recordings/file-recording-store.js';
+import type { RecordingStore } from './recordings/recording-store.js';
+import { Recordings } from './recordings/recordings.js';
 import { ControlEndpoint, type ControlEndpointTimings } from './ws/control-endpoint.js';
 
 /** Options of {@link createProctorKit}. */
@@ -111,6 +114,13 @@ export interface ProctorKitOptions {
    */
   photoStore?: PhotoStore;
   /**
+   * Where recordings are kept: chunks as pages upload them, then each run's finished file. Default:
+   * {@link fileRecordingStore} in `proctorkit-data/recordings` under the working directory. With
+   * {@link s3RecordingStore} pages upload chunks straight to the bucket through URLs the kit signs.
+   * The kit closes it.
+   */
+  recordingStore?: RecordingStore;
+  /**
    * Log and survive errors that escape every handler (uncaught exceptions and unhandled
    * rejections) instead of letting Node end the process, so one fault cannot stop the supervision
    * of a whole exam. The guard covers the whole process while a kit is open, the host's own code
@@ -161,6 +171,12 @@ export interface SessionsApi {
    * verdict and the log stay. Resolves with how many photos were deleted.
    */
   deleteIdentityPhotos(sessionId: string): Promise<number>;
+  /**
+   * Deletes every recording of the session, chunks and finished files, from the recording store
+   * (an erasure request); the log keeps a `recording.deleted` entry. Resolves with how many objects
+   * were deleted.
+   */
+  deleteRecordings(sessionId: string): Promise<number>;
 }
 
 /** The server kit a host mounts: REST router, control channel and token issuing. */
@@ -222,6 +238,7 @@ export function createProctorKit(options: ProctorKitOptions): ProctorKit {
   const limits = resolveLimits(options.limits);
   const provider = options.provider ?? localProvider();
   const photos = options.photoStore ?? new FilePhotoStore();
+  const recordingStore = options.recordingStore ?? fileRecordingStore();
   // Last, once every option was found good: nothing is opened for a kit that is refused.
   const store = options.store ?? sqliteStore();
   const releaseGuard = options.guardProcess === false ? () => {} : guardProcess(logger);
@@ -252,6 +269,7 @@ export function createProctorKit(options: ProctorKitOptions): ProctorKit {
   });
   hub.bind(sessions).catch((error) => logger.error('joining the other kit instances on the bus failed', error));
   sessions.resumeClocks().catch((error) => logger.error('re-arming the clocks of running exams failed', error));
+  const recordings = new Recordings({ store: recordingStore, sessions, logger, maxSessionBytes: limits.recordingBytesPerSession });
   const revocations = new Revocations(store, tokens.maxAgeMs);
   const revokedMessage = 'Your access to this exam was revoked.';
   cluster.handle<{ person: Person; at: number }>('revoked', ({ person, at }) => {
@@ -281,7 +299,7 @@ export function createProctorKit(options: ProctorKitOptions): ProctorKit {
   };
 
   return {
-    router: createRouter({ hub, sessions, tokens, access, logger, photos, limits, bus, pairings: new PhonePairings(store), phonePageUrl, ...(options.networkTestBudget ? { networkTestBudget: options.networkTestBudget } : {}) }),
+    router: createRouter({ hub, sessions, tokens, access, logger, photos, limits, bus, pairings: new PhonePairings(store), phonePageUrl, recordings, recordingStore, ...(options.networkTestBudget ? { networkTestBudget: options.networkTestBudget } : {}) }),
     attach: (server, { path = '/proctor/ws' } = {}) => endpoint.attach(server, path),
     issueToken: (claims, issueOptions) => tokens.issue(claims, issueOptions),
     sessions: {
@@ -322,6 +340,7 @@ export function createProctorKit(options: ProctorKitOptions): ProctorKit {
         await Promise.all(deleted.map((photo) => photos.delete(photoKey(id, photo.photoId))));
         return deleted.length;
       },
+      deleteRecordings: async (id) => recordings.deleteAll(sessionId(id), HOST),
     },
     async log(id, name, data = {}) {
       const parsedName = parse(LogNameSchema, name);
@@ -357,6 +376,8 @@ export function createProctorKit(options: ProctorKitOptions): ProctorKit {
       await cluster.close();
       await provider.close?.();
       await bus.close();
+      await recordings.settled();
+      await recordingStore.close?.();
       await store.close();
       releaseGuard();
     },

@@ -362,7 +362,11 @@ export class Sessions {
     this.expiryTimers.clear();
   }
 
-  private change(
+  /**
+   * One change of a session under its lock, for rules kept in modules of their own (recordings):
+   * `apply` edits the record and returns the events to log; throwing writes nothing.
+   */
+  change(
     sessionId: string,
     actor: Actor,
     apply: (record: SessionRecord, now: number) => Draft[],

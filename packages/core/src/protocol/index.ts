@@ -14,3 +14,4 @@ export * from './messages.js';
 export * from './parse.js';
 export * from './json.js';
 export * from './phone.js';
+export * from './recording.js';

@@ -12,6 +12,7 @@ import {
   type IdentityView,
 } from '@proctorkit/core/protocol';
 import { KitError } from '../errors.js';
+import { rawBody } from './raw-body.js';
 import type { Logger } from '../logger.js';
 import { requirePhotosOpen, type Sessions } from '../sessions.js';
 import { imageType, photoKey, type PhotoStore } from '../store/photo-store.js';
@@ -52,7 +53,7 @@ export function mountIdentityRoutes(router: Router, { sessions, photos, logger, 
       if (declared > IDENTITY_PHOTO_MAX_BYTES) throw tooLarge();
       // Refuse early what the session would refuse anyway, before reading the photo.
       requirePhotosOpen(record);
-      const bytes = await readBody(request);
+      const bytes = await rawBody(request, IDENTITY_PHOTO_MAX_BYTES, tooLarge);
       if (bytes.length === 0) throw new KitError('bad-message', 'The photo is empty.');
       if (imageType(bytes) !== contentType) throw new KitError('bad-message', `The body is not a ${contentType.slice('image/'.length).toUpperCase()} image.`);
 
@@ -138,25 +139,4 @@ function declaredType(request: Request): IdentityPhotoType {
 
 function tooLarge(): KitError {
   return new KitError('too-large', `The photo is larger than ${MAX_MB} MB. Take it again at a lower resolution.`);
-}
-
-/** The request body, refused with 413 past the limit; what is left of a refused body is read and dropped. */
-function readBody(request: Request): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    const onData = (chunk: Buffer) => {
-      size += chunk.length;
-      if (size <= IDENTITY_PHOTO_MAX_BYTES) {
-        chunks.push(chunk);
-        return;
-      }
-      request.off('data', onData).off('end', onEnd).off('error', onError);
-      request.resume();
-      reject(tooLarge());
-    };
-    const onEnd = () => resolve(Buffer.concat(chunks, size));
-    const onError = (error: Error) => reject(new KitError('bad-message', `The upload failed: ${error.message}`));
-    request.on('data', onData).once('end', onEnd).once('error', onError);
-  });
 }

@@ -17,6 +17,9 @@ import { NETWORK_TEST_BUDGET, networkTestRouter } from './network-test.js';
 import { mountIdentityRoutes } from './identity-routes.js';
 import { mountPhoneRoutes } from '../phone/phone-routes.js';
 import type { PhonePairings } from '../phone/pairings.js';
+import { mountRecordingRoutes } from '../recordings/recording-routes.js';
+import type { Recordings } from '../recordings/recordings.js';
+import type { RecordingStore } from '../recordings/recording-store.js';
 
 interface RouterDeps {
   hub: SessionHub;
@@ -31,6 +34,8 @@ interface RouterDeps {
   networkTestBudget?: { maxBytes: number; windowMs: number };
   /** Where the per-person and per-address limits are shared with the other instances. */
   bus: KitBus;
+  recordings: Recordings;
+  recordingStore: RecordingStore;
 }
 
 const AfterSeqSchema = v.pipe(
@@ -45,7 +50,7 @@ type Handler = (request: Request, response: Response, claims: Claims) => Promise
  * The kit's REST API, for pages and host backends holding a token (`Authorization: Bearer …`).
  * Errors answer `{ error: { code, message } }` with the matching status.
  */
-export function createRouter({ hub, sessions, tokens, access, logger, photos, pairings, phonePageUrl, limits, networkTestBudget, bus }: RouterDeps): Router {
+export function createRouter({ hub, sessions, tokens, access, logger, photos, pairings, phonePageUrl, limits, networkTestBudget, bus, recordings, recordingStore }: RouterDeps): Router {
   const router = express.Router();
   const requests = SharedRateLimit.per(bus, 'requests', limits.requestsPerMinute, 60_000, logger);
 
@@ -108,6 +113,7 @@ export function createRouter({ hub, sessions, tokens, access, logger, photos, pa
   );
 
   mountIdentityRoutes(router, { sessions, photos, logger, authorized, readable });
+  mountRecordingRoutes(router, { recordings, store: recordingStore, authorized, readable });
   mountPhoneRoutes(router, { sessions, hub, tokens, pairings, phonePageUrl, limits, authorized, readable, bus, logger });
 
   router.use('/network', networkTestRouter(authorized, SharedRateLimit.per(bus, 'network-test', (networkTestBudget ?? NETWORK_TEST_BUDGET).maxBytes, (networkTestBudget ?? NETWORK_TEST_BUDGET).windowMs, logger)));

@@ -36,6 +36,11 @@ export interface KitLimits {
    * guessing from many addresses; past it, codes wait (links from the QR code still work). Default: 100.
    */
   pairingFailuresPerMinute: number;
+  /**
+   * Bytes of recordings one session may store, all feeds and runs together; past it chunks are
+   * refused (`too-large`). Three feeds at the default bitrates are about 470 MB an hour. Default: 4 GiB.
+   */
+  recordingBytesPerSession: number;
 }
 
 export const DEFAULT_LIMITS: Readonly<KitLimits> = {
@@ -49,6 +54,7 @@ export const DEFAULT_LIMITS: Readonly<KitLimits> = {
   requestsPerMinute: 600,
   pairingAttemptsPerMinute: 10,
   pairingFailuresPerMinute: 100,
+  recordingBytesPerSession: 4 * 1024 ** 3,
 };
 
 /** The kit's limits: the defaults with the host's changes, each checked to be a positive number. */

@@ -1,4 +1,4 @@
-import type { ClockState, FeedStates, IdentityPhoto, IdentityStatus } from '@proctorkit/core/protocol';
+import type { ClockState, Feed, FeedStates, IdentityPhoto, IdentityStatus, RecordingState, RunEndReason } from '@proctorkit/core/protocol';
 
 /** What the kit keeps about one session. */
 export interface SessionRecord {
@@ -21,4 +21,24 @@ export interface SessionRecord {
   startRequested?: boolean;
   /** The latest phone pairing redeemed: only a phone token of this pairing may publish the `phone` feed. */
   phone?: { pairingId: string; pairedAt: number };
+  /** The session's recording runs, in the order they started. */
+  recordings?: StoredRun[];
+}
+
+/** One recording run as the kit keeps it; its chunks and its finished file are in the recording store. */
+export interface StoredRun {
+  feed: Feed;
+  runId: string;
+  mimeType: string;
+  /** Server time the recorder started, as the page estimated it. */
+  startedAt: number;
+  state: RecordingState;
+  /** Set once the page ended the run: when, why, and how many chunks it recorded. */
+  endedAt?: number;
+  endReason?: RunEndReason;
+  chunks?: number;
+  /** Set once the run is finished into one file: its key in the recording store, size and length. */
+  file?: { key: string; bytes: number; durationMs: number };
+  /** Why the run is `incomplete`. */
+  problem?: string;
 }
