@@ -8,7 +8,7 @@ import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import express from 'express';
-import { FilePhotoStore, createProctorKit, memoryStore, type ProctorKitOptions } from '../../packages/server-kit/src/index.js';
+import { FilePhotoStore, createProctorKit, fileRecordingStore, memoryStore, type ProctorKitOptions } from '../../packages/server-kit/src/index.js';
 
 export interface WtrKitOptions {
   /** Where the router is mounted, e.g. `/proctor`. */
@@ -27,10 +27,12 @@ type Middleware = (ctx: any, next: () => Promise<void>) => Promise<void>;
 export async function wtrKit({ base, tokenPath = `${base}/test-token`, examId, kit: options = {} }: WtrKitOptions) {
   // Identity photos of the test candidates go to a fresh temporary directory, removed at the end.
   const photoDirectory = await mkdtemp(join(tmpdir(), 'proctorkit-wtr-photos-'));
+  const recordingDirectory = await mkdtemp(join(tmpdir(), 'proctorkit-wtr-recordings-'));
   const kit = createProctorKit({
     secret: randomBytes(32).toString('hex'),
     logger: 'silent',
     photoStore: new FilePhotoStore(photoDirectory),
+    recordingStore: fileRecordingStore({ directory: recordingDirectory }),
     store: memoryStore(),
     // Every test's phone pairs from 127.0.0.1, far more often than one real address would.
     limits: { pairingAttemptsPerMinute: 10_000 },
@@ -82,6 +84,7 @@ export async function wtrKit({ base, tokenPath = `${base}/test-token`, examId, k
     async serverStop() {
       await kit.close();
       await rm(photoDirectory, { recursive: true, force: true });
+      await rm(recordingDirectory, { recursive: true, force: true });
     },
   };
   return { kit, plugin, middleware };

@@ -79,3 +79,6 @@ export { probeCamera, CAMERA_PROBE_MS } from './device-check/camera-probe.js';
 export { MicrophoneMeter } from './device-check/microphone-meter.js';
 export { measureNetwork, NETWORK_TEST_BYTES, NETWORK_TEST_MAX_BYTES, type NetworkTestOptions, type NetworkStep } from './device-check/network.js';
 export { DEFAULT_THRESHOLDS, microphoneLevel, type DeviceCheckThresholds } from './device-check/thresholds.js';
+export { SessionRecorder, type RecordingStatus, type SessionRecorderOptions } from './recording/session-recorder.js';
+export { ChunkOutbox, type OutboxChunk, type OutboxRun } from './recording/chunk-outbox.js';
+export { DEFAULT_RECORDER_SETTINGS, recorderMimeType, type RecorderSettings } from './recording/recorder-settings.js';

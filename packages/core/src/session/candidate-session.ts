@@ -25,6 +25,7 @@ import { Emitter } from '../util/emitter.js';
 import { Store, type Readable } from '../util/store.js';
 import { EventFeed } from './event-feed.js';
 import { Outbox } from './outbox.js';
+import { SessionRecorder, type RecordingStatus } from '../recording/session-recorder.js';
 
 /** The feeds a candidate's own page captures (the phone joins from its own page). */
 export type CapturedFeed = 'webcam' | 'screen';
@@ -88,6 +89,8 @@ export interface CandidateState {
   error?: ProctorError;
   /** The phone paired last: the pairing it redeemed (a {@link PhonePairing}'s `pairingId`) and when. */
   phone?: { pairingId: string; pairedAt: number };
+  /** What is being recorded and what still waits to upload; `undefined` with `record: false`. */
+  recording?: RecordingStatus;
 }
 
 /** Things that happen to a candidate's session. */
@@ -122,6 +125,11 @@ export interface CandidateSessionOptions {
    * identity check). Default: `true`.
    */
   autoStart?: boolean;
+  /**
+   * Record every captured feed in the browser and upload it to the kit, from consent to the end of
+   * the exam; chunks wait in IndexedDB while the network is away. Default: `true`.
+   */
+  record?: boolean;
 }
 
 const CAPTURE: Record<CapturedFeed, () => Promise<MediaStreamTrack>> = {
@@ -143,6 +151,7 @@ export class CandidateSession {
   private readonly feed: EventFeed;
   private readonly integrity: IntegrityMonitor;
   private readonly feedList: CapturedFeed[];
+  private readonly recorder?: SessionRecorder;
   private media?: CandidateMedia;
   private mediaReady?: Promise<CandidateMedia>;
   private closed = false;
@@ -171,6 +180,11 @@ export class CandidateSession {
       messages: [],
     });
     this.channel.state.subscribe((connection) => this.patch({ connection }));
+    if (options.record !== false) {
+      this.recorder = new SessionRecorder({ server: options.server, token: () => this.channel.token, now: () => this.serverNow() });
+      this.patch({ recording: this.recorder.state.value });
+      this.recorder.state.subscribe((recording) => this.patch({ recording }));
+    }
     this.channel.onEvent('welcome', (welcome) => void this.welcomed(welcome.session));
     this.channel.on('session.updated', ({ session }) => this.sessionChanged(session));
     this.channel.on('session.preparing', ({ ahead }) => this.patch({ preparing: { ahead } }));
@@ -279,9 +293,18 @@ export class CandidateSession {
     return requestPhonePairing(this.options.server, this.channel.token, session.sessionId);
   }
 
-  /** Stops capture and closes the connection. */
+  /**
+   * Waits until every recorded chunk is stored by the kit, or `timeoutMs` passed (uploads go on
+   * while the page stays open). Resolves whether everything is uploaded.
+   */
+  drainRecordings(timeoutMs: number): Promise<boolean> {
+    return this.recorder ? this.recorder.drain(timeoutMs) : Promise.resolve(true);
+  }
+
+  /** Stops capture and closes the connection; recorded chunks not yet uploaded wait for the next page. */
   close(): void {
     this.closed = true;
+    this.recorder?.close();
     this.stopCapture();
     this.serverClock.close();
     this.outbox.close();
@@ -293,6 +316,7 @@ export class CandidateSession {
     this.startSent = false;
     if (!session) return;
     this.feed.follow(session.sessionId, session.lastSeq, 0);
+    void this.recorder?.bind(session.sessionId);
     this.sessionChanged(session);
     if (this.store.value.ended) return;
     const { provider } = this.channel.welcome!;
@@ -347,7 +371,9 @@ export class CandidateSession {
   private end(clock: ClockState): void {
     const ended: SessionEnd = { reason: clock.endReason ?? 'finished', ...this.endMessage() };
     this.patch({ ended });
-    this.stopCapture();
+    // The recorders end their runs while the tracks still run, so the last chunk is whole.
+    void this.recorder?.stopAll('exam-ended').finally(() => this.stopCapture());
+    if (!this.recorder) this.stopCapture();
     this.emitter.emit('ended', ended);
   }
 
@@ -410,6 +436,7 @@ export class CandidateSession {
     track.addEventListener('ended', () => this.ended(feed, track));
     this.setFeed(feed, { state: 'live', track });
     this.media?.setTrack(feed, track);
+    void this.recorder?.record(feed, track);
     if (feed === 'webcam') this.integrity.watchWebcam(track);
     else this.integrity.clear('screen-share-stopped');
     this.channel.send({ type: 'feed.state', feed, state: 'live' });
@@ -420,6 +447,7 @@ export class CandidateSession {
   private ended(feed: CapturedFeed, track: MediaStreamTrack): void {
     if (this.store.value.feeds[feed].track !== track || this.closed || this.store.value.ended) return;
     this.media?.setTrack(feed, null);
+    void this.recorder?.stop(feed, feed === 'screen' ? 'share-stopped' : 'camera-lost');
     this.channel.send({ type: 'feed.state', feed, state: 'lost' });
     if (feed === 'webcam') this.integrity.watchWebcam(null);
     this.integrity.report(feed === 'screen' ? 'screen-share-stopped' : 'webcam-stopped');

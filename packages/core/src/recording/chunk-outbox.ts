@@ -1,0 +1,105 @@
+import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
+import type { Feed, RunEndReason } from '../protocol/index.js';
+import { createLogger } from '../util/logger.js';
+
+const log = createLogger('recording-outbox');
+
+/** A chunk waiting for the kit to say it is stored. */
+export interface OutboxChunk {
+  runId: string;
+  seq: number;
+  blob: Blob;
+  /** Server time it was recorded (the end of its slice). */
+  at: number;
+}
+
+/** A run as the outbox keeps it until the kit has its end. */
+export interface OutboxRun {
+  runId: string;
+  sessionId: string;
+  feed: Feed;
+  mimeType: string;
+  startedAt: number;
+  /** Chunks recorded so far. */
+  chunks: number;
+  /** Whether the kit took the run's start. */
+  announced: boolean;
+  /** The page recording it, while it does: a run of no live page is ended by the next one. */
+  pageId: string;
+  /** Server time of its latest chunk. */
+  lastAt?: number;
+  end?: { chunks: number; endedAt: number; reason: RunEndReason };
+}
+
+interface OutboxSchema extends DBSchema {
+  runs: { key: string; value: OutboxRun; indexes: { sessionId: string } };
+  chunks: { key: [string, number]; value: OutboxChunk; indexes: { runId: string } };
+}
+
+/**
+ * Recorded chunks on their way to the kit, in IndexedDB so that neither a network cut nor a reload
+ * loses one: a chunk leaves only once the kit said it is stored. Where IndexedDB is unavailable
+ * (a private window of some browsers), chunks wait in memory and a reload loses them.
+ */
+export class ChunkOutbox {
+  private readonly db: Promise<IDBPDatabase<OutboxSchema> | undefined>;
+  private readonly memory = { runs: new Map<string, OutboxRun>(), chunks: new Map<string, OutboxChunk>() };
+
+  constructor(name = 'proctorkit-recordings') {
+    this.db =
+      typeof indexedDB === 'undefined'
+        ? Promise.resolve(undefined)
+        : openDB<OutboxSchema>(name, 1, {
+            upgrade(db) {
+              db.createObjectStore('runs', { keyPath: 'runId' }).createIndex('sessionId', 'sessionId');
+              db.createObjectStore('chunks', { keyPath: ['runId', 'seq'] }).createIndex('runId', 'runId');
+            },
+          }).catch((error) => {
+            log.warn('IndexedDB is unavailable: recorded chunks will not survive a reload.', error);
+            return undefined;
+          });
+  }
+
+  async putRun(run: OutboxRun): Promise<void> {
+    const db = await this.db;
+    if (db) await db.put('runs', run);
+    else this.memory.runs.set(run.runId, run);
+  }
+
+  async runs(sessionId: string): Promise<OutboxRun[]> {
+    const db = await this.db;
+    const all = db ? await db.getAllFromIndex('runs', 'sessionId', sessionId) : [...this.memory.runs.values()].filter((r) => r.sessionId === sessionId);
+    return all.sort((a, b) => a.startedAt - b.startedAt);
+  }
+
+  async deleteRun(runId: string): Promise<void> {
+    const db = await this.db;
+    if (db) await db.delete('runs', runId);
+    else this.memory.runs.delete(runId);
+  }
+
+  /** Stores a chunk and its run's new count in one transaction. */
+  async putChunk(run: OutboxRun, chunk: OutboxChunk): Promise<void> {
+    const db = await this.db;
+    if (!db) {
+      this.memory.chunks.set(`${chunk.runId}/${chunk.seq}`, chunk);
+      this.memory.runs.set(run.runId, run);
+      return;
+    }
+    const tx = db.transaction(['runs', 'chunks'], 'readwrite');
+    await Promise.all([tx.objectStore('chunks').put(chunk), tx.objectStore('runs').put(run), tx.done]);
+  }
+
+  /** The run's chunks still waiting, in order. */
+  async chunks(runId: string): Promise<OutboxChunk[]> {
+    const db = await this.db;
+    const all = db ? await db.getAllFromIndex('chunks', 'runId', runId) : [...this.memory.chunks.values()].filter((c) => c.runId === runId);
+    return all.sort((a, b) => a.seq - b.seq);
+  }
+
+  async deleteChunk(runId: string, seq: number): Promise<void> {
+    const db = await this.db;
+    if (db) await db.delete('chunks', [runId, seq]);
+    else this.memory.chunks.delete(`${runId}/${seq}`);
+  }
+}

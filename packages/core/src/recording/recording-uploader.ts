@@ -1,0 +1,191 @@
+import type { Feed } from '../protocol/index.js';
+import { createLogger } from '../util/logger.js';
+import type { ChunkOutbox, OutboxRun } from './chunk-outbox.js';
+
+const log = createLogger('recording-upload');
+
+/** Waits between failed attempts: 1 s doubling to 30 s, each ±20 %. */
+const FIRST_RETRY_MS = 1_000;
+const MAX_RETRY_MS = 30_000;
+
+export interface UploaderStatus {
+  pendingChunks: number;
+  pendingByFeed: Partial<Record<Feed, number>>;
+  problem?: string;
+}
+
+export interface RecordingUploaderOptions {
+  server: string;
+  token: () => string;
+  outbox: ChunkOutbox;
+  onStatus(status: UploaderStatus): void;
+}
+
+/** A failure worth trying again: the network, the kit busy or restarting, an expired token about to be renewed. */
+class Transient extends Error {
+  constructor(
+    message: string,
+    readonly retryAfterMs?: number,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * Moves an outbox's runs to the kit in order — each run's start, its chunks, its end — deleting
+ * each item only once the kit answered that it is stored. Failures are retried with a capped
+ * backoff, at once when the browser says it is online again; a part the kit refuses for good is
+ * reported and dropped.
+ */
+export class RecordingUploader {
+  private sessionId?: string;
+  private running = false;
+  private again = false;
+  private stopped = false;
+  private failures = 0;
+  private retryTimer?: ReturnType<typeof setTimeout>;
+  private status: UploaderStatus = { pendingChunks: 0, pendingByFeed: {} };
+  private readonly waiters = new Set<() => void>();
+  private readonly online = () => this.retryNow();
+
+  constructor(private readonly options: RecordingUploaderOptions) {}
+
+  start(sessionId: string): void {
+    this.sessionId = sessionId;
+    globalThis.addEventListener?.('online', this.online);
+    void this.pump();
+  }
+
+  /** Something new is in the outbox. */
+  added(_feed: Feed): void {
+    if (this.retryTimer === undefined) void this.pump();
+    else void this.report();
+  }
+
+  /** Resolves `true` once nothing waits, or `false` after `timeoutMs`. */
+  drained(timeoutMs: number): Promise<boolean> {
+    return new Promise((resolve) => {
+      const check = () => {
+        if (this.status.pendingChunks > 0 || this.running || this.retryTimer !== undefined) return false;
+        clearTimeout(timer);
+        this.waiters.delete(done);
+        resolve(true);
+        return true;
+      };
+      const done = () => void check();
+      const timer = setTimeout(() => {
+        this.waiters.delete(done);
+        resolve(false);
+      }, timeoutMs);
+      this.waiters.add(done);
+      if (!check()) this.retryNow();
+    });
+  }
+
+  stop(): void {
+    this.stopped = true;
+    clearTimeout(this.retryTimer);
+    globalThis.removeEventListener?.('online', this.online);
+  }
+
+  private retryNow(): void {
+    if (this.retryTimer === undefined) return;
+    clearTimeout(this.retryTimer);
+    this.retryTimer = undefined;
+    void this.pump();
+  }
+
+  private async pump(): Promise<void> {
+    if (!this.sessionId || this.stopped) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.running = true;
+    try {
+      do {
+        this.again = false;
+        for (const run of await this.options.outbox.runs(this.sessionId)) await this.upload(run);
+      } while (this.again && !this.stopped);
+      this.failures = 0;
+      this.status = { ...this.status, problem: undefined };
+    } catch (error) {
+      if (!(error instanceof Transient)) throw error;
+      this.failures++;
+      const backoff = Math.min(MAX_RETRY_MS, FIRST_RETRY_MS * 2 ** (this.failures - 1)) * (0.8 + Math.random() * 0.4);
+      const wait = Math.max(error.retryAfterMs ?? 0, backoff);
+      this.status = { ...this.status, problem: error.message };
+      if (!this.stopped) this.retryTimer = setTimeout(() => ((this.retryTimer = undefined), void this.pump()), wait);
+    } finally {
+      this.running = false;
+      await this.report();
+    }
+  }
+
+  private async upload(run: OutboxRun): Promise<void> {
+    const base = `${this.options.server.replace(/\/$/, '')}/sessions/${run.sessionId}/recordings/${run.feed}/runs`;
+    if (!run.announced) {
+      const started = await this.send(`${base}`, json({ runId: run.runId, mimeType: run.mimeType, startedAt: run.startedAt }));
+      if (started === 'refused') {
+        await this.drop(run, 'The recording could not be started on the server.');
+        return;
+      }
+      run.announced = true;
+      // Only the flag: the recorder may have written newer counts meanwhile.
+      const current = (await this.options.outbox.runs(run.sessionId)).find((r) => r.runId === run.runId);
+      if (current) await this.options.outbox.putRun({ ...current, announced: true });
+    }
+    for (const chunk of await this.options.outbox.chunks(run.runId)) {
+      const type = run.mimeType.toLowerCase().startsWith('video/mp4') ? 'video/mp4' : 'video/webm';
+      const answer = await this.send(`${base}/${run.runId}/chunks/${chunk.seq}`, { method: 'PUT', headers: { 'content-type': type }, body: chunk.blob });
+      if (answer === 'refused') this.status = { ...this.status, problem: 'The server refused a part of the recording.' };
+      await this.options.outbox.deleteChunk(run.runId, chunk.seq);
+      await this.report();
+    }
+    const latest = (await this.options.outbox.runs(run.sessionId)).find((r) => r.runId === run.runId);
+    if (!latest?.end || (await this.options.outbox.chunks(run.runId)).length > 0) return;
+    await this.send(`${base}/${run.runId}/end`, json(latest.end));
+    await this.options.outbox.deleteRun(run.runId);
+  }
+
+  /** `'ok'`, or `'refused'` for good (a 4xx no retry can mend); throws {@link Transient} otherwise. */
+  private async send(url: string, init: RequestInit): Promise<'ok' | 'refused'> {
+    let response: Response;
+    try {
+      response = await fetch(url, { ...init, headers: { ...(init.headers as Record<string, string>), authorization: `Bearer ${this.options.token()}` } });
+    } catch {
+      throw new Transient('The recording is kept on this computer until the connection is back.');
+    }
+    if (response.ok) return 'ok';
+    const retryAfter = Number(response.headers.get('retry-after'));
+    if (response.status === 401 || response.status === 408 || response.status === 429 || response.status >= 500) {
+      throw new Transient('The server is busy: the recording is kept on this computer and sent shortly.', Number.isFinite(retryAfter) ? retryAfter * 1000 : undefined);
+    }
+    log.warn(`${url} refused: ${response.status} ${await response.text().catch(() => '')}`);
+    return 'refused';
+  }
+
+  private async drop(run: OutboxRun, problem: string): Promise<void> {
+    for (const chunk of await this.options.outbox.chunks(run.runId)) await this.options.outbox.deleteChunk(run.runId, chunk.seq);
+    await this.options.outbox.deleteRun(run.runId);
+    this.status = { ...this.status, problem };
+  }
+
+  private async report(): Promise<void> {
+    if (!this.sessionId) return;
+    const pendingByFeed: Partial<Record<Feed, number>> = {};
+    let pendingChunks = 0;
+    for (const run of await this.options.outbox.runs(this.sessionId)) {
+      const count = (await this.options.outbox.chunks(run.runId)).length;
+      pendingByFeed[run.feed] = (pendingByFeed[run.feed] ?? 0) + count;
+      pendingChunks += count;
+    }
+    this.status = { ...this.status, pendingChunks, pendingByFeed };
+    this.options.onStatus(this.status);
+    for (const waiter of [...this.waiters]) waiter();
+  }
+}
+
+function json(body: unknown): RequestInit {
+  return { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) };
+}
