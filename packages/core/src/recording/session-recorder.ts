@@ -134,8 +134,15 @@ export class SessionRecorder {
         .catch((error) => log.error(`keeping chunk ${seq} of the ${feed} recording failed`, error));
     });
     recorder.addEventListener('error', (event) => log.error(`the ${feed} recorder failed`, (event as ErrorEvent).error));
+    try {
+      recorder.start(settings.timesliceMs);
+    } catch (error) {
+      log.error(`the ${feed} recorder did not start`, error);
+      await this.outbox.deleteRun(run.runId);
+      this.store.update((s) => ({ ...s, problem: `The ${feed === 'screen' ? 'screen' : 'camera'} cannot be recorded in this browser.` }));
+      return;
+    }
     this.live.set(feed, live);
-    recorder.start(settings.timesliceMs);
     this.setRecording();
   }
 

@@ -371,9 +371,9 @@ export class CandidateSession {
   private end(clock: ClockState): void {
     const ended: SessionEnd = { reason: clock.endReason ?? 'finished', ...this.endMessage() };
     this.patch({ ended });
-    // The recorders end their runs while the tracks still run, so the last chunk is whole.
-    void this.recorder?.stopAll('exam-ended').finally(() => this.stopCapture());
-    if (!this.recorder) this.stopCapture();
+    // The recorders stop (synchronously) before the tracks do, so the last chunk is whole.
+    void this.recorder?.stopAll('exam-ended');
+    this.stopCapture();
     this.emitter.emit('ended', ended);
   }
 

@@ -69,6 +69,12 @@ const CLOCK_CAPTION: Record<ClockPhase, string> = {
 
 const PAUSED_TEXT = 'Your exam is paused by the supervisor. The clock is stopped.';
 
+/** `12 s`, `3 min`: about how much recording waits. */
+function formatSeconds(ms: number): string {
+  const seconds = Math.round(ms / 1000);
+  return seconds < 90 ? `${seconds} s` : `${Math.round(seconds / 60)} min`;
+}
+
 /** Why the exam ended, as the candidate reads it. */
 function endText({ reason, message }: SessionEnd): string {
   if (reason === 'expired') return 'Time is up.';
@@ -127,6 +133,7 @@ const timeOfDay = new Intl.DateTimeFormat(undefined, { hour: 'numeric', minute: 
  * @csspart message - One message; `data-state` is `new` or `acked`.
  * @csspart pause - The overlay that covers the element while the exam is paused.
  * @csspart ended - What the element shows once the exam has ended.
+ * @csspart recording - Whether the feeds are being recorded and how much waits to upload; `data-state` is `recording`, `uploading` or `problem`.
  *
  * @cssproperty --proctor-candidate-background=#ffffff - Background.
  * @cssproperty --proctor-candidate-color=#111827 - Text color.
@@ -269,6 +276,7 @@ export class ProctorCandidate extends LitElement {
               ${state.ended
                 ? html`<span class="connection" data-state="ended">Supervision has ended</span>`
                 : html`<span class="connection" data-state=${state.connection} role="status">${CONNECTION_LABEL[state.connection]}</span>`}
+              ${this.renderRecording(state)}
             </div>
             ${this.renderClock(state, clock)}
           </header>
@@ -379,6 +387,21 @@ export class ProctorCandidate extends LitElement {
     </div>`;
   }
 
+  /** Whether the feeds are recorded and what still waits to upload: the truth, in a few words. */
+  private renderRecording(state: CandidateState) {
+    const recording = state.recording;
+    if (!recording || (recording.recording.length === 0 && recording.pendingChunks === 0 && !recording.problem)) return nothing;
+    const waiting = recording.pendingChunks > 0 ? `${formatSeconds(recording.pendingMs)} waiting to upload` : '';
+    const [phase, text] = recording.problem && recording.pendingChunks > 0
+      ? ['problem', `${recording.problem} (${waiting})`]
+      : recording.recording.length > 0
+        ? ['recording', waiting ? `Recording · ${waiting}` : 'Recording']
+        : waiting
+          ? ['uploading', state.ended ? `Uploading the recording: ${waiting}. Keep this page open.` : `Uploading the recording: ${waiting}`]
+          : ['problem', recording.problem!];
+    return html`<span class="recording" part="recording" data-state=${phase} role="status">${text}</span>`;
+  }
+
   private renderEnded(ended: SessionEnd) {
     return html`<section class="ended" part="ended" aria-labelledby="ended-title">
       <span class="ended-icon">${flagIcon}</span>
@@ -466,6 +489,9 @@ export class ProctorCandidate extends LitElement {
             : html`<li><span class="icon">${screenIcon}</span><span><strong>Your entire screen</strong> — you will be asked which screen to share.</span></li>`,
         )}
         <li><span class="icon">${eyeIcon}</span><span><strong>Who sees it:</strong> the exam's supervisors, live, while you take it.</span></li>
+        ${this.current!.state.value.recording
+          ? html`<li><span class="icon">${eyeIcon}</span><span><strong>Recorded:</strong> the same video is recorded for review after the exam, and kept only as long as the exam site's privacy notice says.</span></li>`
+          : nothing}
         <li><span class="icon">${clockIcon}</span><span><strong>Until when:</strong> capture stops when you finish the exam or close this page.</span></li>
       </ul>
       <slot name="privacy"></slot>

@@ -75,6 +75,27 @@ export const candidateStyles = css`
   .connection[data-state='ended']::before {
     background: var(--_muted);
   }
+  .recording {
+    font-size: 0.8rem;
+    display: inline-flex;
+    align-items: center;
+    gap: 0.4em;
+    margin-inline-start: 0.75em;
+    color: var(--_muted);
+  }
+  .recording::before {
+    content: '';
+    width: 0.6em;
+    height: 0.6em;
+    border-radius: 50%;
+    background: var(--_danger);
+  }
+  .recording[data-state='uploading']::before {
+    background: var(--_warn);
+  }
+  .recording[data-state='problem'] {
+    color: var(--_danger);
+  }
 
   /* The exam clock */
   .clock {

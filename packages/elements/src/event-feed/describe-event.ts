@@ -31,6 +31,20 @@ const SIGNAL_TEXT: Record<SignalCode, string> = {
   'second-display': 'A second display is connected',
 };
 
+/** Why a recording run stopped, after "Webcam recording stopped". */
+const RUN_END_TEXT: Record<string, string> = {
+  'exam-ended': ' at the end of the exam',
+  'share-stopped': ': screen sharing stopped',
+  'camera-lost': ': the camera stopped',
+  'page-closed': ': the exam page was closed or reloaded',
+};
+
+const RECORDED_FEED: Record<string, string> = { webcam: 'Webcam', screen: 'Screen', phone: 'Phone camera' };
+
+function feedName(feed: unknown): string {
+  return RECORDED_FEED[String(feed)] ?? 'Feed';
+}
+
 const END_TEXT: Record<string, string> = {
   expired: 'Time is up: the exam ended',
   finished: 'Finished the exam',
@@ -146,6 +160,16 @@ export function describeEvent(event: SessionEvent): EventLine {
       const photos = count === 1 ? '1 identity photo' : `${count || 'the'} identity photos`;
       return { text: who ? `${who} deleted ${photos}` : `Deleted ${photos}`, tone: 'info' };
     }
+    case 'recording.started':
+      return { text: `${feedName(data.feed)} recording started`, tone: 'info' };
+    case 'recording.ended':
+      return { text: `${feedName(data.feed)} recording stopped${RUN_END_TEXT[String(data.reason)] ?? ''}`, tone: 'info' };
+    case 'recording.complete':
+      return { text: `${feedName(data.feed)} recording saved (${formatDuration(Number(data.durationMs) || 0)})`, tone: 'info' };
+    case 'recording.incomplete':
+      return { text: `${feedName(data.feed)} recording is incomplete: parts of it never arrived or could not be read`, tone: 'problem' };
+    case 'recording.deleted':
+      return { text: who ? `${who} deleted the recordings` : 'Recordings deleted', tone: 'info' };
     default: {
       const details = compactData(data);
       return { text: details ? `${type} · ${details}` : type, tone: 'info' };

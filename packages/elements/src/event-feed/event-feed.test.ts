@@ -44,6 +44,12 @@ describe('describeEvent', () => {
       [event('identity.approved', {}, supervisor), 'Dr. Reyes confirmed the identity'],
       [event('identity.rejected', { reason: 'Name not readable' }, supervisor), 'Dr. Reyes did not confirm the identity: “Name not readable”'],
       [event('identity.deleted', { photoIds: ['f-1', 'f-2'] }, { source: 'host', by: 'host' }), 'The exam site deleted 2 identity photos'],
+      [event('recording.started', { feed: 'webcam', runId: 'r-1' }), 'Webcam recording started'],
+      [event('recording.ended', { feed: 'screen', runId: 'r-2', reason: 'share-stopped' }), 'Screen recording stopped: screen sharing stopped'],
+      [event('recording.ended', { feed: 'webcam', runId: 'r-1', reason: 'page-closed' }), 'Webcam recording stopped: the exam page was closed or reloaded'],
+      [event('recording.complete', { feed: 'phone', runId: 'r-3', durationMs: 754_000 }, { source: 'server' }), 'Phone camera recording saved (12 min 34 s)'],
+      [event('recording.incomplete', { feed: 'webcam', runId: 'r-4' }, { source: 'server' }), 'Webcam recording is incomplete: parts of it never arrived or could not be read'],
+      [event('recording.deleted', { runs: 2, objects: 2 }, { source: 'host', by: 'host' }), 'The exam site deleted the recordings'],
       [event('log.question.opened', { question: 3 }, { source: 'host' }), 'question.opened · question 3'],
       [event('log.answer.graded', { question: 3, correct: true, tags: ['a'] }), 'answer.graded · question 3, correct true, tags ["a"]'],
     ];
