@@ -34,6 +34,7 @@ export function validClientMessages(sessionId: string, supervisorPeer: string, i
     'command.identity': { v, type: 'command.identity', id, target: sessionId, verdict: 'rejected', reason: 'Blurred.' },
     'command.room-scan': { v, type: 'command.room-scan', id, target: sessionId },
     'feed.state': { v, type: 'feed.state', feed: 'webcam', state: 'live' },
+    'recording.backlog': { v, type: 'recording.backlog', feed: 'screen', pendingMs: 8000 },
     'feed.subscribe': { v, type: 'feed.subscribe', sessionId, feeds: ['webcam', 'phone'], quality: 'thumbnail' },
     'feed.unsubscribe': { v, type: 'feed.unsubscribe', sessionId },
     'feed.quality': { v, type: 'feed.quality', sessionId, quality: 'full' },

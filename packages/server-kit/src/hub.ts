@@ -9,6 +9,7 @@ import {
   type Feed,
   type PhoneClaims,
   type ProviderInfo,
+  type RecordingPolicy,
   type RtcMessage,
   type ServerMessage,
   type SessionSummary,
@@ -54,6 +55,8 @@ export class SessionHub {
     private readonly providerRecords: ProviderRecords,
     private readonly cluster: Cluster,
     private readonly bus: KitBus,
+    /** How the candidate's and phone's pages record, told them in their welcome. */
+    private readonly recording: RecordingPolicy,
   ) {}
 
   /** Binds the sessions this hub announces (they ask the hub who is connected) and joins the other instances. */
@@ -114,6 +117,7 @@ export class SessionHub {
         quality,
       })),
       serverTime: Date.now(),
+      recording: this.recording,
     });
     this.logger.info(`candidate ${claims.candidateId} joined exam ${claims.examId} (session ${record.sessionId})`);
   }
@@ -145,6 +149,7 @@ export class SessionHub {
         .filter(({ entry: { feeds } }) => feeds.includes('phone'))
         .map(({ entry: { connectionId, quality } }) => ({ peer: connectionId, feeds: ['phone' as const], quality })),
       serverTime: Date.now(),
+      recording: { audio: false },
     });
     this.logger.info(`phone of candidate ${claims.candidateId} joined (session ${record.sessionId})`);
   }
@@ -232,6 +237,10 @@ export class SessionHub {
         if (message.feed === 'phone') throw new KitError('forbidden', PHONE_FEED_IS_THE_PHONES);
         await this.sessions.setFeed(sessionId, message.feed, message.state);
         return;
+      case 'recording.backlog':
+        if (message.feed === 'phone') throw new KitError('forbidden', PHONE_FEED_IS_THE_PHONES);
+        await this.sessions.setRecordingBacklog(sessionId, message.feed, message.pendingMs);
+        return;
       case 'log.append':
         connection.send({ type: 'log.ack', ids: await this.sessions.appendFromCandidate(sessionId, message.events) });
         return;
@@ -254,6 +263,10 @@ export class SessionHub {
       case 'feed.state':
         if (message.feed !== 'phone') throw new KitError('forbidden', 'A phone publishes only the phone feed.');
         await this.sessions.setFeed(sessionId, 'phone', message.state);
+        return;
+      case 'recording.backlog':
+        if (message.feed !== 'phone') throw new KitError('forbidden', 'A phone records only the phone feed.');
+        await this.sessions.setRecordingBacklog(sessionId, 'phone', message.pendingMs);
         return;
       case 'events.fetch':
         return this.sendOwnEvents(connection, message.sessionId, message.afterSeq);

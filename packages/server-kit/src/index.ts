@@ -35,6 +35,8 @@ export { FilePhotoStore } from './store/file-photo-store.js';
 export { fileRecordingStore, DEFAULT_RECORDING_DIRECTORY } from './recordings/file-recording-store.js';
 export type { FileRecordingStoreOptions } from './recordings/file-recording-store.js';
 export { objectPhotoStore } from './recordings/object-photo-store.js';
+export { s3RecordingStore } from './recordings/s3-recording-store.js';
+export type { S3RecordingStoreOptions } from './recordings/s3-recording-store.js';
 export type { RecordingStore, StoredObject, ObjectRead, ByteRange, PresignedUpload, PresignOptions } from './recordings/recording-store.js';
 export type { PhotoStore, StoredPhoto } from './store/photo-store.js';
 export type { IdentityPhoto, IdentityPhotoType, IdentityStatus, IdentitySummary } from '@proctorkit/core/protocol';

@@ -39,6 +39,7 @@ import { TokenIssuer, type IssueOptions } from './tokens.js';
 import { fileRecordingStore } from './recordings/file-recording-store.js';
 import type { RecordingStore } from './recordings/recording-store.js';
 import { Recordings } from './recordings/recordings.js';
+import { RetentionSweep } from './recordings/retention.js';
 import { ControlEndpoint, type ControlEndpointTimings } from './ws/control-endpoint.js';
 
 /** Options of {@link createProctorKit}. */
@@ -89,9 +90,10 @@ export interface ProctorKitOptions {
   /**
    * Control-channel timings (defaults: hello within 10 s, heartbeat every 20 s) and how instances
    * on the bus tell they are alive (a beat every 2 s; silent for 6 s while this one hears its own
-   * beats, an instance is taken for lost and its pages as gone).
+   * beats, an instance is taken for lost and its pages as gone), and how often the
+   * `retentionDays` sweep runs (`retentionSweepMs`, default hourly).
    */
-  timings?: Partial<ControlEndpointTimings & ClusterTimings>;
+  timings?: Partial<ControlEndpointTimings & ClusterTimings & { retentionSweepMs: number }>;
   /**
    * Start a candidate's exam clock only once a supervisor (or the host) approved the photos of
    * their ID document and face. The candidate's start waits for the approval. Default: `false`
@@ -120,6 +122,18 @@ export interface ProctorKitOptions {
    * The kit closes it.
    */
   recordingStore?: RecordingStore;
+  /**
+   * Record the candidate's microphone into the webcam's file. The consent screen then says so.
+   * Default: `false` (video only).
+   */
+  recordAudio?: boolean;
+  /**
+   * Delete a session's recordings and identity photos this many days after its exam ended (a
+   * sweep when the kit starts and every hour; each deletion is logged in the session's log). The
+   * session, its log and its verdicts stay. Default: kept until the host deletes them
+   * ({@link SessionsApi.deleteRecordings}, {@link SessionsApi.deleteIdentityPhotos}).
+   */
+  retentionDays?: number;
   /**
    * Log and survive errors that escape every handler (uncaught exceptions and unhandled
    * rejections) instead of letting Node end the process, so one fault cannot stop the supervision
@@ -206,6 +220,8 @@ export interface ProctorKit {
 }
 
 const HOST: Actor = { source: 'host' };
+/** The kit deleting media past `retentionDays`. */
+const RETENTION: Actor = { source: 'server', by: 'retention' };
 
 const PersonSchema = v.union([
   v.strictObject({ examId: HostIdSchema, supervisorId: HostIdSchema }),
@@ -235,6 +251,9 @@ export function createProctorKit(options: ProctorKitOptions): ProctorKit {
   if (!Number.isFinite(durationMinutes) || durationMinutes <= 0) {
     throw new KitError('bad-message', 'createProctorKit: `examDurationMinutes` must be a positive number.');
   }
+  if (options.retentionDays !== undefined && !(Number.isFinite(options.retentionDays) && options.retentionDays > 0)) {
+    throw new KitError('bad-message', 'createProctorKit: `retentionDays` must be a positive number of days.');
+  }
   const limits = resolveLimits(options.limits);
   const provider = options.provider ?? localProvider();
   const photos = options.photoStore ?? new FilePhotoStore();
@@ -257,6 +276,7 @@ export function createProctorKit(options: ProctorKitOptions): ProctorKit {
     },
     cluster,
     bus,
+    { audio: options.recordAudio === true, ...(options.retentionDays === undefined ? {} : { retentionDays: options.retentionDays }) },
   );
   const sessions = new Sessions({
     store,
@@ -270,6 +290,23 @@ export function createProctorKit(options: ProctorKitOptions): ProctorKit {
   hub.bind(sessions).catch((error) => logger.error('joining the other kit instances on the bus failed', error));
   sessions.resumeClocks().catch((error) => logger.error('re-arming the clocks of running exams failed', error));
   const recordings = new Recordings({ store: recordingStore, sessions, logger, maxSessionBytes: limits.recordingBytesPerSession });
+  const deletePhotos = async (id: string, actor: Actor) => {
+    const record = await sessions.require(id);
+    // The files first: a photo the log calls deleted is gone.
+    await Promise.all((record.identity?.photos ?? []).map((photo) => photos.delete(photoKey(id, photo.photoId))));
+    return (await sessions.deleteIdentityPhotos(id, actor)).deleted.length;
+  };
+  const retention =
+    options.retentionDays === undefined
+      ? undefined
+      : new RetentionSweep({
+          days: options.retentionDays,
+          everyMs: options.timings?.retentionSweepMs ?? 3_600_000,
+          store,
+          logger,
+          erase: async (id) => ({ recordings: await recordings.deleteAll(id, RETENTION), photos: await deletePhotos(id, RETENTION) }),
+        });
+  retention?.start();
   const revocations = new Revocations(store, tokens.maxAgeMs);
   const revokedMessage = 'Your access to this exam was revoked.';
   cluster.handle<{ person: Person; at: number }>('revoked', ({ person, at }) => {
@@ -335,11 +372,7 @@ export function createProctorKit(options: ProctorKitOptions): ProctorKit {
         if (!parsed.ok) throw new KitError('bad-message', `verifyIdentity: ${parsed.message}.`);
         return (await sessions.verifyIdentity(sessionId(id), parsed.value, HOST)).summary;
       },
-      async deleteIdentityPhotos(id) {
-        const { deleted } = await sessions.deleteIdentityPhotos(sessionId(id), HOST);
-        await Promise.all(deleted.map((photo) => photos.delete(photoKey(id, photo.photoId))));
-        return deleted.length;
-      },
+      deleteIdentityPhotos: async (id) => deletePhotos(sessionId(id), HOST),
       deleteRecordings: async (id) => recordings.deleteAll(sessionId(id), HOST),
     },
     async log(id, name, data = {}) {
@@ -371,6 +404,7 @@ export function createProctorKit(options: ProctorKitOptions): ProctorKit {
     },
     async close() {
       sessions.close();
+      await retention?.stop();
       hub.closeAll(CloseCode.goingAway, 'Server is shutting down.');
       await endpoint.close();
       await cluster.close();

@@ -16,6 +16,7 @@ import {
   type EndReason,
   type EventSource,
   type Feed,
+  type FeedRecording,
   type FeedState,
   type IdentityPhoto,
   type IdentityVerdict,
@@ -173,6 +174,18 @@ export class Sessions {
       record.feeds[feed] = state;
       if (before === state || state === 'off') return [];
       return [{ type: state === 'live' ? 'feed.live' : 'feed.lost', data: { feed } }];
+    });
+  }
+
+  /** A recording page reports how much of `feed`'s recording waits on it to upload. */
+  setRecordingBacklog(sessionId: string, feed: Feed, pendingMs: number): Promise<SessionChange> {
+    return this.change(sessionId, CANDIDATE, (record) => {
+      const backlog = { ...record.recordingBacklog };
+      if (pendingMs > 0) backlog[feed] = pendingMs;
+      else delete backlog[feed];
+      if (Object.keys(backlog).length > 0) record.recordingBacklog = backlog;
+      else delete record.recordingBacklog;
+      return [];
     });
   }
 
@@ -445,7 +458,19 @@ export function toSummary(record: SessionRecord, lastSeq: number, identityRequir
   if (identityRequired || identity) {
     summary.identity = { required: identityRequired, status: identity?.status ?? 'none', ...(identity?.reason ? { reason: identity.reason } : {}) };
   }
+  if (record.recordings?.length || record.recordingBacklog) {
+    summary.recording = { webcam: feedRecording(record, 'webcam'), screen: feedRecording(record, 'screen'), phone: feedRecording(record, 'phone') };
+  }
   return summary;
+}
+
+/** Where a feed's recording is: a running recorder first, then what waits to upload, then how its latest run ended. */
+function feedRecording(record: SessionRecord, feed: Feed): FeedRecording {
+  const runs = (record.recordings ?? []).filter((run) => run.feed === feed);
+  const pendingMs = record.recordingBacklog?.[feed] ?? 0;
+  if (runs.some((run) => run.state === 'recording')) return { state: 'recording', pendingMs };
+  if (pendingMs > 0 || runs.some((run) => run.state === 'uploading')) return { state: 'uploading', pendingMs };
+  return { state: runs.at(-1)?.state ?? 'off', pendingMs };
 }
 
 /** Starts the clock of a session that has not started. */

@@ -53,3 +53,13 @@ function cameraError(error: unknown): ProctorError {
       return new ProctorError('camera-missing', 'No camera was found. Connect a camera, then try again.', { cause: error });
   }
 }
+
+/** Captures the microphone for the webcam's recording (never published). `undefined` when there is none or it is refused. */
+export async function captureMicrophone(): Promise<MediaStreamTrack | undefined> {
+  try {
+    const stream = await navigator.mediaDevices.getUserMedia({ audio: { echoCancellation: true, noiseSuppression: true }, video: false });
+    return stream.getAudioTracks()[0];
+  } catch {
+    return undefined;
+  }
+}

@@ -42,6 +42,7 @@ const valid = {
   'command.identity': { v: 1, type: 'command.identity', id: COMMAND_ID, target: SESSION_ID, verdict: 'approved' },
   'command.room-scan': { v: 1, type: 'command.room-scan', id: COMMAND_ID, target: SESSION_ID },
   'feed.state': { v: 1, type: 'feed.state', feed: 'webcam', state: 'live' },
+  'recording.backlog': { v: 1, type: 'recording.backlog', feed: 'webcam', pendingMs: 4000 },
   'feed.subscribe': { v: 1, type: 'feed.subscribe', sessionId: SESSION_ID, feeds: ['webcam', 'screen'], quality: 'thumbnail' },
   'feed.unsubscribe': { v: 1, type: 'feed.unsubscribe', sessionId: SESSION_ID },
   'feed.quality': { v: 1, type: 'feed.quality', sessionId: SESSION_ID, quality: 'full' },

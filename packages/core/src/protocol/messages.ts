@@ -3,6 +3,7 @@ import { ClockStateSchema } from './clock.js';
 import { CandidateEventSchema, SessionEventSchema } from './events.js';
 import { FeedQualitySchema, FeedSchema, FeedStateSchema } from './feeds.js';
 import { GeneratedIdSchema, HostIdSchema, NameSchema } from './ids.js';
+import { FeedRecordingSchema, RECORDING_BACKLOG_MAX_MS, RecordingPolicySchema } from './recording.js';
 import { SessionStatusSchema } from './status.js';
 
 /** The protocol version every message carries as `v`. */
@@ -89,6 +90,17 @@ export const FeedStateMessageSchema = v.object({
   type: v.literal('feed.state'),
   feed: FeedSchema,
   state: FeedStateSchema,
+});
+
+/**
+ * A recording page reports how much of one feed's recording waits on it to upload (0 once all is
+ * stored), so supervisors see the backlog. Pages send it when it changes, not on every chunk.
+ */
+export const RecordingBacklogSchema = v.object({
+  v: V,
+  type: v.literal('recording.backlog'),
+  feed: FeedSchema,
+  pendingMs: v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(RECORDING_BACKLOG_MAX_MS)),
 });
 
 /** A supervisor asks for feeds of a session. Sent again, it replaces the set of feeds. */
@@ -262,6 +274,7 @@ export const ClientMessageSchema = v.variant('type', [
   VerifyIdentitySchema,
   RoomScanSchema,
   FeedStateMessageSchema,
+  RecordingBacklogSchema,
   SubscribeSchema,
   UnsubscribeSchema,
   QualitySchema,
@@ -287,6 +300,8 @@ export const SessionSummarySchema = v.object({
   clock: ClockStateSchema,
   lastSeq: v.pipe(v.number(), v.integer(), v.minValue(0)),
   identity: v.optional(IdentitySummarySchema),
+  /** Each feed's recording, once the session recorded anything. */
+  recording: v.optional(v.object({ webcam: FeedRecordingSchema, screen: FeedRecordingSchema, phone: FeedRecordingSchema })),
 });
 
 // ---- Amazon Chime join info ----------------------------------------------------------------
@@ -386,6 +401,8 @@ export const WelcomeSchema = v.object({
     v.array(v.object({ peer: PeerSchema, feeds: v.array(FeedSchema), quality: FeedQualitySchema })),
   ),
   serverTime: v.number(),
+  /** How the candidate's and phone's pages record; absent for supervisors. */
+  recording: v.optional(RecordingPolicySchema),
 });
 
 /** Every session a supervisor may watch, sent once after the welcome. */

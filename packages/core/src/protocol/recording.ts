@@ -116,3 +116,25 @@ export function sniffContainer(bytes: Uint8Array): RecordingContainer | undefine
 export type PresignedChunkUpload =
   | { stored: true }
   | { stored: false; upload: { url: string; method: 'PUT'; headers: Record<string, string>; expiresAt: number } };
+
+/** The most recording a page reports waiting to upload for one feed: a day. */
+export const RECORDING_BACKLOG_MAX_MS = 86_400_000;
+
+/**
+ * Where one feed's recording is, as supervisors see it: `off` before its first run, `recording`
+ * while a recorder runs, `uploading` while recorded chunks wait on the page or the kit finishes a
+ * file, then the latest run's `complete` or `incomplete`. `pendingMs` is about how much recording
+ * waits on the candidate's (or phone's) page, as that page last reported it.
+ */
+export const FeedRecordingSchema = v.object({
+  state: v.picklist(['off', 'recording', 'uploading', 'complete', 'incomplete']),
+  pendingMs: v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(RECORDING_BACKLOG_MAX_MS)),
+});
+export type FeedRecording = v.InferOutput<typeof FeedRecordingSchema>;
+
+/** What the kit tells a recording page: whether the microphone goes into the webcam's file, and how many days recordings are kept after the exam. */
+export const RecordingPolicySchema = v.object({
+  audio: v.boolean(),
+  retentionDays: v.optional(v.pipe(v.number(), v.minValue(0), v.maxValue(36_500))),
+});
+export type RecordingPolicy = v.InferOutput<typeof RecordingPolicySchema>;

@@ -14,6 +14,8 @@ export interface RecordingStatus {
   /** Chunks recorded but not yet stored by the kit, and about how many seconds of recording they hold. */
   pendingChunks: number;
   pendingMs: number;
+  /** `pendingMs` of each feed that has chunks waiting. */
+  pendingMsByFeed: Partial<Record<Feed, number>>;
   /** Set while the kit cannot be reached (retrying) or refused a part: what the candidate should know. */
   problem?: string;
 }
@@ -48,7 +50,7 @@ interface LiveRun {
  * that an earlier page of the session left (a reload, a crash) are ended and drained too.
  */
 export class SessionRecorder {
-  private readonly store = new Store<RecordingStatus>({ recording: [], pendingChunks: 0, pendingMs: 0 });
+  private readonly store = new Store<RecordingStatus>({ recording: [], pendingChunks: 0, pendingMs: 0, pendingMsByFeed: {} });
   private readonly outbox: ChunkOutbox;
   private readonly live = new Map<Feed, LiveRun>();
   private readonly pageId = crypto.randomUUID();
@@ -64,8 +66,11 @@ export class SessionRecorder {
       server: options.server,
       token: options.token,
       outbox: this.outbox,
-      onStatus: ({ pendingChunks, pendingByFeed, problem }) =>
-        this.store.update((s) => ({ recording: s.recording, pendingChunks, pendingMs: this.pendingMs(pendingByFeed), ...(problem ? { problem } : {}) })),
+      onStatus: ({ pendingChunks, pendingByFeed, problem }) => {
+        const pendingMsByFeed = this.pendingMsByFeed(pendingByFeed);
+        const pendingMs = Object.values(pendingMsByFeed).reduce((sum, ms) => sum + ms, 0);
+        this.store.update((s) => ({ recording: s.recording, pendingChunks, pendingMs, pendingMsByFeed, ...(problem ? { problem } : {}) }));
+      },
     });
   }
 
@@ -181,10 +186,10 @@ export class SessionRecorder {
     this.store.update((s) => ({ ...s, recording: [...this.live.keys()] }));
   }
 
-  private pendingMs(byFeed: Partial<Record<Feed, number>>): number {
-    let ms = 0;
+  private pendingMsByFeed(byFeed: Partial<Record<Feed, number>>): Partial<Record<Feed, number>> {
+    const ms: Partial<Record<Feed, number>> = {};
     for (const [feed, count] of Object.entries(byFeed) as [Feed, number][]) {
-      ms += count * (this.options.settings?.[feed]?.timesliceMs ?? DEFAULT_RECORDER_SETTINGS[feed].timesliceMs);
+      if (count > 0) ms[feed] = count * (this.options.settings?.[feed]?.timesliceMs ?? DEFAULT_RECORDER_SETTINGS[feed].timesliceMs);
     }
     return ms;
   }

@@ -2,7 +2,7 @@ import { isOlder } from './summary-order.js';
 import type { ChannelState } from '../channel/control-channel.js';
 import { ControlChannel } from '../channel/control-channel.js';
 import { controlUrl } from '../channel/control-url.js';
-import { captureScreen, captureWebcam } from '../capture/capture.js';
+import { captureMicrophone, captureScreen, captureWebcam } from '../capture/capture.js';
 import { ServerClock } from '../clock/server-clock.js';
 import { ProctorError } from '../errors.js';
 import { IntegrityMonitor } from '../integrity/integrity-monitor.js';
@@ -25,6 +25,7 @@ import { Emitter } from '../util/emitter.js';
 import { Store, type Readable } from '../util/store.js';
 import { EventFeed } from './event-feed.js';
 import { Outbox } from './outbox.js';
+import { BacklogReporter } from '../recording/backlog-reporter.js';
 import { SessionRecorder, type RecordingStatus } from '../recording/session-recorder.js';
 
 /** The feeds a candidate's own page captures (the phone joins from its own page). */
@@ -91,6 +92,10 @@ export interface CandidateState {
   phone?: { pairingId: string; pairedAt: number };
   /** What is being recorded and what still waits to upload; `undefined` with `record: false`. */
   recording?: RecordingStatus;
+  /** Whether the kit records the microphone into the webcam's file (its `recordAudio`), once welcomed. */
+  recordsAudio?: boolean;
+  /** How many days after the exam the kit deletes recordings (its `retentionDays`), once welcomed; `undefined` when the host keeps them. */
+  retentionDays?: number;
 }
 
 /** Things that happen to a candidate's session. */
@@ -152,6 +157,9 @@ export class CandidateSession {
   private readonly integrity: IntegrityMonitor;
   private readonly feedList: CapturedFeed[];
   private readonly recorder?: SessionRecorder;
+  private readonly backlog?: BacklogReporter;
+  /** The microphone recorded into the webcam's file, with `recordAudio`. */
+  private microphone?: MediaStreamTrack;
   private media?: CandidateMedia;
   private mediaReady?: Promise<CandidateMedia>;
   private closed = false;
@@ -183,7 +191,12 @@ export class CandidateSession {
     if (options.record !== false) {
       this.recorder = new SessionRecorder({ server: options.server, token: () => this.channel.token, now: () => this.serverNow() });
       this.patch({ recording: this.recorder.state.value });
-      this.recorder.state.subscribe((recording) => this.patch({ recording }));
+      const backlog = new BacklogReporter(this.feedList, (feed, pendingMs) => this.channel.send({ type: 'recording.backlog', feed, pendingMs }));
+      this.backlog = backlog;
+      this.recorder.state.subscribe((recording) => {
+        this.patch({ recording });
+        backlog.update(recording.pendingMsByFeed);
+      });
     }
     this.channel.onEvent('welcome', (welcome) => void this.welcomed(welcome.session));
     this.channel.on('session.updated', ({ session }) => this.sessionChanged(session));
@@ -305,6 +318,7 @@ export class CandidateSession {
   close(): void {
     this.closed = true;
     this.recorder?.close();
+    this.backlog?.close();
     this.stopCapture();
     this.serverClock.close();
     this.outbox.close();
@@ -317,6 +331,9 @@ export class CandidateSession {
     if (!session) return;
     this.feed.follow(session.sessionId, session.lastSeq, 0);
     void this.recorder?.bind(session.sessionId);
+    this.backlog?.resend();
+    const policy = this.channel.welcome?.recording;
+    this.patch({ recordsAudio: policy?.audio === true, ...(policy?.retentionDays === undefined ? {} : { retentionDays: policy.retentionDays }) });
     this.sessionChanged(session);
     if (this.store.value.ended) return;
     const { provider } = this.channel.welcome!;
@@ -436,12 +453,25 @@ export class CandidateSession {
     track.addEventListener('ended', () => this.ended(feed, track));
     this.setFeed(feed, { state: 'live', track });
     this.media?.setTrack(feed, track);
-    void this.recorder?.record(feed, track);
+    void this.record(feed, track);
     if (feed === 'webcam') this.integrity.watchWebcam(track);
     else this.integrity.clear('screen-share-stopped');
     this.channel.send({ type: 'feed.state', feed, state: 'live' });
     this.emitter.emit('feed-live', { feed });
     this.startWhenReady();
+  }
+
+  /** Starts the feed's new recording run; the webcam's takes the microphone along when the kit records audio. */
+  private async record(feed: CapturedFeed, track: MediaStreamTrack): Promise<void> {
+    if (!this.recorder) return;
+    if (feed !== 'webcam' || !this.store.value.recordsAudio) return this.recorder.record(feed, track);
+    this.microphone?.stop();
+    this.microphone = await captureMicrophone();
+    if (this.closed || this.store.value.ended || track.readyState === 'ended') {
+      this.microphone?.stop();
+      return;
+    }
+    return this.recorder.record(feed, track, this.microphone);
   }
 
   private ended(feed: CapturedFeed, track: MediaStreamTrack): void {
@@ -461,6 +491,7 @@ export class CandidateSession {
 
   private stopCapture(): void {
     this.integrity.stop();
+    this.microphone?.stop();
     for (const feed of this.feedList) {
       const capture = this.store.value.feeds[feed];
       capture.track?.stop();

@@ -21,7 +21,8 @@ import { ReadableController } from '../shared/readable-controller.js';
 import { systemTokens } from '../shared/theme.js';
 import { candidateStyles } from './candidate.styles.js';
 import { mayStart, stageOf, stagesOf, type OnboardingInput, type PhoneStep, type Stage } from './onboarding.js';
-import { WARNINGS_MS, crossedWarning, formatRemaining, spokenMinutes, spokenRemaining } from '../shared/time-format.js';
+import { renderUploadAtEnd } from './upload-at-end.js';
+import { WARNINGS_MS, crossedWarning, formatBacklog, formatRemaining, spokenMinutes, spokenRemaining } from '../shared/time-format.js';
 import { checkIcon, flagIcon, messageIcon, pauseIcon } from './icons.js';
 
 const FEED_LABEL: Record<CapturedFeed, string> = { webcam: 'Camera', screen: 'Screen' };
@@ -69,12 +70,6 @@ const CLOCK_CAPTION: Record<ClockPhase, string> = {
 
 const PAUSED_TEXT = 'Your exam is paused by the supervisor. The clock is stopped.';
 
-/** `12 s`, `3 min`: about how much recording waits. */
-function formatSeconds(ms: number): string {
-  const seconds = Math.round(ms / 1000);
-  return seconds < 90 ? `${seconds} s` : `${Math.round(seconds / 60)} min`;
-}
-
 /** Why the exam ended, as the candidate reads it. */
 function endText({ reason, message }: SessionEnd): string {
   if (reason === 'expired') return 'Time is up.';
@@ -86,6 +81,15 @@ function endText({ reason, message }: SessionEnd): string {
 function stoppedText(feeds: readonly CapturedFeed[]): string {
   if (feeds.includes('webcam') && feeds.includes('screen')) return 'Camera and screen sharing have stopped.';
   return feeds.includes('screen') ? 'Screen sharing has stopped.' : 'The camera has stopped.';
+}
+
+/** What the consent says of the recording and how long it is kept. */
+function recordedText(retentionDays: number | undefined): string {
+  const kept =
+    retentionDays === undefined
+      ? 'kept only as long as the exam site’s privacy notice says'
+      : `deleted ${retentionDays >= 1 ? `${Math.round(retentionDays)} day${Math.round(retentionDays) === 1 ? '' : 's'}` : 'a day'} after the exam`;
+  return `the same video is recorded for review after the exam, and ${kept}.`;
 }
 
 const timeOfDay = new Intl.DateTimeFormat(undefined, { hour: 'numeric', minute: '2-digit' });
@@ -133,6 +137,7 @@ const timeOfDay = new Intl.DateTimeFormat(undefined, { hour: 'numeric', minute: 
  * @csspart message - One message; `data-state` is `new` or `acked`.
  * @csspart pause - The overlay that covers the element while the exam is paused.
  * @csspart ended - What the element shows once the exam has ended.
+ * @csspart upload - Once ended, how much recording is left to upload (`data-state`: `uploading`, `later` after `upload-wait`, `done`).
  * @csspart recording - Whether the feeds are being recorded and how much waits to upload; `data-state` is `recording`, `uploading` or `problem`.
  *
  * @cssproperty --proctor-candidate-background=#ffffff - Background.
@@ -173,7 +178,18 @@ export class ProctorCandidate extends LitElement {
    */
   @property({ type: Boolean, attribute: 'identity-check' }) identityCheck = false;
 
+  /**
+   * How long (seconds) the ended page asks the candidate to keep it open while the recording still
+   * uploads; after it, the page says the rest uploads the next time this exam page is opened on the
+   * same computer, and goes on uploading while it stays open. Default: 120.
+   */
+  @property({ type: Number, attribute: 'upload-wait' }) uploadWait = 120;
+
   @state() private agreed = false;
+  /** The recording that waited to upload when the exam ended (ms): the progress bar's whole. */
+  @state() private backlogAtEndMs = 0;
+  @state() private uploadWaitOver = false;
+  private uploadWaitTimer?: ReturnType<typeof setTimeout>;
   @state() private deviceChecked = false;
   @state() private deviceResult?: DeviceCheckResult;
   @state() private phoneDone = false;
@@ -241,6 +257,7 @@ export class ProctorCandidate extends LitElement {
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
+    clearTimeout(this.uploadWaitTimer);
     this.shut();
   }
 
@@ -250,6 +267,14 @@ export class ProctorCandidate extends LitElement {
       if (this.server && this.token) this.open();
     }
     this.warnWhenLow();
+    this.followUploadAtEnd();
+  }
+
+  private followUploadAtEnd(): void {
+    const state = this.state;
+    if (!state?.ended || !state.recording) return;
+    if (state.recording.pendingMs > this.backlogAtEndMs) this.backlogAtEndMs = state.recording.pendingMs;
+    if (this.uploadWaitTimer === undefined) this.uploadWaitTimer = setTimeout(() => (this.uploadWaitOver = true), this.uploadWait * 1000);
   }
 
   protected override updated(): void {
@@ -390,14 +415,15 @@ export class ProctorCandidate extends LitElement {
   /** Whether the feeds are recorded and what still waits to upload: the truth, in a few words. */
   private renderRecording(state: CandidateState) {
     const recording = state.recording;
-    if (!recording || (recording.recording.length === 0 && recording.pendingChunks === 0 && !recording.problem)) return nothing;
-    const waiting = recording.pendingChunks > 0 ? `${formatSeconds(recording.pendingMs)} waiting to upload` : '';
+    // Once the exam ended, the end section says how the upload goes.
+    if (!recording || state.ended || (recording.recording.length === 0 && recording.pendingChunks === 0 && !recording.problem)) return nothing;
+    const waiting = recording.pendingChunks > 0 ? `${formatBacklog(recording.pendingMs)} waiting to upload` : '';
     const [phase, text] = recording.problem && recording.pendingChunks > 0
       ? ['problem', `${recording.problem} (${waiting})`]
       : recording.recording.length > 0
         ? ['recording', waiting ? `Recording · ${waiting}` : 'Recording']
         : waiting
-          ? ['uploading', state.ended ? `Uploading the recording: ${waiting}. Keep this page open.` : `Uploading the recording: ${waiting}`]
+          ? ['uploading', `Uploading the recording: ${waiting}`]
           : ['problem', recording.problem!];
     return html`<span class="recording" part="recording" data-state=${phase} role="status">${text}</span>`;
   }
@@ -409,6 +435,7 @@ export class ProctorCandidate extends LitElement {
         <h3 id="ended-title">Your exam has ended</h3>
         <p class="reason" data-reason=${ended.reason}>${endText(ended)}</p>
         <p class="fine">${stoppedText(this.current!.feeds)}</p>
+        ${renderUploadAtEnd(this.state?.recording, this.backlogAtEndMs, this.uploadWaitOver)}
       </div>
     </section>`;
   }
@@ -485,12 +512,14 @@ export class ProctorCandidate extends LitElement {
       <ul class="captures">
         ${this.current!.feeds.map((feed) =>
           feed === 'webcam'
-            ? html`<li><span class="icon">${cameraIcon}</span><span><strong>Your camera</strong> — video only, no sound.</span></li>`
+            ? html`<li><span class="icon">${cameraIcon}</span><span><strong>Your camera</strong> — ${this.current!.state.value.recordsAudio
+                ? 'video, and your microphone’s sound for the recording (supervisors do not hear you live).'
+                : 'video only, no sound.'}</span></li>`
             : html`<li><span class="icon">${screenIcon}</span><span><strong>Your entire screen</strong> — you will be asked which screen to share.</span></li>`,
         )}
         <li><span class="icon">${eyeIcon}</span><span><strong>Who sees it:</strong> the exam's supervisors, live, while you take it.</span></li>
         ${this.current!.state.value.recording
-          ? html`<li><span class="icon">${eyeIcon}</span><span><strong>Recorded:</strong> the same video is recorded for review after the exam, and kept only as long as the exam site's privacy notice says.</span></li>`
+          ? html`<li><span class="icon">${eyeIcon}</span><span><strong>Recorded:</strong> ${recordedText(this.current!.state.value.retentionDays)}</span></li>`
           : nothing}
         <li><span class="icon">${clockIcon}</span><span><strong>Until when:</strong> capture stops when you finish the exam or close this page.</span></li>
       </ul>

@@ -322,6 +322,21 @@ export const candidateStyles = css`
     overflow-wrap: anywhere;
   }
 
+  .upload-at-end {
+    margin-top: 0.6rem;
+  }
+  .upload-at-end progress {
+    display: block;
+    width: 100%;
+    max-width: 24rem;
+    height: 0.6rem;
+    margin-top: 0.4rem;
+    accent-color: var(--_accent);
+  }
+  .upload-at-end[data-state='done'] {
+    color: var(--_live);
+  }
+
   /* Consent */
   ul.captures {
     padding: 0;

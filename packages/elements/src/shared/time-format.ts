@@ -55,3 +55,9 @@ function pad(value: number): string {
 function plural(count: number, unit: string): string {
   return `${count} ${unit}${count === 1 ? '' : 's'}`;
 }
+
+/** About how much recording waits to upload: `12 s`, `3 min`. */
+export function formatBacklog(ms: number): string {
+  const seconds = Math.round(ms / SECOND);
+  return seconds < 90 ? `${seconds} s` : `${Math.round(seconds / 60)} min`;
+}

@@ -1,9 +1,10 @@
 import { LitElement, html, nothing, svg } from 'lit';
 import { property } from 'lit/decorators.js';
 import { live } from 'lit/directives/live.js';
-import { FEEDS, type Feed, type FeedStreams, type SessionStatus, type SessionSummary } from '@proctorkit/core';
+import { FEEDS, type Feed, type FeedRecording, type FeedStreams, type SessionStatus, type SessionSummary } from '@proctorkit/core';
 import { systemTokens } from '../shared/theme.js';
 import { ClockController } from '../shared/clock-controller.js';
+import { formatBacklog } from '../shared/time-format.js';
 import { readClock, type ClockReading } from './clock.js';
 import { tileStyles } from './tile.styles.js';
 
@@ -26,6 +27,24 @@ const PLACEHOLDER: Record<Exclude<TileFeedState, 'live'>, (feed: Feed) => string
   offline: () => 'Offline',
   ended: () => 'Exam ended',
 };
+
+/** What a feed's caption says of its recording: a short mark on a thumbnail, words in the large view, a full sentence for its tooltip. */
+function recordingText({ state, pendingMs }: FeedRecording, feed: Feed, large: boolean): { mark: string; title: string } | undefined {
+  const waiting = pendingMs > 0 ? formatBacklog(pendingMs) : '';
+  const name = FEED_LABEL[feed].toLowerCase();
+  switch (state) {
+    case 'recording':
+      return waiting
+        ? { mark: large ? `Rec · ${waiting} to upload` : `Rec · ${waiting}`, title: `The ${name} is recorded; ${waiting} of it waits on the candidate’s computer to upload.` }
+        : { mark: 'Rec', title: `The ${name} is recorded.` };
+    case 'uploading':
+      return { mark: waiting ? `Uploading · ${waiting}` : 'Uploading', title: waiting ? `${waiting} of the ${name} recording waits on the candidate’s computer to upload.` : `The ${name} recording is being saved.` };
+    case 'incomplete':
+      return { mark: large ? 'Recording incomplete' : 'Rec incomplete', title: `Part of the ${name} recording is missing: see the event log.` };
+    default:
+      return undefined;
+  }
+}
 
 const pauseIcon = svg`<svg viewBox="0 0 12 12" width="10" height="10" aria-hidden="true"><rect x="2" y="1.5" width="2.6" height="9" rx="0.8" fill="currentColor"/><rect x="7.4" y="1.5" width="2.6" height="9" rx="0.8" fill="currentColor"/></svg>`;
 
@@ -67,6 +86,7 @@ export function tileFeedState(session: SessionSummary, feed: Feed, stream: Media
  * @csspart status - The status badge.
  * @csspart feed - Each feed's frame; `data-feed` and `data-state` say which and how.
  * @csspart video - Each feed's video.
+ * @csspart recording - Each feed's recording mark ("Rec", what waits to upload, "Recording incomplete"); `data-state` is the {@link FeedRecording} state.
  *
  * @cssproperty --proctor-tile-background=#111827 - The tile's background.
  * @cssproperty --proctor-tile-color=#f9fafb - The tile's text color.
@@ -74,7 +94,7 @@ export function tileFeedState(session: SessionSummary, feed: Feed, stream: Media
  * @cssproperty --proctor-color-live=#16a34a - Live status.
  * @cssproperty --proctor-color-warning=#d97706 - Feed-lost status and the signal badge.
  * @cssproperty --proctor-color-paused=#60a5fa - The paused clock and the paused tile's edge.
- * @cssproperty --proctor-color-danger=#dc2626 - Offline status.
+ * @cssproperty --proctor-color-danger=#dc2626 - Offline status and the recording mark.
  */
 export class ProctorTile extends LitElement {
   /** @internal */
@@ -142,6 +162,13 @@ export class ProctorTile extends LitElement {
     `;
   }
 
+  private renderRecording(session: SessionSummary, feed: Feed) {
+    const recording = session.recording?.[feed];
+    const text = recording && recordingText(recording, feed, this.focused);
+    if (!text) return nothing;
+    return html`<span class="recording" part="recording" data-state=${recording!.state} title=${text.title} aria-label=${text.title}>${text.mark}</span>`;
+  }
+
   private renderFeed(session: SessionSummary, feed: Feed) {
     const stream = this.streams[feed];
     const state = tileFeedState(session, feed, stream);
@@ -153,6 +180,7 @@ export class ProctorTile extends LitElement {
           : nothing}
         ${state === 'live' ? nothing : html`<span class="placeholder">${PLACEHOLDER[state](feed)}</span>`}
         <figcaption>${FEED_LABEL[feed]}${feed === 'phone' && state === 'live' ? ' · live' : nothing}</figcaption>
+        ${this.renderRecording(session, feed)}
       </figure>
     `;
   }

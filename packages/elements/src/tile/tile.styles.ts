@@ -168,6 +168,32 @@ export const tileStyles = css`
     background: rgb(0 0 0 / 0.55);
     z-index: 1;
   }
+  .recording {
+    position: absolute;
+    right: 0.35em;
+    top: 0.3em;
+    z-index: 1;
+    display: inline-flex;
+    align-items: center;
+    gap: 0.3em;
+    font-size: 0.64rem;
+    font-weight: 600;
+    letter-spacing: 0.02em;
+    padding: 0.05em 0.45em;
+    border-radius: 4px;
+    background: rgb(0 0 0 / 0.6);
+  }
+  .recording::before {
+    content: '';
+    width: 0.5em;
+    height: 0.5em;
+    border-radius: 50%;
+    background: var(--_danger);
+  }
+  .recording[data-state='uploading']::before,
+  .recording[data-state='incomplete']::before {
+    background: var(--_warn);
+  }
   .placeholder {
     position: relative;
     z-index: 1;

@@ -246,4 +246,30 @@ describe('<proctor-tile>', () => {
     await tile.updateComplete;
     expect(tile.shadowRoot!.querySelector('[part="signals"]')).to.equal(null);
   });
+
+  it('marks each recorded feed, says what waits to upload, and words it fully in the large view', async () => {
+    const recording: SessionSummary['recording'] = {
+      webcam: { state: 'recording', pendingMs: 0 },
+      screen: { state: 'recording', pendingMs: 12_000 },
+      phone: { state: 'off', pendingMs: 0 },
+    };
+    const tile = await fixture<ProctorTile>(html`<proctor-tile .session=${summary({ recording })}></proctor-tile>`);
+    const mark = (feed: Feed) => feedFrame(tile, feed).querySelector<HTMLElement>('[part="recording"]');
+    expect(mark('webcam')!.textContent!.trim()).to.equal('Rec');
+    expect(mark('webcam')).to.have.attribute('aria-label', 'The webcam is recorded.');
+    expect(mark('screen')!.textContent!.trim()).to.equal('Rec · 12 s');
+    expect(mark('screen')).to.have.attribute('aria-label', 'The screen is recorded; 12 s of it waits on the candidate’s computer to upload.');
+    expect(mark('phone'), 'a feed never recorded has no mark').to.equal(null);
+
+    tile.focused = true;
+    tile.session = summary({ recording: { ...recording, screen: { state: 'uploading', pendingMs: 130_000 }, webcam: { state: 'incomplete', pendingMs: 0 } } });
+    await tile.updateComplete;
+    expect(mark('screen')!.textContent!.trim()).to.equal('Uploading · 2 min');
+    expect(mark('screen')).to.have.attribute('data-state', 'uploading');
+    expect(mark('webcam')!.textContent!.trim()).to.equal('Recording incomplete');
+
+    tile.session = summary({ recording: { ...recording, webcam: { state: 'complete', pendingMs: 0 } } });
+    await tile.updateComplete;
+    expect(mark('webcam'), 'a finished recording needs no mark').to.equal(null);
+  });
 });

@@ -54,6 +54,12 @@ export interface KitStore {
   /** Sessions whose exam has not ended, of every exam: the kit re-arms their clocks when it starts. */
   listOpenSessions(): Promise<SessionRecord[]>;
   /**
+   * Up to `limit` sessions whose exam ended before `endedBefore` (ms) and that still hold media —
+   * recording runs (`record.recordings` non-empty) or identity photos (`record.identity.photos`
+   * non-empty) — oldest end first (then in order of creation): what a retention sweep deletes.
+   */
+  listEndedWithMedia(endedBefore: number, limit: number): Promise<SessionRecord[]>;
+  /**
    * Stores a new session. When the exam already holds one for the candidate (another page created
    * it first), stores nothing and returns that one.
    */

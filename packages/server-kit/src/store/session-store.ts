@@ -23,6 +23,8 @@ export interface SessionRecord {
   phone?: { pairingId: string; pairedAt: number };
   /** The session's recording runs, in the order they started. */
   recordings?: StoredRun[];
+  /** How much of each feed's recording waits on its page to upload (ms), as the page last reported it. */
+  recordingBacklog?: Partial<Record<Feed, number>>;
 }
 
 /** One recording run as the kit keeps it; its chunks and its finished file are in the recording store. */

@@ -8,6 +8,7 @@ import { newClock, noFeeds } from '@proctorkit/core/protocol';
 import { KitError } from '../errors.js';
 import type { EventDraft, EventToAppend, KitStore, StoredPairing } from './kit-store.js';
 import type { SessionRecord } from './session-store.js';
+import { endedClock, photo, run } from './store-test-records.js';
 
 /** Opens a fresh, empty store for one test; `reopen`, for durable adapters, opens the same data again. */
 export type OpenStore = (t: TestContext) => Promise<{ store: KitStore; reopen?: () => Promise<KitStore> }>;
@@ -133,6 +134,41 @@ export function describeStore(name: string, open: OpenStore): void {
       const ended = await store.createSession(record('exam-2'));
       await write(store, ended.sessionId, { ...ended, clock: { ...ended.clock, startedAt: 1, endedAt: 2, endReason: 'terminated' } }, []);
       assert.deepEqual((await store.listOpenSessions()).map((s) => s.sessionId), [running.sessionId]);
+    });
+
+    test('lists the ended sessions that still hold recordings or photos, oldest end first, up to a limit: what a retention sweep deletes', async (t) => {
+      const { store } = await open(t);
+      const cutoff = 10_000;
+      const create = (fields: Partial<SessionRecord>) => store.createSession({ ...record(), ...fields });
+      const withRun = (runId: string): Partial<SessionRecord> => ({ recordings: [run(runId)] });
+      const withPhoto: Partial<SessionRecord> = { identity: { status: 'approved', photos: [photo] } };
+
+      const endedLate = await create({ ...withRun('run-1'), clock: endedClock(3000) });
+      const endedEarly = await create(withPhoto);
+      await write(store, endedEarly.sessionId, { ...endedEarly, clock: endedClock(1000) }, []);
+      const photosAfterTheEnd = await create({ clock: endedClock(2000) });
+      await write(store, photosAfterTheEnd.sessionId, { ...photosAfterTheEnd, ...withPhoto, ...withRun('run-2') }, []);
+      const sameEndCreatedLater = await create({ ...withRun('run-3'), clock: endedClock(3000) });
+      const mediaRemoved = await create({ ...withRun('run-4'), ...withPhoto, clock: endedClock(500) });
+      await write(store, mediaRemoved.sessionId, { ...mediaRemoved, recordings: [], identity: { status: 'approved', photos: [] } }, []);
+      const photosRemoved = await create({ ...withPhoto, clock: endedClock(600) });
+      await write(store, photosRemoved.sessionId, { ...photosRemoved, identity: undefined }, []);
+      await create({ ...withRun('run-5'), clock: endedClock(cutoff) });
+      await create({ ...withPhoto, clock: endedClock(cutoff + 1) });
+      await create({ ...withRun('run-6'), ...withPhoto });
+      await create({ clock: endedClock(100) });
+
+      const listed = await store.listEndedWithMedia(cutoff, 10);
+      assert.deepEqual(
+        listed.map((s) => s.sessionId),
+        [endedEarly, photosAfterTheEnd, endedLate, sameEndCreatedLater].map((s) => s.sessionId),
+      );
+      assert.deepEqual(listed[1], await store.getSession(photosAfterTheEnd.sessionId), 'the records as stored');
+      assert.deepEqual((await store.listEndedWithMedia(cutoff, 2)).map((s) => s.sessionId), [endedEarly.sessionId, photosAfterTheEnd.sessionId]);
+      assert.deepEqual(await store.listEndedWithMedia(1000, 10), [], 'none ended before the first end');
+
+      await write(store, endedEarly.sessionId, { ...endedEarly, clock: endedClock(1000), identity: { status: 'approved', photos: [] } }, []);
+      assert.deepEqual((await store.listEndedWithMedia(cutoff, 1)).map((s) => s.sessionId), [photosAfterTheEnd.sessionId], 'a swept session leaves the list');
     });
 
     test('keeps what it stored when the caller changes its objects afterwards', async (t) => {

@@ -1,5 +1,6 @@
 import type { SessionEvent } from '@proctorkit/core/protocol';
 import { KitError } from '../../errors.js';
+import { holdsMedia } from '../holds-media.js';
 import type { Committed, KitStore, StoredPairing } from '../kit-store.js';
 import type { SessionRecord } from '../session-store.js';
 
@@ -37,6 +38,14 @@ export function memoryStore(): KitStore {
     },
     async listOpenSessions() {
       return [...sessions.values()].filter((record) => record.clock.endedAt === null).map(copy);
+    },
+    async listEndedWithMedia(endedBefore, limit) {
+      // A stable sort: sessions that ended together keep their order of creation, as in the other adapters.
+      return [...sessions.values()]
+        .filter((record) => record.clock.endedAt !== null && record.clock.endedAt < endedBefore && holdsMedia(record))
+        .sort((a, b) => a.clock.endedAt! - b.clock.endedAt!)
+        .slice(0, limit)
+        .map(copy);
     },
     async createSession(record) {
       const key = candidateKey(record.examId, record.candidateId);

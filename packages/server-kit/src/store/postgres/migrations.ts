@@ -46,4 +46,14 @@ export const MIGRATIONS: readonly string[] = [
      session_id text PRIMARY KEY,
      record     jsonb NOT NULL
    );`,
+  // 5: when each session ended and whether it still holds media (recording runs, identity photos),
+  // read from its record, so a retention sweep finds what to delete through an index. (`->` answers
+  // NULL, not an error, where the record has no such array.)
+  `ALTER TABLE sessions
+     ADD COLUMN ended_at bigint,
+     ADD COLUMN holds_media boolean NOT NULL DEFAULT false;
+   UPDATE sessions SET
+     ended_at = (record -> 'clock' ->> 'endedAt')::bigint,
+     holds_media = record -> 'recordings' -> 0 IS NOT NULL OR record -> 'identity' -> 'photos' -> 0 IS NOT NULL;
+   CREATE INDEX sessions_ended_with_media ON sessions (ended_at, created) WHERE holds_media AND ended_at IS NOT NULL;`,
 ];

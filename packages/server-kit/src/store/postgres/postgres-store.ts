@@ -3,6 +3,7 @@ import type * as Pg from 'pg';
 import type { SessionEvent } from '@proctorkit/core/protocol';
 import { KitError } from '../../errors.js';
 import type { Logger } from '../../logger.js';
+import { holdsMedia } from '../holds-media.js';
 import type { Committed, KitStore, SessionChanger, StoredPairing } from '../kit-store.js';
 import type { SessionRecord } from '../session-store.js';
 import { MIGRATIONS } from './migrations.js';
@@ -46,6 +47,8 @@ export function postgresStore(options: PostgresStoreOptions): KitStore {
     return (await pool.query<R>(text, values)).rows;
   };
   const records = (rows: { record: SessionRecord }[]) => rows.map((row) => row.record);
+  /** The columns a record's state is queried by: open, ended_at, holds_media. */
+  const indexed = (record: SessionRecord) => [record.clock.endedAt === null, record.clock.endedAt, holdsMedia(record)] as const;
   const findSession = async (examId: string, candidateId: string) =>
     records(await query('SELECT record FROM sessions WHERE exam_id = $1 AND candidate_id = $2', [examId, candidateId]))[0];
 
@@ -65,11 +68,16 @@ export function postgresStore(options: PostgresStoreOptions): KitStore {
     async listOpenSessions() {
       return records(await query('SELECT record FROM sessions WHERE open'));
     },
+    async listEndedWithMedia(endedBefore, limit) {
+      return records(
+        await query('SELECT record FROM sessions WHERE holds_media AND ended_at IS NOT NULL AND ended_at < $1 ORDER BY ended_at, created LIMIT $2', [endedBefore, limit]),
+      );
+    },
     async createSession(record) {
       const inserted = await query<{ record: SessionRecord }>(
-        `INSERT INTO sessions (session_id, exam_id, candidate_id, open, record) VALUES ($1, $2, $3, $4, $5)
+        `INSERT INTO sessions (session_id, exam_id, candidate_id, open, ended_at, holds_media, record) VALUES ($1, $2, $3, $4, $5, $6, $7)
          ON CONFLICT (exam_id, candidate_id) DO NOTHING RETURNING record`,
-        [record.sessionId, record.examId, record.candidateId, record.clock.endedAt === null, record],
+        [record.sessionId, record.examId, record.candidateId, ...indexed(record), record],
       );
       return inserted[0]?.record ?? (await findSession(record.examId, record.candidateId))!;
     },
@@ -94,7 +102,7 @@ export function postgresStore(options: PostgresStoreOptions): KitStore {
           appended.push(event);
         }
         if (record) {
-          await client.query('UPDATE sessions SET open = $2, record = $3, last_seq = $4 WHERE session_id = $1', [sessionId, record.clock.endedAt === null, record, seq]);
+          await client.query('UPDATE sessions SET open = $2, ended_at = $3, holds_media = $4, record = $5, last_seq = $6 WHERE session_id = $1', [sessionId, ...indexed(record), record, seq]);
         } else if (appended.length > 0) {
           await client.query('UPDATE sessions SET last_seq = $2 WHERE session_id = $1', [sessionId, seq]);
         }

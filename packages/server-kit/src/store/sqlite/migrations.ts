@@ -43,4 +43,13 @@ export const MIGRATIONS: readonly string[] = [
      session_id TEXT PRIMARY KEY,
      record     TEXT NOT NULL
    ) WITHOUT ROWID;`,
+  // 5: when each session ended and whether it still holds media (recording runs, identity photos),
+  // read from its record, so a retention sweep finds what to delete through an index.
+  `ALTER TABLE sessions ADD COLUMN ended_at INTEGER;
+   ALTER TABLE sessions ADD COLUMN holds_media INTEGER NOT NULL DEFAULT 0;
+   UPDATE sessions SET
+     ended_at = json_extract(record, '$.clock.endedAt'),
+     holds_media = COALESCE(json_array_length(record, '$.recordings'), 0) > 0
+                OR COALESCE(json_array_length(record, '$.identity.photos'), 0) > 0;
+   CREATE INDEX sessions_ended_with_media ON sessions (ended_at) WHERE holds_media = 1 AND ended_at IS NOT NULL;`,
 ];

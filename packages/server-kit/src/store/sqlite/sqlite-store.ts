@@ -4,6 +4,7 @@ import { dirname, resolve } from 'node:path';
 import type BetterSqlite3 from 'better-sqlite3';
 import type { SessionEvent } from '@proctorkit/core/protocol';
 import { KitError } from '../../errors.js';
+import { holdsMedia } from '../holds-media.js';
 import type { Committed, KitStore, SessionChanger, StoredPairing } from '../kit-store.js';
 import type { SessionRecord } from '../session-store.js';
 import { MIGRATIONS } from './migrations.js';
@@ -48,8 +49,15 @@ export function sqliteStore(options: SqliteStoreOptions = {}): KitStore {
   const byCandidate = db.prepare<[string, string], { record: string }>('SELECT record FROM sessions WHERE exam_id = ? AND candidate_id = ?');
   const byExam = db.prepare<[string], { record: string }>('SELECT record FROM sessions WHERE exam_id = ? ORDER BY rowid');
   const openSessions = db.prepare<[], { record: string }>('SELECT record FROM sessions WHERE open = 1');
-  const insertSession = db.prepare('INSERT INTO sessions (session_id, exam_id, candidate_id, open, record) VALUES (?, ?, ?, ?, ?) ON CONFLICT (exam_id, candidate_id) DO NOTHING');
-  const updateSession = db.prepare('UPDATE sessions SET open = ?, record = ? WHERE session_id = ?');
+  // The index holds rowid after ended_at, so this order needs no sort.
+  const endedWithMedia = db.prepare<[number, number], { record: string }>(
+    'SELECT record FROM sessions WHERE holds_media = 1 AND ended_at IS NOT NULL AND ended_at < ? ORDER BY ended_at, rowid LIMIT ?',
+  );
+  const insertSession = db.prepare(
+    `INSERT INTO sessions (session_id, exam_id, candidate_id, open, ended_at, holds_media, record) VALUES (?, ?, ?, ?, ?, ?, ?)
+     ON CONFLICT (exam_id, candidate_id) DO NOTHING`,
+  );
+  const updateSession = db.prepare('UPDATE sessions SET open = ?, ended_at = ?, holds_media = ?, record = ? WHERE session_id = ?');
   const lastSeq = db.prepare<[string], { seq: number }>('SELECT COALESCE(MAX(seq), 0) AS seq FROM events WHERE session_id = ?');
   const insertEvent = db.prepare(
     `INSERT INTO events (session_id, seq, client_event_id, event) VALUES (?, ?, ?, ?)
@@ -87,10 +95,11 @@ export function sqliteStore(options: SqliteStoreOptions = {}): KitStore {
   const events = db.prepare<[string, number, number], { event: string }>('SELECT event FROM events WHERE session_id = ? AND seq > ? ORDER BY seq LIMIT ?');
 
   const read = (row: { record: string } | undefined) => (row ? (JSON.parse(row.record) as SessionRecord) : undefined);
-  const isOpen = (record: SessionRecord) => (record.clock.endedAt === null ? 1 : 0);
+  /** The columns a record's state is queried by: open, ended_at, holds_media. */
+  const indexed = (record: SessionRecord) => [record.clock.endedAt === null ? 1 : 0, record.clock.endedAt, holdsMedia(record) ? 1 : 0] as const;
 
   const create = db.transaction((record: SessionRecord): SessionRecord => {
-    const { changes } = insertSession.run(record.sessionId, record.examId, record.candidateId, isOpen(record), JSON.stringify(record));
+    const { changes } = insertSession.run(record.sessionId, record.examId, record.candidateId, ...indexed(record), JSON.stringify(record));
     return changes === 1 ? record : read(byCandidate.get(record.examId, record.candidateId))!;
   });
 
@@ -100,7 +109,7 @@ export function sqliteStore(options: SqliteStoreOptions = {}): KitStore {
     if (!stored) throw new KitError('not-found', `Session ${sessionId} does not exist.`);
     let seq = lastSeq.get(sessionId)!.seq;
     const { record, events: toAppend } = change(stored, seq);
-    if (record) updateSession.run(isOpen(record), JSON.stringify(record), sessionId);
+    if (record) updateSession.run(...indexed(record), JSON.stringify(record), sessionId);
     const appended: SessionEvent[] = [];
     for (const { draft, clientEventId } of toAppend) {
       const event: SessionEvent = { ...draft, seq: seq + 1 };
@@ -124,6 +133,9 @@ export function sqliteStore(options: SqliteStoreOptions = {}): KitStore {
     },
     async listOpenSessions() {
       return openSessions.all().map((row) => read(row)!);
+    },
+    async listEndedWithMedia(endedBefore, limit) {
+      return endedWithMedia.all(endedBefore, limit).map((row) => read(row)!);
     },
     async createSession(record) {
       return structuredClone(create(record));
