@@ -2,7 +2,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { Server } from 'node:http';
 import express, { type Request, type Response } from 'express';
-import { FilePhotoStore, createProctorKit, fileRecordingStore, sqliteStore, type KitBus, type KitStore, type LogLevel, type MediaProvider, type ProctorKit } from '@proctorkit/server-kit';
+import { FilePhotoStore, createProctorKit, fileRecordingStore, sqliteStore, type KitBus, type KitStore, type LogLevel, type MediaProvider, type PhotoStore, type ProctorKit, type RecordingStore } from '@proctorkit/server-kit';
 import type { DataDir } from './data-dir.js';
 import { candidatePage } from './pages/candidate.js';
 import { checkPage } from './pages/check.js';
@@ -26,6 +26,8 @@ export interface ExamSiteOptions {
   store?: KitStore;
   /** What connects this instance to the others serving the exam. Default: none, one process. */
   bus?: KitBus;
+  /** Where recordings and identity photos are kept. Default: files in the data directory. */
+  recording?: { recordingStore: RecordingStore; photoStore: PhotoStore; retentionDays?: number; recordAudio?: boolean };
 }
 
 export interface ExamSite {
@@ -45,6 +47,12 @@ export function createExamSite(options: ExamSiteOptions): ExamSite {
     ...(options.bus ? { bus: options.bus } : {}),
     photoStore: new FilePhotoStore(options.data.photos),
     recordingStore: fileRecordingStore({ directory: options.data.recordings }),
+    ...(options.recording && {
+      recordingStore: options.recording.recordingStore,
+      photoStore: options.recording.photoStore,
+      retentionDays: options.recording.retentionDays,
+      recordAudio: options.recording.recordAudio,
+    }),
   });
   const app = express();
   app.disable('x-powered-by');

@@ -2,6 +2,7 @@ import { DEMO_EXAM_ID, createExamSite } from './app.js';
 import { openDataDir, type DataDir } from './data-dir.js';
 import { providerFromEnv } from './provider-from-env.js';
 import { busFromEnv } from './bus-from-env.js';
+import { recordingFromEnv } from './recording-from-env.js';
 import { storeFromEnv } from './store-from-env.js';
 
 const port = Number(process.env.PORT ?? 3000);
@@ -34,6 +35,12 @@ try {
   process.exit(2);
 }
 
+const recording = recordingFromEnv(process.env, data);
+if (!recording.ok) {
+  console.error(`exam-site: ${recording.message}`);
+  process.exit(2);
+}
+
 const sharing = busFromEnv(process.env);
 if (!sharing.ok) {
   console.error(`exam-site: ${sharing.message}`);
@@ -54,6 +61,7 @@ const site = createExamSite({
   provider: media.provider,
   store: storage.store,
   bus: sharing.bus,
+  recording,
 });
 const { server, url } = await site.listen(port, host);
 console.log(
@@ -62,6 +70,7 @@ console.log(
     `  media:      ${media.summary}`,
     `  sessions:   ${storage.summary}`,
     `  instances:  ${sharing.summary}`,
+    `  recordings: ${recording.summary}`,
     `  candidate:  ${url}/candidate?name=Alice`,
     `  supervisor: ${url}/supervisor`,
     `  setup test: ${url}/check   (the phone page, ${url}/phone, opens from the candidate's pairing code)`,
