@@ -91,7 +91,7 @@ function num(value: unknown): number | undefined {
 export function describeEvent(event: SessionEvent): EventLine {
   const { type, data } = event;
   // The host's backend acts as one anonymous actor (`by: 'host'`): name it for what it is.
-  const who = event.source === 'host' ? 'The exam site' : event.by;
+  const who = event.source === 'host' ? 'The exam site' : event.source === 'server' && event.by === 'retention' ? 'The retention period' : event.by;
   if (type.startsWith('signal.')) {
     const code = type.slice('signal.'.length);
     let text = SIGNAL_TEXT[code as SignalCode] ?? `Signal: ${code}`;
@@ -158,6 +158,7 @@ export function describeEvent(event: SessionEvent): EventLine {
     case 'identity.deleted': {
       const count = Array.isArray(data.photoIds) ? data.photoIds.length : 0;
       const photos = count === 1 ? '1 identity photo' : `${count || 'the'} identity photos`;
+      if (who === 'The retention period') return { text: `Deleted ${photos}: the retention period is over`, tone: 'info' };
       return { text: who ? `${who} deleted ${photos}` : `Deleted ${photos}`, tone: 'info' };
     }
     case 'recording.started':
@@ -169,6 +170,7 @@ export function describeEvent(event: SessionEvent): EventLine {
     case 'recording.incomplete':
       return { text: `${feedName(data.feed)} recording is incomplete: parts of it never arrived or could not be read`, tone: 'problem' };
     case 'recording.deleted':
+      if (who === 'The retention period') return { text: 'Recordings deleted: the retention period is over', tone: 'info' };
       return { text: who ? `${who} deleted the recordings` : 'Recordings deleted', tone: 'info' };
     default: {
       const details = compactData(data);

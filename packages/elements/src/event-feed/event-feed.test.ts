@@ -50,6 +50,8 @@ describe('describeEvent', () => {
       [event('recording.complete', { feed: 'phone', runId: 'r-3', durationMs: 754_000 }, { source: 'server' }), 'Phone camera recording saved (12 min 34 s)'],
       [event('recording.incomplete', { feed: 'webcam', runId: 'r-4' }, { source: 'server' }), 'Webcam recording is incomplete: parts of it never arrived or could not be read'],
       [event('recording.deleted', { runs: 2, objects: 2 }, { source: 'host', by: 'host' }), 'The exam site deleted the recordings'],
+      [event('recording.deleted', { runs: 2, objects: 2 }, { source: 'server', by: 'retention' }), 'Recordings deleted: the retention period is over'],
+      [event('identity.deleted', { photoIds: ['p-1', 'p-2'] }, { source: 'server', by: 'retention' }), 'Deleted 2 identity photos: the retention period is over'],
       [event('log.question.opened', { question: 3 }, { source: 'host' }), 'question.opened · question 3'],
       [event('log.answer.graded', { question: 3, correct: true, tags: ['a'] }), 'answer.graded · question 3, correct true, tags ["a"]'],
     ];
