@@ -142,8 +142,10 @@ export class SessionRecorder {
     try {
       recorder.start(settings.timesliceMs);
     } catch (error) {
-      log.error(`the ${feed} recorder did not start`, error);
       await this.outbox.deleteRun(run.runId);
+      // The capture stopped while the run was being set up: nothing to record, nothing wrong.
+      if (track.readyState === 'ended' || this.closed) return;
+      log.error(`the ${feed} recorder did not start`, error);
       this.store.update((s) => ({ ...s, problem: `The ${feed === 'screen' ? 'screen' : 'camera'} cannot be recorded in this browser.` }));
       return;
     }
