@@ -3,11 +3,15 @@ import type { ChannelState } from '../channel/control-channel.js';
 import { ControlChannel } from '../channel/control-channel.js';
 import { controlUrl } from '../channel/control-url.js';
 import { WEBCAM_CONSTRAINTS, captureWebcam } from '../capture/capture.js';
+import { ServerClock } from '../clock/server-clock.js';
 import { ProctorError } from '../errors.js';
 import type { ChimeSdkLoader } from '../media/chime/chime-sdk.js';
 import type { CandidateMedia } from '../media/media.js';
 import { createCandidateMedia } from '../media/providers.js';
-import { PhoneRedeemSchema, parse, type PhoneRedeemed, type SessionEvent, type SessionSummary } from '../protocol/index.js';
+import { PhoneRedeemSchema, parse, type PhoneRedeemed, type RunEndReason, type SessionEvent, type SessionSummary } from '../protocol/index.js';
+import { ChunkOutbox } from '../recording/chunk-outbox.js';
+import { BacklogReporter } from '../recording/backlog-reporter.js';
+import { SessionRecorder, type RecordingStatus } from '../recording/session-recorder.js';
 import { Store, type Readable } from '../util/store.js';
 import type { FeedCapture, SessionEnd } from '../session/candidate-session.js';
 import { EventFeed } from '../session/event-feed.js';
@@ -36,6 +40,8 @@ export interface PhoneState {
   ended?: SessionEnd;
   /** Why the phone cannot go on: the pairing was refused, used, expired, or replaced by another phone. */
   error?: ProctorError;
+  /** Whether the phone camera is being recorded and what still waits to upload; `undefined` with `record: false`. */
+  recording?: RecordingStatus;
 }
 
 /** Options of {@link PhoneSession}. */
@@ -48,28 +54,60 @@ export interface PhoneSessionOptions {
   facing?: PhoneFacing;
   /** Loads the Amazon Chime SDK when the server uses Chime. Default: on demand; tests pass a fake. */
   chimeSdk?: ChimeSdkLoader;
+  /**
+   * Record the phone camera on the phone and upload it to the kit, from capture to the end of the
+   * exam (a new run each time the camera starts again); chunks wait in IndexedDB while the network
+   * is away, and the next phone page of the session uploads what this one left. Default: `true`.
+   */
+  record?: boolean;
 }
 
 const TOKEN_KEY = 'proctorkit-phone:';
 const ROOM_SCAN_FRESH_MS = 2 * 60_000;
+/**
+ * Apart from the candidate page's outbox: each page uploads every run its outbox holds for the
+ * session, and the kit takes the phone feed only from the phone (and the others only from the
+ * candidate's page), which matters when both pages run in one browser.
+ */
+const PHONE_OUTBOX = 'proctorkit-phone-recordings';
 
 /**
  * A paired phone's side of a session: redeems the pairing once (a reload reuses the phone token it
  * got), publishes the phone camera as the session's `phone` feed through the server's media
- * provider, reconnects by itself, and shows supervisors' room-scan requests.
+ * provider, records it and uploads the recording, reconnects by itself, and shows supervisors'
+ * room-scan requests.
  */
 export class PhoneSession {
   private readonly store: Store<PhoneState>;
   private channel?: ControlChannel;
+  private serverClock?: ServerClock;
+  private readonly recorder?: SessionRecorder;
+  /** The camera's run that is ending: its last chunk is still being written. */
   private feed?: EventFeed;
   private media?: CandidateMedia;
   private mediaStarted = false;
   private closed = false;
+  /** Tells supervisors how much of the phone's recording waits on it to upload. */
+  private readonly backlog = new BacklogReporter(['phone'], (feed, pendingMs) => this.channel?.send({ type: 'recording.backlog', feed, pendingMs }) ?? false);
   /** Where this page keeps the phone token it redeemed, for reloads. */
   private savedAs?: string;
 
   constructor(private readonly options: PhoneSessionOptions) {
     this.store = new Store<PhoneState>({ connection: 'pairing', camera: { state: 'off' }, facing: options.facing ?? 'environment' });
+    if (options.record !== false) {
+      this.recorder = new SessionRecorder({
+        server: options.server,
+        // Uploads start once the session is bound, which is after the channel's first welcome.
+        token: () => this.channel?.token ?? '',
+        now: () => this.serverClock?.now() ?? Date.now(),
+        outbox: new ChunkOutbox(PHONE_OUTBOX),
+      });
+      this.patch({ recording: this.recorder.state.value });
+      this.recorder.state.subscribe((recording) => {
+        this.patch({ recording });
+        this.backlog.update(recording.pendingMsByFeed);
+      });
+    }
   }
 
   get state(): Readable<PhoneState> {
@@ -89,6 +127,7 @@ export class PhoneSession {
     if (this.closed) return;
     const channel = new ControlChannel({ url: controlUrl(this.options.server), token: redeemed.token });
     this.channel = channel;
+    this.serverClock = new ServerClock(channel);
     // A reload of the phone page after hours says hello with the latest token, not the first.
     channel.onEvent('token', ({ token }) => sessionStorage.setItem(this.savedAs!, JSON.stringify({ ...redeemed, token })));
     this.feed = new EventFeed(channel, (_sessionId, events, live) => this.applyEvents(events, live));
@@ -96,12 +135,15 @@ export class PhoneSession {
     channel.on('session.updated', ({ session }) => this.sessionChanged(session));
     channel.onEvent('closed', ({ error }) => {
       if (error) this.patch({ error });
-      this.stopCamera();
+      // The kit takes nothing more with this phone's token: what waits is uploaded by this phone's next page.
+      void this.stopCamera('stopped').then(() => this.recorder?.close());
     });
     channel.onEvent('welcome', ({ name, session, provider }) => {
       this.patch({ name });
       if (!session) return;
       this.feed!.follow(session.sessionId, session.lastSeq);
+      void this.recorder?.bind(session.sessionId);
+      this.backlog.resend();
       this.sessionChanged(session);
       if (this.store.value.ended) return;
       const { camera } = this.store.value;
@@ -122,7 +164,7 @@ export class PhoneSession {
   /** Switches between the back and the front camera. */
   async switchCamera(): Promise<void> {
     this.patch({ facing: this.store.value.facing === 'environment' ? 'user' : 'environment' });
-    this.stopCamera();
+    void this.stopCamera('stopped');
     await this.startCamera();
   }
 
@@ -137,9 +179,21 @@ export class PhoneSession {
     this.patch({ roomScan: undefined });
   }
 
+  /**
+   * Waits until every recorded chunk is stored by the kit, or `timeoutMs` passed (uploads go on
+   * while the page stays open). Resolves whether everything is uploaded.
+   */
+  async drainRecordings(timeoutMs: number): Promise<boolean> {
+    return this.recorder ? this.recorder.drain(timeoutMs) : true;
+  }
+
+  /** Stops the camera and closes the connection; recorded chunks not yet uploaded wait for the next phone page. */
   close(): void {
     this.closed = true;
-    this.stopCamera();
+    this.recorder?.close();
+    this.backlog.close();
+    void this.stopCamera();
+    this.serverClock?.close();
     this.media?.close();
     this.feed?.close();
     this.channel?.close();
@@ -177,21 +231,30 @@ export class PhoneSession {
     if (this.closed || this.store.value.ended) return track.stop();
     track.addEventListener('ended', () => {
       if (this.store.value.camera.track !== track) return;
+      void this.recorder?.stop('phone', 'camera-lost');
       this.media?.setTrack('phone', null);
       this.channel?.send({ type: 'feed.state', feed: 'phone', state: 'lost' });
       this.patch({ camera: { state: 'failed', error: new ProctorError('camera-stopped', 'The phone camera stopped. Start it again.') } });
     });
     this.patch({ camera: { state: 'live', track } });
     this.media?.setTrack('phone', track);
+    void this.recorder?.record('phone', track);
     this.channel?.send({ type: 'feed.state', feed: 'phone', state: 'live' });
   }
 
-  private stopCamera(): void {
+  /**
+   * Stops the camera, ending its recording's run for `reason` first so that the last chunk is whole;
+   * without a reason the run stays open, for the next page to end. Resolves once the run ended.
+   */
+  private stopCamera(reason?: RunEndReason): Promise<void> {
     const { track } = this.store.value.camera;
-    if (!track) return;
-    track.stop();
-    this.media?.setTrack('phone', null);
-    this.patch({ camera: { state: 'off' } });
+    const ended = reason && this.recorder ? this.recorder.stop('phone', reason) : Promise.resolve();
+    if (track) {
+      track.stop();
+      this.media?.setTrack('phone', null);
+      this.patch({ camera: { state: 'off' } });
+    }
+    return ended;
   }
 
   private sessionChanged(session: SessionSummary): void {
@@ -200,7 +263,7 @@ export class PhoneSession {
     this.patch({ session });
     if (session.clock.endedAt !== null && !this.store.value.ended) {
       this.patch({ ended: { reason: session.clock.endReason ?? 'finished' }, roomScan: undefined });
-      this.stopCamera();
+      void this.stopCamera('exam-ended');
       this.channel?.close();
     }
   }

@@ -53,6 +53,8 @@ export class SessionRecorder {
   private readonly store = new Store<RecordingStatus>({ recording: [], pendingChunks: 0, pendingMs: 0, pendingMsByFeed: {} });
   private readonly outbox: ChunkOutbox;
   private readonly live = new Map<Feed, LiveRun>();
+  /** Runs whose recorder is stopping: their last chunk is still to be written. */
+  private readonly ending = new Set<Promise<void>>();
   private readonly pageId = crypto.randomUUID();
   private readonly uploader: RecordingUploader;
   private sessionId?: string;
@@ -144,7 +146,7 @@ export class SessionRecorder {
     } catch (error) {
       await this.outbox.deleteRun(run.runId);
       // The capture stopped while the run was being set up: nothing to record, nothing wrong.
-      if (track.readyState === 'ended' || this.closed) return;
+      if (captureStopped(track) || this.closed) return;
       log.error(`the ${feed} recorder did not start`, error);
       this.store.update((s) => ({ ...s, problem: `The ${feed === 'screen' ? 'screen' : 'camera'} cannot be recorded in this browser.` }));
       return;
@@ -154,10 +156,21 @@ export class SessionRecorder {
   }
 
   /** Ends the feed's current run (its last chunk included). */
-  async stop(feed: Feed, reason: RunEndReason): Promise<void> {
+  stop(feed: Feed, reason: RunEndReason): Promise<void> {
     const live = this.live.get(feed);
-    if (!live) return;
+    if (!live) return Promise.resolve();
     this.live.delete(feed);
+    const ended = this.end(feed, live, reason);
+    const settled = ended.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.ending.add(settled);
+    void settled.then(() => this.ending.delete(settled));
+    return ended;
+  }
+
+  private async end(feed: Feed, live: LiveRun, reason: RunEndReason): Promise<void> {
     if (live.recorder.state !== 'inactive') live.recorder.stop();
     await live.stopped;
     await live.writes;
@@ -171,9 +184,18 @@ export class SessionRecorder {
     await Promise.all([...this.live.keys()].map((feed) => this.stop(feed, reason)));
   }
 
-  /** Resolves `true` once every chunk is stored by the kit, or `false` after `timeoutMs` (uploads go on). */
-  drain(timeoutMs: number): Promise<boolean> {
-    return this.uploader.drained(timeoutMs);
+  /**
+   * Resolves `true` once every chunk is stored by the kit (those of runs still ending included), or
+   * `false` after `timeoutMs` (uploads go on).
+   */
+  async drain(timeoutMs: number): Promise<boolean> {
+    const deadline = performance.now() + timeoutMs;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), timeoutMs)));
+    const ended = await Promise.race([Promise.all(this.ending).then(() => 'ended' as const), late]);
+    clearTimeout(timer);
+    if (ended === 'late') return false;
+    return this.uploader.drained(Math.max(0, deadline - performance.now()));
   }
 
   /** Stops recording and uploading; what is in the outbox stays for the next page. */
@@ -195,4 +217,9 @@ export class SessionRecorder {
     }
     return ms;
   }
+}
+
+/** Read through a call: TypeScript would take the state checked before an `await` for the state after it. */
+function captureStopped(track: MediaStreamTrack): boolean {
+  return track.readyState === 'ended';
 }

@@ -4,6 +4,7 @@ import { html, nothing } from 'lit';
 import { live } from 'lit/directives/live.js';
 import { PAIRING_CODE_LENGTH, type PhoneState, type ProctorError } from '@proctorkit/core';
 import { cameraIcon } from '../shared/icons.js';
+import { formatBacklog } from '../shared/time-format.js';
 import type { PhoneStatus } from './phone.component.js';
 
 export { PhoneSession } from '@proctorkit/core';
@@ -94,6 +95,7 @@ function renderConsent(model: PhoneViewModel, askCode: boolean, problem?: { titl
       : html`<ul class="facts">
             <li>Only the picture is sent — no sound.</li>
             <li>Nothing is sent until you tap “Connect this phone”. It stops when the exam ends or you close this page.</li>
+            <li>The picture is also recorded for review after the exam, and kept only as long as the exam site’s privacy notice says.</li>
             <li>A supervisor may ask you to show your room with it.</li>
           </ul>
           <slot name="privacy"></slot>`}
@@ -145,6 +147,7 @@ function renderLive(model: PhoneViewModel, state: PhoneState) {
     <p class="status" part="status" role="status" data-status=${sending ? 'sending' : status}>
       <span class="dot" aria-hidden="true"></span>${text}
     </p>
+    ${renderRecording(state)}
     <div class="scan-region" role="alert">${state.roomScan ? renderRoomScan(model, state.roomScan.from) : nothing}</div>
     <figure class="preview" part="preview" data-facing=${state.facing}>
       ${camera.track
@@ -178,10 +181,35 @@ function renderRoomScan(model: PhoneViewModel, from: string | undefined) {
   </div>`;
 }
 
+/** Whether the exam ended with recording left to upload (its last chunk may still be being written). */
+function uploadingAfterEnd(state: PhoneState): boolean {
+  const recording = state.recording;
+  return !!state.ended && !!recording && (recording.recording.length > 0 || recording.pendingChunks > 0);
+}
+
+/** Whether the camera is recorded and what still waits to upload, in the exam page's words. */
+function renderRecording(state: PhoneState) {
+  const recording = state.recording;
+  if (!recording || (recording.recording.length === 0 && recording.pendingChunks === 0 && !recording.problem)) return nothing;
+  const waiting = recording.pendingChunks > 0 ? `${formatBacklog(recording.pendingMs)} waiting to upload` : '';
+  const [phase, text] = recording.problem && recording.pendingChunks > 0
+    ? ['problem', `${recording.problem} (${waiting})`]
+    : uploadingAfterEnd(state)
+      ? ['uploading', `Uploading the recording${waiting ? `: ${waiting}` : ''}. Keep this page open.`]
+      : recording.recording.length > 0
+        ? ['recording', waiting ? `Recording · ${waiting}` : 'Recording']
+        : waiting
+          ? ['uploading', `Uploading the recording: ${waiting}`]
+          : ['problem', recording.problem!];
+  return html`<p class="recording" part="recording" data-state=${phase} role="status">${text}</p>`;
+}
+
 function renderEnded(state: PhoneState) {
+  const uploading = uploadingAfterEnd(state);
   return html`<section class="ended" part="ended" aria-labelledby="title">
     <h2 id="title" tabindex="-1">Exam ended</h2>
-    <p>${END_TEXT[state.ended!.reason] ?? END_TEXT.finished} The camera is off: you can close this page.</p>
+    <p>${END_TEXT[state.ended!.reason] ?? END_TEXT.finished} ${uploading ? 'The camera is off.' : 'The camera is off: you can close this page.'}</p>
+    ${renderRecording(state)}
   </section>`;
 }
 

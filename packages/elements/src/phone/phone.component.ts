@@ -39,7 +39,8 @@ function screenOf(status: PhoneStatus): string {
  * The phone page of a paired phone: it opens from the pairing link's QR code (give its `pairing`
  * query parameter to the `pairing` attribute) or asks for the short code shown on the exam page.
  * After the candidate agrees ("Connect this phone"), it sends the phone's camera as the session's
- * `phone` feed, with a preview, the connection status, a front / back camera switch, a clear way
+ * `phone` feed and records it for review, with a preview, the connection status, what is recorded
+ * and what still waits to upload, a front / back camera switch, a clear way
  * out of each problem (camera blocked, link used or expired, phone replaced), the supervisors'
  * room-scan requests, and what happened when it stops. It reconnects by itself after a drop, and
  * keeps the screen on while it sends (where the browser allows it). Nothing is captured before
@@ -58,6 +59,7 @@ function screenOf(status: PhoneStatus): string {
  * @csspart code - The short code's field.
  * @csspart problem - Why the phone cannot go on (link used or expired, replaced, camera blocked), with what to do.
  * @csspart status - The connection status; `data-status` says which.
+ * @csspart recording - Whether the camera is being recorded and how much waits to upload; `data-state` is `recording`, `uploading` or `problem`.
  * @csspart room-scan - The supervisor's room-scan request, with "Done".
  * @csspart preview - The camera preview.
  * @csspart ended - What shows once the exam has ended.
@@ -156,7 +158,8 @@ export class ProctorPhone extends LitElement {
   protected override updated(changed: PropertyValues<this>): void {
     const state = this.phoneState.value;
     const sending = state?.connection === 'open' && state.camera.state === 'live';
-    this.wakeLock.hold(sending);
+    // A phone asleep uploads nothing: the screen stays on until the recording is uploaded too.
+    this.wakeLock.hold(sending || (state?.recording?.pendingChunks ?? 0) > 0);
     if (sending && !this.wasSending && state.session) {
       this.code = '';
       fire(this, 'proctor-phone-connected', { name: state.name ?? '', sessionId: state.session.sessionId });

@@ -152,6 +152,33 @@ export const phoneStyles = css`
   .status[data-status='reconnecting'] .dot {
     background: var(--_warn);
   }
+  .recording {
+    display: flex;
+    align-items: center;
+    gap: 0.45em;
+    margin: -0.3rem 0 0.9rem;
+    padding: 0 0.8rem;
+    font-size: 0.9rem;
+    color: var(--_muted);
+  }
+  .recording::before {
+    content: '';
+    flex: none;
+    width: 0.6em;
+    height: 0.6em;
+    border-radius: 50%;
+    background: var(--_danger);
+  }
+  .recording[data-state='uploading']::before {
+    background: var(--_warn);
+  }
+  .recording[data-state='problem'] {
+    color: var(--_danger);
+  }
+  .ended .recording {
+    margin: 0;
+    padding: 0;
+  }
   .room-scan {
     margin: 0 0 0.9rem;
     padding: 0.85rem 1rem;

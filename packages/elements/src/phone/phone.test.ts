@@ -68,6 +68,7 @@ describe('<proctor-phone>', () => {
       const element = await phonePage(html`<proctor-phone server="/proctor" pairing=${secretOf(pairing)}></proctor-phone>`);
       expect(element.status).to.equal('idle');
       expect(text(element, '[part="consent"]')).to.contain('This phone’s camera shows your room to the exam supervisor');
+      expect(text(element, '[part="consent"]')).to.contain('The picture is also recorded for review after the exam');
       expect(element.shadowRoot!.querySelector('#code'), 'the link carries the pairing: no code to type').to.equal(null);
       expect(element.shadowRoot!.querySelector('video')).to.equal(null);
       await new Promise((resolve) => setTimeout(resolve, 300));
@@ -78,7 +79,7 @@ describe('<proctor-phone>', () => {
     }
   });
 
-  it('sends the phone camera after consent: preview, status in words, the phone feed live for the session', async () => {
+  it('sends and records the phone camera after consent: preview, status in words, the phone feed live for the session', async () => {
     const connected = record('proctor-phone-connected');
     const { session, sessionId } = await candidate();
     const element = await phonePage(html`<proctor-phone server="/proctor" pairing=${secretOf(await session.pairPhone())}></proctor-phone>`);
@@ -92,6 +93,28 @@ describe('<proctor-phone>', () => {
     expect((video.srcObject as MediaStream).getVideoTracks()[0]!.readyState).to.equal('live');
     await waitUntil(() => session.state.value.session?.feeds.phone === 'live', 'the session should show the phone feed live');
     expect(connected.map((e) => e.detail)).to.deep.equal([{ name: 'Grace Hopper', sessionId }]);
+    await waitUntil(() => text(element, '[part="recording"]') === 'Recording', 'the phone should say that it records');
+    expect(element.shadowRoot!.querySelector('[part="recording"]')).to.have.attribute('data-state', 'recording');
+  });
+
+  it('says how much recording waits while the network is away, and uploads it once back', async () => {
+    const { session } = await candidate();
+    const element = await phonePage(html`<proctor-phone server="/proctor" pairing=${secretOf(await session.pairPhone())}></proctor-phone>`);
+    await click(element, 'Connect this phone');
+    await sending(element);
+    await waitUntil(() => text(element, '[part="recording"]') === 'Recording', 'the phone should say that it records');
+    const fetch = window.fetch;
+    // The network is away for the recording's uploads only: the control channel stays up.
+    window.fetch = (input, init) => (String(input).includes('/recordings/') ? Promise.reject(new TypeError('Failed to fetch')) : fetch(input, init));
+    try {
+      await waitUntil(() => element.shadowRoot!.querySelector('[part="recording"]')?.getAttribute('data-state') === 'problem', 'the phone should say uploads fail', { timeout: 10_000 });
+      expect(text(element, '[part="recording"]')).to.match(/^The recording is kept on this \w+ until the connection is back\. \(\d+ s waiting to upload\)$/);
+    } finally {
+      window.fetch = fetch;
+    }
+    window.dispatchEvent(new Event('online'));
+    await waitUntil(() => text(element, '[part="recording"]') === 'Recording', 'what waited should upload once the network is back', { timeout: 10_000 });
+    expect(element.state!.recording!.pendingChunks).to.equal(0);
   });
 
   it('offers no switch on a phone with one camera', async () => {
@@ -220,7 +243,7 @@ describe('<proctor-phone>', () => {
     await sending(element);
   });
 
-  it('shows the end of the exam and stops the camera', async () => {
+  it('shows the end of the exam, stops the camera, and says when the recording is uploaded', async () => {
     const { session, candidateId, sessionId } = await candidate();
     const room = await supervisorRoom(candidateId);
     const element = await phonePage(html`<proctor-phone server="/proctor" pairing=${secretOf(await session.pairPhone())}></proctor-phone>`);
@@ -229,8 +252,13 @@ describe('<proctor-phone>', () => {
     const track = element.state!.camera.track!;
     await room.terminate(sessionId, 'Test over');
     await waitUntil(() => element.status === 'ended', 'the phone should show the end');
-    await element.updateComplete;
-    expect(text(element, '[part="ended"]')).to.equal('Exam ended A supervisor ended the exam. The camera is off: you can close this page.');
     expect(track.readyState).to.equal('ended');
+    await waitUntil(
+      () => text(element, '[part="ended"]') === 'Exam ended A supervisor ended the exam. The camera is off: you can close this page.',
+      'the phone should say it can be closed once the recording is uploaded',
+      { timeout: 10_000 },
+    );
+    expect(element.state!.recording).to.include({ pendingChunks: 0 });
+    expect(element.state!.recording!.recording).to.deep.equal([]);
   });
 });
