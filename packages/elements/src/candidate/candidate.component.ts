@@ -88,7 +88,9 @@ function recordedText(retentionDays: number | undefined): string {
   const kept =
     retentionDays === undefined
       ? 'kept only as long as the exam site’s privacy notice says'
-      : `deleted ${retentionDays >= 1 ? `${Math.round(retentionDays)} day${Math.round(retentionDays) === 1 ? '' : 's'}` : 'a day'} after the exam`;
+      : retentionDays < 1
+        ? 'deleted within a day after the exam'
+        : `deleted ${Math.round(retentionDays)} day${Math.round(retentionDays) === 1 ? '' : 's'} after the exam`;
   return `the same video is recorded for review after the exam, and ${kept}.`;
 }
 

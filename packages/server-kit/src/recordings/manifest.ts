@@ -38,6 +38,8 @@ async function manifestRun(record: SessionRecord, run: StoredRun, recordings: Re
     return { ...base, durationMs: run.file.durationMs, bytes: run.file.bytes, url: fileUrl(run), chunks: { received: run.chunks ?? 0, missing: [] } };
   }
   const { seqs, bytes } = await recordings.storedChunks(record.sessionId, run);
+  // Every chunk is in, yet no file: the finish was cut short (a restart, a crash). Finish it now.
+  if (run.state === 'uploading' && run.chunks !== undefined && seqs.length >= run.chunks) recordings.finishWhenComplete(record.sessionId, run.runId);
   const have = new Set(seqs);
   // Known missing: below the run's end, or below the highest chunk that arrived.
   const upTo = run.chunks ?? seqs.reduce((top, seq) => Math.max(top, seq + 1), 0);

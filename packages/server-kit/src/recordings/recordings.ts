@@ -110,6 +110,8 @@ export class Recordings {
       contentType: recordingContainer(run.mimeType),
       expiresInSeconds: this.options.presignExpiresInSeconds ?? 900,
     });
+    // Counted now, as the kit cannot see the upload: a URL asked again for the same chunk counts twice until the count is read afresh.
+    this.addUsed(record.sessionId, chunk.bytes);
     return { stored: false, upload };
   }
 
