@@ -6,6 +6,7 @@ import { chromeLauncher } from '@web/test-runner-chrome';
 import { chromiumArgs, chromiumPath } from './test/support/chromium.ts';
 import { chimeTestKit } from './test/support/wtr-chime.ts';
 import { wtrKit } from './test/support/wtr-kit.ts';
+import { s3TestKit } from './test/support/wtr-s3.ts';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
 const tsconfig = fileURLToPath(new URL('./tsconfig.json', import.meta.url));
@@ -21,6 +22,8 @@ const shortTokensKit = await wtrKit({ base: '/proctor-short-tokens', examId: 'wt
 const chimeKit = await chimeTestKit({ base: '/proctor-chime', examId: 'wtr-chime-exam', maxRequestsPerSecond: 50 });
 /** A kit on Amazon Chime that makes 4 requests a second: a handful of joins always queue. */
 const slowChimeKit = await chimeTestKit({ base: '/proctor-chime-slow', examId: 'wtr-chime-slow-exam', maxRequestsPerSecond: 4 });
+/** A kit whose recordings go to an S3 bucket (s3rver): pages upload chunks straight to it. */
+const s3Kit = await s3TestKit({ base: '/proctor-s3', examId: 'wtr-s3-exam' });
 
 /** @type {import('@web/test-runner').TestRunnerConfig} */
 export default {
@@ -39,7 +42,7 @@ export default {
       },
     }),
   ],
-  plugins: [esbuildPlugin({ ts: true, target: 'es2022', tsconfig }), kitServer.plugin, identityKit.plugin, shortTokensKit.plugin, chimeKit.plugin, slowChimeKit.plugin],
-  middleware: [chimeKit.middleware, slowChimeKit.middleware, identityKit.middleware, shortTokensKit.middleware, kitServer.middleware],
+  plugins: [esbuildPlugin({ ts: true, target: 'es2022', tsconfig }), kitServer.plugin, identityKit.plugin, shortTokensKit.plugin, chimeKit.plugin, slowChimeKit.plugin, s3Kit.plugin],
+  middleware: [s3Kit.middleware, chimeKit.middleware, slowChimeKit.middleware, identityKit.middleware, shortTokensKit.middleware, kitServer.middleware],
   testFramework: { config: { timeout: 10_000 } },
 };

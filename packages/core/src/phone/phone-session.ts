@@ -9,9 +9,9 @@ import type { ChimeSdkLoader } from '../media/chime/chime-sdk.js';
 import type { CandidateMedia } from '../media/media.js';
 import { createCandidateMedia } from '../media/providers.js';
 import { PhoneRedeemSchema, parse, type PhoneRedeemed, type RunEndReason, type SessionEvent, type SessionSummary } from '../protocol/index.js';
-import { ChunkOutbox } from '../recording/chunk-outbox.js';
 import { BacklogReporter } from '../recording/backlog-reporter.js';
-import { SessionRecorder, type RecordingStatus } from '../recording/session-recorder.js';
+import { DeferredRecorder } from '../recording/deferred-recorder.js';
+import type { RecordingStatus } from '../recording/session-recorder.js';
 import { Store, type Readable } from '../util/store.js';
 import type { FeedCapture, SessionEnd } from '../session/candidate-session.js';
 import { EventFeed } from '../session/event-feed.js';
@@ -81,7 +81,7 @@ export class PhoneSession {
   private readonly store: Store<PhoneState>;
   private channel?: ControlChannel;
   private serverClock?: ServerClock;
-  private readonly recorder?: SessionRecorder;
+  private readonly recorder?: DeferredRecorder;
   /** The camera's run that is ending: its last chunk is still being written. */
   private feed?: EventFeed;
   private media?: CandidateMedia;
@@ -95,12 +95,12 @@ export class PhoneSession {
   constructor(private readonly options: PhoneSessionOptions) {
     this.store = new Store<PhoneState>({ connection: 'pairing', camera: { state: 'off' }, facing: options.facing ?? 'environment' });
     if (options.record !== false) {
-      this.recorder = new SessionRecorder({
+      this.recorder = new DeferredRecorder({
         server: options.server,
         // Uploads start once the session is bound, which is after the channel's first welcome.
         token: () => this.channel?.token ?? '',
         now: () => this.serverClock?.now() ?? Date.now(),
-        outbox: new ChunkOutbox(PHONE_OUTBOX),
+        outboxName: PHONE_OUTBOX,
       });
       this.patch({ recording: this.recorder.state.value });
       this.recorder.state.subscribe((recording) => {

@@ -1,6 +1,7 @@
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
 import type { Feed, RunEndReason } from '../protocol/index.js';
 import { createLogger } from '../util/logger.js';
+import type { UploadMode } from './upload-answers.js';
 
 const log = createLogger('recording-outbox');
 
@@ -24,6 +25,8 @@ export interface OutboxRun {
   chunks: number;
   /** Whether the kit took the run's start. */
   announced: boolean;
+  /** Where the kit said the run's chunks go once it took its start (so a reloaded page goes on the same way); absent means `kit`. */
+  upload?: UploadMode;
   /** The page recording it, while it does: a run of no live page is ended by the next one. */
   pageId: string;
   /** Server time of its latest chunk. */
@@ -60,10 +63,15 @@ export class ChunkOutbox {
           });
   }
 
+  /** Stores the run; what the kit said of it ({@link OutboxRun.announced}, {@link OutboxRun.upload}) is kept whoever writes. */
   async putRun(run: OutboxRun): Promise<void> {
     const db = await this.db;
-    if (db) await db.put('runs', run);
-    else this.memory.runs.set(run.runId, run);
+    if (!db) {
+      this.memory.runs.set(run.runId, keepAnnounced(run, this.memory.runs.get(run.runId)));
+      return;
+    }
+    const tx = db.transaction('runs', 'readwrite');
+    await Promise.all([tx.store.get(run.runId).then((stored) => tx.store.put(keepAnnounced(run, stored))), tx.done]);
   }
 
   async runs(sessionId: string): Promise<OutboxRun[]> {
@@ -83,11 +91,12 @@ export class ChunkOutbox {
     const db = await this.db;
     if (!db) {
       this.memory.chunks.set(`${chunk.runId}/${chunk.seq}`, chunk);
-      this.memory.runs.set(run.runId, run);
+      this.memory.runs.set(run.runId, keepAnnounced(run, this.memory.runs.get(run.runId)));
       return;
     }
     const tx = db.transaction(['runs', 'chunks'], 'readwrite');
-    await Promise.all([tx.objectStore('chunks').put(chunk), tx.objectStore('runs').put(run), tx.done]);
+    const runs = tx.objectStore('runs');
+    await Promise.all([tx.objectStore('chunks').put(chunk), runs.get(run.runId).then((stored) => runs.put(keepAnnounced(run, stored))), tx.done]);
   }
 
   /** The run's chunks still waiting, in order. */
@@ -102,4 +111,10 @@ export class ChunkOutbox {
     if (db) await db.delete('chunks', [runId, seq]);
     else this.memory.chunks.delete(`${runId}/${seq}`);
   }
+}
+
+/** The recorder writes its own copy of a run, which never learns what the uploader was told: a run the kit took stays taken. */
+function keepAnnounced(run: OutboxRun, stored: OutboxRun | undefined): OutboxRun {
+  if (!stored?.announced || run.announced) return run;
+  return { ...run, announced: true, ...(stored.upload && { upload: stored.upload }) };
 }

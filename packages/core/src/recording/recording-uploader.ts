@@ -1,6 +1,7 @@
-import type { Feed } from '../protocol/index.js';
+import { parse, recordingContainer, type Feed, type PresignedChunkUpload } from '../protocol/index.js';
 import { createLogger } from '../util/logger.js';
-import type { ChunkOutbox, OutboxRun } from './chunk-outbox.js';
+import type { ChunkOutbox, OutboxChunk, OutboxRun } from './chunk-outbox.js';
+import { PresignedChunkUploadSchema, RunStartAnswerSchema } from './upload-answers.js';
 
 const log = createLogger('recording-upload');
 
@@ -33,9 +34,11 @@ class Transient extends Error {
 
 /**
  * Moves an outbox's runs to the kit in order — each run's start, its chunks, its end — deleting
- * each item only once the kit answered that it is stored. Failures are retried with a capped
- * backoff, at once when the browser says it is online again; a part the kit refuses for good is
- * reported and dropped.
+ * each item only once it is stored. A kit whose store takes uploads itself (S3) answers a run's
+ * start with `upload: 'direct'`: that run's chunks go straight to the bucket through URLs the kit
+ * signs, so their bytes never pass through the kit. Failures are retried with a capped backoff, at
+ * once when the browser says it is online again; a part the kit refuses for good is reported and
+ * dropped.
  */
 export class RecordingUploader {
   private sessionId?: string;
@@ -130,14 +133,18 @@ export class RecordingUploader {
         await this.drop(run, 'The recording could not be started on the server.');
         return;
       }
+      const answer = parse(RunStartAnswerSchema, await started.json().catch(() => undefined));
+      if (!answer.ok) throw new Transient(`The server's answer to a recording's start was not understood (${answer.message}): it is asked again shortly.`);
       run.announced = true;
-      // Only the flag: the recorder may have written newer counts meanwhile.
+      run.upload = answer.value.upload;
+      // Only these fields: the recorder may have written newer counts meanwhile.
       const current = (await this.options.outbox.runs(run.sessionId)).find((r) => r.runId === run.runId);
-      if (current) await this.options.outbox.putRun({ ...current, announced: true });
+      if (current) await this.options.outbox.putRun({ ...current, announced: true, upload: run.upload });
     }
+    const type = recordingContainer(run.mimeType);
     for (const chunk of await this.options.outbox.chunks(run.runId)) {
-      const type = run.mimeType.toLowerCase().startsWith('video/mp4') ? 'video/mp4' : 'video/webm';
-      const answer = await this.send(`${base}/${run.runId}/chunks/${chunk.seq}`, { method: 'PUT', headers: { 'content-type': type }, body: chunk.blob });
+      const url = `${base}/${run.runId}/chunks/${chunk.seq}`;
+      const answer = run.upload === 'direct' ? await this.uploadDirect(url, chunk) : await this.send(url, { method: 'PUT', headers: { 'content-type': type }, body: chunk.blob });
       if (answer === 'refused') this.status = { ...this.status, problem: 'The server refused a part of the recording.' };
       await this.options.outbox.deleteChunk(run.runId, chunk.seq);
       await this.report();
@@ -148,18 +155,66 @@ export class RecordingUploader {
     await this.options.outbox.deleteRun(run.runId);
   }
 
-  /** `'ok'`, or `'refused'` for good (a 4xx no retry can mend); throws {@link Transient} otherwise. */
-  private async send(url: string, init: RequestInit): Promise<'ok' | 'refused'> {
+  /**
+   * Asks the kit where to put the chunk, then PUTs it there with exactly the headers the URL was
+   * signed with. A URL the bucket refuses (expired while the page was offline, say) is simply asked
+   * for again; a second refusal in a row waits like any other failure.
+   */
+  private async uploadDirect(chunkUrl: string, chunk: OutboxChunk): Promise<'ok' | 'refused'> {
+    const ask = json({ bytes: chunk.blob.size, md5: await this.md5(chunk.blob) });
+    for (let attempt = 1; ; attempt++) {
+      const asked = await this.send(`${chunkUrl}/upload`, ask);
+      if (asked === 'refused') return 'refused';
+      const answer = parse(PresignedChunkUploadSchema, await asked.json().catch(() => undefined));
+      if (!answer.ok) throw new Transient(`The server's answer about where to upload the recording was not understood (${answer.message}): it is asked again shortly.`);
+      if (answer.value.stored) return 'ok';
+      if (await this.putToBucket(answer.value.upload, chunk.blob)) return 'ok';
+      if (attempt >= 2) throw new Transient('The recording storage did not take a part of the recording: it is kept on this device and sent again shortly.');
+    }
+  }
+
+  private async md5(blob: Blob): Promise<string> {
+    try {
+      // Loaded on demand: only pages of a kit on S3 hash their chunks.
+      const { chunkMd5 } = await import('./chunk-md5.js');
+      return await chunkMd5(blob);
+    } catch (error) {
+      log.warn('hashing a recorded chunk failed', error);
+      throw new Transient('The recording is kept on this device and sent shortly.');
+    }
+  }
+
+  /** Whether the bucket stored the blob; throws {@link Transient} when it could not be reached or is busy. */
+  private async putToBucket(upload: Extract<PresignedChunkUpload, { stored: false }>['upload'], blob: Blob): Promise<boolean> {
+    let response: Response;
+    try {
+      // No token and no cookies: the URL's signature is the whole authorization.
+      response = await fetch(upload.url, { method: upload.method, headers: upload.headers, body: blob, credentials: 'omit' });
+    } catch (error) {
+      log.debug(`PUT to the recording storage failed (offline, or a bucket without a CORS rule for ${globalThis.location?.origin}): ${String(error)}`);
+      throw new Transient('The recording is kept on this device until the connection is back.');
+    }
+    if (response.ok) return true;
+    const detail = await response.text().catch(() => '');
+    if (response.status === 408 || response.status === 429 || response.status >= 500) {
+      throw new Transient('The recording storage is busy: the recording is kept on this device and sent shortly.');
+    }
+    log.warn(`the recording storage refused an upload: ${response.status} ${detail.slice(0, 300)}`);
+    return false;
+  }
+
+  /** The kit's answer, or `'refused'` for good (a 4xx no retry can mend); throws {@link Transient} otherwise. */
+  private async send(url: string, init: RequestInit): Promise<Response | 'refused'> {
     let response: Response;
     try {
       response = await fetch(url, { ...init, headers: { ...(init.headers as Record<string, string>), authorization: `Bearer ${this.options.token()}` } });
     } catch {
-      throw new Transient('The recording is kept on this computer until the connection is back.');
+      throw new Transient('The recording is kept on this device until the connection is back.');
     }
-    if (response.ok) return 'ok';
+    if (response.ok) return response;
     const retryAfter = Number(response.headers.get('retry-after'));
     if (response.status === 401 || response.status === 408 || response.status === 429 || response.status >= 500) {
-      throw new Transient('The server is busy: the recording is kept on this computer and sent shortly.', Number.isFinite(retryAfter) ? retryAfter * 1000 : undefined);
+      throw new Transient('The server is busy: the recording is kept on this device and sent shortly.', Number.isFinite(retryAfter) ? retryAfter * 1000 : undefined);
     }
     log.warn(`${url} refused: ${response.status} ${await response.text().catch(() => '')}`);
     return 'refused';

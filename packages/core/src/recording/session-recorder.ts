@@ -32,7 +32,9 @@ export interface SessionRecorderOptions {
   settings?: Partial<Record<Feed, Partial<RecorderSettings>>>;
   /** Record the microphone into the webcam's file. Default: `false`. */
   audio?: boolean;
-  /** The outbox (tests give each their own database). */
+  /** The IndexedDB database of the outbox: pages of one origin that record apart keep apart ones. Default: `'proctorkit-recordings'`. */
+  outboxName?: string;
+  /** The outbox itself (tests give each their own). Default: one in `outboxName`. */
   outbox?: ChunkOutbox;
 }
 
@@ -63,7 +65,7 @@ export class SessionRecorder {
   private closed = false;
 
   constructor(private readonly options: SessionRecorderOptions) {
-    this.outbox = options.outbox ?? new ChunkOutbox();
+    this.outbox = options.outbox ?? new ChunkOutbox(options.outboxName);
     this.uploader = new RecordingUploader({
       server: options.server,
       token: options.token,

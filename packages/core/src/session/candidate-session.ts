@@ -26,7 +26,8 @@ import { Store, type Readable } from '../util/store.js';
 import { EventFeed } from './event-feed.js';
 import { Outbox } from './outbox.js';
 import { BacklogReporter } from '../recording/backlog-reporter.js';
-import { SessionRecorder, type RecordingStatus } from '../recording/session-recorder.js';
+import { DeferredRecorder } from '../recording/deferred-recorder.js';
+import type { RecordingStatus } from '../recording/session-recorder.js';
 
 /** The feeds a candidate's own page captures (the phone joins from its own page). */
 export type CapturedFeed = 'webcam' | 'screen';
@@ -156,7 +157,7 @@ export class CandidateSession {
   private readonly feed: EventFeed;
   private readonly integrity: IntegrityMonitor;
   private readonly feedList: CapturedFeed[];
-  private readonly recorder?: SessionRecorder;
+  private readonly recorder?: DeferredRecorder;
   private readonly backlog?: BacklogReporter;
   /** The microphone recorded into the webcam's file, with `recordAudio`. */
   private microphone?: MediaStreamTrack;
@@ -189,7 +190,7 @@ export class CandidateSession {
     });
     this.channel.state.subscribe((connection) => this.patch({ connection }));
     if (options.record !== false) {
-      this.recorder = new SessionRecorder({ server: options.server, token: () => this.channel.token, now: () => this.serverNow() });
+      this.recorder = new DeferredRecorder({ server: options.server, token: () => this.channel.token, now: () => this.serverNow() });
       this.patch({ recording: this.recorder.state.value });
       const backlog = new BacklogReporter(this.feedList, (feed, pendingMs) => this.channel.send({ type: 'recording.backlog', feed, pendingMs }));
       this.backlog = backlog;
