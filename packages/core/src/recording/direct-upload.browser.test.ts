@@ -104,7 +104,8 @@ describe('direct upload to S3', function () {
     const [run] = await completeRuns(sessionId, supervisor, 1);
     expect(run!.chunks.missing).to.deep.equal([]);
     const chunks = run!.chunks.received;
-    expect(chunks).to.be.at.least(4);
+    // An MP4 recorder cuts its fragments at keyframes (every 2 s), whatever the timeslice.
+    expect(chunks).to.be.at.least(2);
     // Loose: a busy machine's MediaRecorder drops frames (recording.browser.test.ts checks the length).
     expect(run!.durationMs).to.be.above(recordedMs / 2, `file ${run!.durationMs} ms, recorded ${Math.round(recordedMs)} ms`);
 

@@ -143,6 +143,8 @@ export class SessionRecorder {
         .catch((error) => log.error(`keeping chunk ${seq} of the ${feed} recording failed`, error));
     });
     recorder.addEventListener('error', (event) => log.error(`the ${feed} recorder failed`, (event as ErrorEvent).error));
+    // The run lasts from when the recorder really started (its encoder may take a moment) to when it was told to stop.
+    recorder.addEventListener('start', () => (run.startedAt = Math.round(this.options.now())), { once: true });
     try {
       recorder.start(settings.timesliceMs);
     } catch (error) {
@@ -162,7 +164,7 @@ export class SessionRecorder {
     const live = this.live.get(feed);
     if (!live) return Promise.resolve();
     this.live.delete(feed);
-    const ended = this.end(feed, live, reason);
+    const ended = this.end(feed, live, reason, Math.round(this.options.now()));
     const settled = ended.then(
       () => undefined,
       () => undefined,
@@ -172,11 +174,11 @@ export class SessionRecorder {
     return ended;
   }
 
-  private async end(feed: Feed, live: LiveRun, reason: RunEndReason): Promise<void> {
+  private async end(feed: Feed, live: LiveRun, reason: RunEndReason, endedAt: number): Promise<void> {
     if (live.recorder.state !== 'inactive') live.recorder.stop();
     await live.stopped;
     await live.writes;
-    await this.outbox.putRun({ ...live.run, end: { chunks: live.run.chunks, endedAt: Math.round(this.options.now()), reason } });
+    await this.outbox.putRun({ ...live.run, end: { chunks: live.run.chunks, endedAt, reason } });
     this.setRecording();
     this.uploader.added(feed);
   }

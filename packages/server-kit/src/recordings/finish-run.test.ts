@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -22,6 +22,19 @@ test('finishRun joins the chunks and remuxes them into a WebM with a duration', 
   t.after(() => finished.dispose());
   assert.ok(Math.abs(finished.durationMs - 6_000) < 1_000, `${finished.durationMs} ms`);
   assert.ok(finished.bytes > 60_000);
+});
+
+test('finishRun remuxes a recorder’s fragmented MP4 into one with its sample index, so a player can seek it', async (t) => {
+  const fragmented = await recorded('mp4');
+  assert.ok(fragmented.includes('moof'), 'the recorder wrote fragments');
+  const { store, keys } = await storeWith(t, cut(fragmented, 3));
+  const finished = await finishRun(store, keys, 'video/mp4');
+  t.after(() => finished.dispose());
+  assert.ok(finished.path.endsWith('.mp4'));
+  assert.ok(Math.abs(finished.durationMs - 6_000) < 1_000, `${finished.durationMs} ms`);
+  const bytes = await readFile(finished.path);
+  assert.equal(bytes.includes('moof'), false, 'no fragments left');
+  for (const box of ['ftyp', 'moov', 'stss', 'stco', 'mdat']) assert.ok(bytes.includes(box), `a ${box} box`);
 });
 
 test('bytes that make the media parser loop are given up after the timeout, and the kit goes on', async (t) => {

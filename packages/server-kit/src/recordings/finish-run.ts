@@ -16,10 +16,11 @@ export interface FinishedFile {
 }
 
 /**
- * Joins a run's chunks, in order, into one file a browser can seek. Chromium's WebM has neither a
- * duration nor cues (its recorder streams and never goes back), so it is remuxed — packets copied
- * as they are, nothing decoded — into a WebM with both; MP4 from a recorder is already a whole
- * fragmented file. Throws when the bytes are not a playable recording.
+ * Joins a run's chunks, in order, into one file a browser can seek. A recorder streams and never
+ * goes back: Chromium's WebM has neither a duration nor cues, and a recorder's MP4 is fragmented,
+ * with no index of its samples. Either is remuxed — packets copied as they are, nothing decoded —
+ * into a file of its own container with both (a WebM with duration and cues, an MP4 with its
+ * sample tables). Throws when the bytes are not a playable recording.
  */
 export async function finishRun(
   store: RecordingStore,
@@ -31,19 +32,24 @@ export async function finishRun(
   const dispose = () => rm(directory, { recursive: true, force: true });
   try {
     const joined = join(directory, 'chunks');
-    const out = createWriteStream(joined, { mode: 0o600 });
-    for (const key of chunkKeys) {
-      const chunk = await store.read(key);
-      if (!chunk) throw new Error(`chunk ${key} is missing`);
-      await pipeline(chunk.body, out, { end: false });
-    }
-    await new Promise<void>((resolve, reject) => out.end((error?: Error | null) => (error ? reject(error) : resolve())));
+    // One pipeline for all the chunks: a pipeline per chunk into one stream piles up listeners on it.
+    await pipeline(chunkBodies(store, chunkKeys), createWriteStream(joined, { mode: 0o600 }));
 
-    const { path, durationMs } = await remux(joined, join(directory, 'finished.webm'), container, timeoutMs ?? finishTimeoutMs((await stat(joined)).size));
+    const target = join(directory, container === 'video/mp4' ? 'finished.mp4' : 'finished.webm');
+    const { path, durationMs } = await remux(joined, target, container, timeoutMs ?? finishTimeoutMs((await stat(joined)).size));
     return { path, bytes: (await stat(path)).size, durationMs, dispose };
   } catch (error) {
     await dispose();
     throw error;
+  }
+}
+
+/** The chunks' bytes, one after the other. */
+async function* chunkBodies(store: RecordingStore, keys: readonly string[]): AsyncGenerator<Buffer> {
+  for (const key of keys) {
+    const chunk = await store.read(key);
+    if (!chunk) throw new Error(`chunk ${key} is missing`);
+    for await (const bytes of chunk.body) yield bytes as Buffer;
   }
 }
 
@@ -54,21 +60,20 @@ export async function finishRun(
 const WORKER = `
 const { parentPort, workerData } = require('node:worker_threads');
 (async () => {
-  const { ALL_FORMATS, Conversion, FilePathSource, FilePathTarget, Input, Output, WebMOutputFormat } = await import(workerData.mediabunny);
+  const { ALL_FORMATS, Conversion, FilePathSource, FilePathTarget, Input, Mp4OutputFormat, Output, WebMOutputFormat } = await import(workerData.mediabunny);
   const open = (path) => new Input({ source: new FilePathSource(path), formats: ALL_FORMATS });
-  let path = workerData.source;
-  if (workerData.remux) {
-    const input = open(path);
-    try {
-      const output = new Output({ format: new WebMOutputFormat(), target: new FilePathTarget(workerData.target) });
-      const conversion = await Conversion.init({ input, output, showWarnings: false });
-      if (!conversion.isValid) throw new Error('the recording cannot be remuxed (' + (conversion.discardedTracks.map((t) => t.reason).join(', ') || 'no tracks') + ')');
-      await conversion.execute();
-    } finally {
-      input.dispose();
-    }
-    path = workerData.target;
+  const input = open(workerData.source);
+  try {
+    // MP4's index goes at the end (no copy of the file in memory): served with Range, a player reads it first.
+    const format = workerData.mp4 ? new Mp4OutputFormat({ fastStart: false }) : new WebMOutputFormat();
+    const output = new Output({ format, target: new FilePathTarget(workerData.target) });
+    const conversion = await Conversion.init({ input, output, showWarnings: false });
+    if (!conversion.isValid) throw new Error('the recording cannot be remuxed (' + (conversion.discardedTracks.map((t) => t.reason).join(', ') || 'no tracks') + ')');
+    await conversion.execute();
+  } finally {
+    input.dispose();
   }
+  const path = workerData.target;
   const finished = open(path);
   try {
     parentPort.postMessage({ path, durationMs: Math.round((await finished.computeDuration()) * 1000) });
@@ -87,7 +92,7 @@ function remux(source: string, target: string, container: RecordingContainer, ti
   return new Promise((resolve, reject) => {
     const worker = new Worker(WORKER, {
       eval: true,
-      workerData: { mediabunny: import.meta.resolve('mediabunny'), source, target, remux: container === 'video/webm' },
+      workerData: { mediabunny: import.meta.resolve('mediabunny'), source, target, mp4: container === 'video/mp4' },
       resourceLimits: { maxOldGenerationSizeMb: 512 },
     });
     const timer = setTimeout(() => {

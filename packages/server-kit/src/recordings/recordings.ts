@@ -205,6 +205,9 @@ export class Recordings {
         if (!stored || stored.state !== 'uploading') return [];
         stored.state = 'complete';
         stored.file = { key, bytes: finished.bytes, durationMs: finished.durationMs };
+        // A page that closed never said when its run stopped: the kit's guess was its last chunk's time,
+        // which an MP4 recorder hands over up to a fragment after the media in it ends. The file knows.
+        if (stored.endReason === 'page-closed') stored.endedAt = stored.startedAt + finished.durationMs;
         return [{ type: 'recording.complete', data: { feed: run.feed, runId, durationMs: finished.durationMs, bytes: finished.bytes } }];
       });
     } finally {
