@@ -11,7 +11,7 @@ const log = createLogger('recorder');
 export interface RecordingStatus {
   /** The feeds being recorded now. */
   recording: Feed[];
-  /** Chunks recorded but not yet stored by the kit, and about how many seconds of recording they hold. */
+  /** Chunks recorded but not yet stored by the kit, and about how much recording time they hold (the longest feed's). */
   pendingChunks: number;
   pendingMs: number;
   /** `pendingMs` of each feed that has chunks waiting. */
@@ -72,7 +72,8 @@ export class SessionRecorder {
       outbox: this.outbox,
       onStatus: ({ pendingChunks, pendingByFeed, problem }) => {
         const pendingMsByFeed = this.pendingMsByFeed(pendingByFeed);
-        const pendingMs = Object.values(pendingMsByFeed).reduce((sum, ms) => sum + ms, 0);
+        // Feeds upload side by side: what waits is as long as the longest feed's backlog, not their sum.
+        const pendingMs = Math.max(0, ...Object.values(pendingMsByFeed));
         this.store.update((s) => ({ recording: s.recording, pendingChunks, pendingMs, pendingMsByFeed, ...(problem ? { problem } : {}) }));
       },
     });

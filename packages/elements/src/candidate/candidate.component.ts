@@ -20,7 +20,7 @@ import { cameraIcon, clockIcon, eyeIcon, screenIcon } from '../shared/icons.js';
 import { ReadableController } from '../shared/readable-controller.js';
 import { systemTokens } from '../shared/theme.js';
 import { candidateStyles } from './candidate.styles.js';
-import { mayStart, stageOf, stagesOf, type OnboardingInput, type PhoneStep, type Stage } from './onboarding.js';
+import { examRunning, mayStart, stageOf, stagesOf, type OnboardingInput, type PhoneStep, type Stage } from './onboarding.js';
 import { renderUploadAtEnd } from './upload-at-end.js';
 import { WARNINGS_MS, crossedWarning, formatBacklog, formatRemaining, spokenMinutes, spokenRemaining } from '../shared/time-format.js';
 import { checkIcon, flagIcon, messageIcon, pauseIcon } from './icons.js';
@@ -191,6 +191,8 @@ export class ProctorCandidate extends LitElement {
   /** The recording that waited to upload when the exam ended (ms): the progress bar's whole. */
   @state() private backlogAtEndMs = 0;
   @state() private uploadWaitOver = false;
+  /** Set once every recorded chunk is stored by the kit, after the exam ended. */
+  @state() private recordingSaved = false;
   private uploadWaitTimer?: ReturnType<typeof setTimeout>;
   @state() private deviceChecked = false;
   @state() private deviceResult?: DeviceCheckResult;
@@ -234,7 +236,9 @@ export class ProctorCandidate extends LitElement {
     this.declined = false;
     this.agreed = true;
     fire(this, 'proctor-consent', { accepted: true });
-    if (!this.deviceCheck) await this.current?.consent();
+    // A running exam (a reloaded page) goes back to capture at once: the setup check was done before.
+    const state = this.state;
+    if (!this.deviceCheck || (state && examRunning(state))) await this.current?.consent();
   }
 
   /**
@@ -276,7 +280,11 @@ export class ProctorCandidate extends LitElement {
     const state = this.state;
     if (!state?.ended || !state.recording) return;
     if (state.recording.pendingMs > this.backlogAtEndMs) this.backlogAtEndMs = state.recording.pendingMs;
-    if (this.uploadWaitTimer === undefined) this.uploadWaitTimer = setTimeout(() => (this.uploadWaitOver = true), this.uploadWait * 1000);
+    if (this.uploadWaitTimer !== undefined) return;
+    this.uploadWaitTimer = setTimeout(() => (this.uploadWaitOver = true), this.uploadWait * 1000);
+    const session = this.current;
+    // As long as the page stays open: the longest wait a timer holds.
+    void session?.drainRecordings(2 ** 31 - 1).then((saved) => (this.recordingSaved = saved && session === this.current));
   }
 
   protected override updated(): void {
@@ -437,7 +445,7 @@ export class ProctorCandidate extends LitElement {
         <h3 id="ended-title">Your exam has ended</h3>
         <p class="reason" data-reason=${ended.reason}>${endText(ended)}</p>
         <p class="fine">${stoppedText(this.current!.feeds)}</p>
-        ${renderUploadAtEnd(this.state?.recording, this.backlogAtEndMs, this.uploadWaitOver)}
+        ${renderUploadAtEnd(this.state?.recording, this.state?.consented === true, this.recordingSaved, this.backlogAtEndMs, this.uploadWaitOver)}
       </div>
     </section>`;
   }
@@ -509,8 +517,13 @@ export class ProctorCandidate extends LitElement {
         <div class="actions"><button class="secondary" @click=${() => (this.declined = false)}>Review again</button></div>
       </section>`;
     }
+    const rejoining = examRunning(state);
     return html`<section part="consent" aria-labelledby="consent-title">
-      <p id="consent-title"><strong>${exam} is supervised live.</strong> Before anything is captured, please read what happens:</p>
+      <p id="consent-title">
+        ${rejoining
+          ? html`<strong>Your exam is under way.</strong> This page was reloaded or opened again: supervision resumes once you agree again. Nothing is captured before.`
+          : html`<strong>${exam} is supervised live.</strong> Before anything is captured, please read what happens:`}
+      </p>
       <ul class="captures">
         ${this.current!.feeds.map((feed) =>
           feed === 'webcam'
@@ -527,7 +540,7 @@ export class ProctorCandidate extends LitElement {
       </ul>
       <slot name="privacy"></slot>
       <div class="actions">
-        <button class="primary" @click=${() => this.consent()}>I agree — start supervision</button>
+        <button class="primary" @click=${() => this.consent()}>${rejoining ? 'I agree — resume supervision' : 'I agree — start supervision'}</button>
         <button class="secondary" @click=${this.decline}>Decline</button>
       </div>
     </section>`;

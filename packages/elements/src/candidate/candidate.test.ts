@@ -428,6 +428,34 @@ describe('<proctor-candidate>', () => {
       expect(element.clock.remainingMs).to.equal(0);
     });
 
+    it('after the exam, says once every recorded chunk is saved that the page may close', async () => {
+      const { element, room, sessionId } = await supervisedExam();
+      await room.terminate(sessionId, 'Time to stop.');
+      await waitUntil(() => part(element, '[part="upload"][data-state="done"]'), 'the recording is never said to be saved', { timeout: 20_000 });
+      expect(part(element, '[part="upload"]')!.textContent!.trim()).to.equal('The recording is saved. You may close this page.');
+      expect(element.state!.recording!.pendingChunks).to.equal(0);
+      expect(part(element, '[part="recording"]'), 'the header leaves the upload to the end panel').to.equal(null);
+    });
+
+    it('a page opened again while the exam runs asks for consent again, captures nothing before, and resumes', async () => {
+      const candidateId = newCandidateId();
+      const token = await candidateToken(candidateId);
+      const first = await candidate(token);
+      await waitUntil(() => first.state?.session, 'the candidate never connected to the kit');
+      await startExam(first);
+      first.remove();
+
+      const again = await candidate(token);
+      await waitUntil(() => again.state?.session?.clock.startedAt, 'the second page never saw the running exam');
+      await again.updateComplete;
+      const consent = part(again, '[part="consent"]')!;
+      expect(consent.textContent).to.contain('Your exam is under way.');
+      expect(captures.camera + captures.screen, 'nothing captured before the candidate agrees').to.equal(2);
+      button(again, 'I agree — resume supervision').click();
+      await waitUntil(() => isPreviewLive(again, 'webcam') && isPreviewLive(again, 'screen'), 'capture never resumed');
+      expect(part(again, '[part="consent"]')).to.equal(null);
+    });
+
     it('log() reaches the supervisor\'s event feed as log.<name>', async () => {
       const { element, room, sessionId } = await supervisedExam();
       element.log('question.opened', { question: 3 });

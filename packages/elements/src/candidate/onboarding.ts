@@ -27,10 +27,13 @@ export function stagesOf({ deviceCheck, phone, identityCheck, state }: Onboardin
   return ['consent', ...(deviceCheck ? ['device-check' as const] : []), ...(phone !== 'off' ? ['phone' as const] : []), ...(identity ? ['identity' as const] : []), 'exam'];
 }
 
-/** Where the candidate is. A running exam (e.g. after a reload) goes straight to the exam. */
+/**
+ * Where the candidate is. A running exam (e.g. after a reload) goes straight to the exam, once the
+ * candidate agreed again on this page: nothing is captured before.
+ */
 export function stageOf(input: OnboardingInput): Stage {
   const { state } = input;
-  if (state.session && state.session.clock.startedAt !== null) return 'exam';
+  if (examRunning(state)) return state.consented ? 'exam' : 'consent';
   if (!state.consented) return input.agreed && input.deviceCheck && !input.deviceChecked ? 'device-check' : 'consent';
   if (input.phone !== 'off' && !input.phoneDone) return 'phone';
   const identity = state.session?.identity;
@@ -43,4 +46,9 @@ export function stageOf(input: OnboardingInput): Stage {
 /** Whether the clock may start: at the exam, or once the photos are in (the kit waits for the approval it requires). */
 export function mayStart(stage: Stage, state: CandidateState): boolean {
   return stage === 'exam' || (stage === 'identity' && state.session?.identity?.status === 'submitted');
+}
+
+/** Whether the exam's clock started (and it has not ended): a page opened now rejoins it. */
+export function examRunning(state: CandidateState): boolean {
+  return state.session?.clock.startedAt != null && !state.ended;
 }
