@@ -1,3 +1,4 @@
+import { createSecretKey, type KeyObject } from 'node:crypto';
 import { SignJWT, decodeJwt, jwtVerify, errors as joseErrors } from 'jose';
 import { ClaimsSchema, parse, type Claims } from '@proctorkit/core/protocol';
 import { durationSeconds } from './duration.js';
@@ -36,7 +37,8 @@ export interface VerifiedToken {
 
 /** Signs and verifies Proctorkit tokens (JWT, HS256). */
 export class TokenIssuer {
-  private readonly key: Uint8Array;
+  /** A key object, made once: given raw bytes, jose imports the key again on every signature and check. */
+  private readonly key: KeyObject;
   private readonly ttlSeconds: number;
   private readonly maxAgeSeconds: number;
 
@@ -44,7 +46,7 @@ export class TokenIssuer {
     if (typeof secret !== 'string' || Buffer.byteLength(secret) < 32) {
       throw new KitError('bad-message', 'createProctorKit: `secret` must be a string of at least 32 bytes.');
     }
-    this.key = new TextEncoder().encode(secret);
+    this.key = createSecretKey(Buffer.from(secret));
     this.ttlSeconds = durationSeconds(ttl, 'tokenTtl');
     this.maxAgeSeconds = durationSeconds(maxAge, 'tokenMaxAge');
     if (this.ttlSeconds > this.maxAgeSeconds) throw new KitError('bad-message', 'createProctorKit: `tokenTtl` must not be longer than `tokenMaxAge`.');
