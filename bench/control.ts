@@ -36,6 +36,7 @@ import type { BenchStore, ServerKind, ServerReply, ServerRequest, ServerStats } 
 import { dropSchema, TEST_DATABASE_URL } from '../packages/server-kit/src/store/postgres/postgres-test-support.js';
 import { kb, mb, ms, ratio, sleep, summarize, type Failures, type Summary } from './control/stats.js';
 import { cli, stopOnSignalOrTimeout } from '../scripts/cli.js';
+import { machineCpu } from './machine-cpu.js';
 
 const GOAL_COMMAND_P99_MS = 50;
 const GOAL_RSS_PER_SESSION_KB = 25;
@@ -614,17 +615,6 @@ async function until(condition: () => boolean, timeoutMs: number): Promise<boole
   return true;
 }
 
-/** The machine's busy and total CPU time so far, summed over cores. */
-function machineCpu(): { busy: number; total: number } {
-  let busy = 0;
-  let total = 0;
-  for (const { times } of cpus()) {
-    const all = times.user + times.nice + times.sys + times.idle + times.irq;
-    total += all;
-    busy += all - times.idle;
-  }
-  return { busy, total };
-}
 
 /** Each side holds one socket per simulated user: check the open-files limit covers it. */
 function checkFileLimit(needed: number): void {

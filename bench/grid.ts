@@ -21,6 +21,7 @@ import { temporaryDataDir } from '../examples/exam-site/data-dir.js';
 import { candidateName, closeCandidates, startCandidates, type CandidateHandle } from '../scripts/crowd-lib.js';
 import { launchChromium } from '../test/support/chromium.js';
 import { cli, stopOnSignalOrTimeout } from '../scripts/cli.js';
+import { machineCpu } from './machine-cpu.js';
 
 const GOAL_FIRST_FRAME_S = 1.5;
 const GOAL_CPU_PERCENT = 60;
@@ -352,17 +353,6 @@ function breakdown(byType: Record<string, number>): string {
     .join(', ');
 }
 
-/** The machine's busy and total CPU time so far, summed over cores. */
-function machineCpu(): { busy: number; total: number } {
-  let busy = 0;
-  let total = 0;
-  for (const { times } of cpus()) {
-    const all = times.user + times.nice + times.sys + times.idle + times.irq;
-    total += all;
-    busy += all - times.idle;
-  }
-  return { busy, total };
-}
 
 /** The demo site serves the built elements bundle: make sure it exists and is not older than the sources. */
 function checkBundle(): void {

@@ -1,18 +1,8 @@
 // CPU readings of `npm run bench:recording`, as % of one core over a window.
 import { cpus } from 'node:os';
 import type { CDPSession } from 'puppeteer-core';
+export { machineCpu } from '../machine-cpu.js';
 
-/** The machine's busy and total CPU time so far, summed over cores (ms). */
-export function machineCpu(): { busy: number; total: number } {
-  let busy = 0;
-  let total = 0;
-  for (const { times } of cpus()) {
-    const all = times.user + times.nice + times.sys + times.idle + times.irq;
-    total += all;
-    busy += all - times.idle;
-  }
-  return { busy, total };
-}
 
 /** The whole machine's use between two readings, % of one core (so up to 100 × cores). */
 export function machinePercent(before: { busy: number; total: number }, after: { busy: number; total: number }): number {

@@ -1,6 +1,8 @@
 import { css } from 'lit';
+import { recordingStatusStyles } from '../shared/recording-status.styles.js';
 
 export const candidateStyles = css`
+  ${recordingStatusStyles}
   :host {
     --_bg: var(--proctor-candidate-background, #ffffff);
     --_fg: var(--proctor-candidate-color, #111827);
@@ -82,19 +84,6 @@ export const candidateStyles = css`
     gap: 0.4em;
     margin-inline-start: 0.75em;
     color: var(--_muted);
-  }
-  .recording::before {
-    content: '';
-    width: 0.6em;
-    height: 0.6em;
-    border-radius: 50%;
-    background: var(--_danger);
-  }
-  .recording[data-state='uploading']::before {
-    background: var(--_warn);
-  }
-  .recording[data-state='problem'] {
-    color: var(--_danger);
   }
 
   /* The exam clock */

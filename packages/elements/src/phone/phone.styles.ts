@@ -1,7 +1,9 @@
 import { css } from 'lit';
+import { recordingStatusStyles } from '../shared/recording-status.styles.js';
 
 // Mobile first: one column, thumb-sized buttons, text that reads at arm's length.
 export const phoneStyles = css`
+  ${recordingStatusStyles}
   :host {
     --_bg: var(--proctor-phone-background, #ffffff);
     --_fg: var(--proctor-phone-color, #111827);
@@ -160,20 +162,6 @@ export const phoneStyles = css`
     padding: 0 0.8rem;
     font-size: 0.9rem;
     color: var(--_muted);
-  }
-  .recording::before {
-    content: '';
-    flex: none;
-    width: 0.6em;
-    height: 0.6em;
-    border-radius: 50%;
-    background: var(--_danger);
-  }
-  .recording[data-state='uploading']::before {
-    background: var(--_warn);
-  }
-  .recording[data-state='problem'] {
-    color: var(--_danger);
   }
   .ended .recording {
     margin: 0;
