@@ -123,6 +123,28 @@ try {
     { polling: 200 },
   );
   await shot(supervisor, 'supervisor-identity');
+
+  // Recording on a slow uplink: the candidate's page and the supervisor's tile say how much waits to
+  // upload; once the exam ends, the page shows the upload's progress.
+  const slow = candidates[1]!;
+  const uplink = await slow.createCDPSession();
+  await uplink.send('Network.emulateNetworkConditions', { offline: false, latency: 300, downloadThroughput: 500_000, uploadThroughput: 6_000 });
+  await slow.waitForFunction(`(document.querySelector('proctor-candidate').state?.recording?.pendingMs ?? 0) >= 12000`, { timeout: 60_000, polling: 500 });
+  await shot(slow, 'candidate-recording-backlog');
+  await supervisor.bringToFront();
+  await supervisor.locator('pierce/button.back').click();
+  await supervisor.waitForFunction(
+    `[...document.querySelector('proctor-grid').shadowRoot.querySelectorAll('proctor-tile')].some((t) => /Rec · \\d/.test(t.shadowRoot.textContent))`,
+    { timeout: 30_000, polling: 500 },
+  );
+  await shot(supervisor, 'supervisor-recording');
+  await supervisor.bringToFront();
+  await supervisor.locator(`proctor-grid >>> proctor-tile[aria-label^="${names[1]}"]`).click();
+  await supervisor.locator('proctor-grid >>> proctor-controls >>> button.end').click();
+  await supervisor.locator('proctor-grid >>> proctor-controls >>> textarea#reason').fill('Thank you, the exam is over.');
+  await supervisor.locator('proctor-grid >>> proctor-controls >>> dialog button[type="submit"]').click();
+  await slow.waitForFunction(`!!document.querySelector('proctor-candidate').shadowRoot.querySelector('[part="upload"]')`, { timeout: 30_000, polling: 200 });
+  await shot(slow, 'candidate-ended-uploading');
 } catch (error) {
   console.error(error);
   process.exitCode = 1;
