@@ -67,11 +67,11 @@ export class ChunkOutbox {
   async putRun(run: OutboxRun): Promise<void> {
     const db = await this.db;
     if (!db) {
-      this.memory.runs.set(run.runId, keepAnnounced(run, this.memory.runs.get(run.runId)));
+      this.memory.runs.set(run.runId, keepSettled(run, this.memory.runs.get(run.runId)));
       return;
     }
     const tx = db.transaction('runs', 'readwrite');
-    await Promise.all([tx.store.get(run.runId).then((stored) => tx.store.put(keepAnnounced(run, stored))), tx.done]);
+    await Promise.all([tx.store.get(run.runId).then((stored) => tx.store.put(keepSettled(run, stored))), tx.done]);
   }
 
   async runs(sessionId: string): Promise<OutboxRun[]> {
@@ -91,12 +91,12 @@ export class ChunkOutbox {
     const db = await this.db;
     if (!db) {
       this.memory.chunks.set(`${chunk.runId}/${chunk.seq}`, chunk);
-      this.memory.runs.set(run.runId, keepAnnounced(run, this.memory.runs.get(run.runId)));
+      this.memory.runs.set(run.runId, keepSettled(run, this.memory.runs.get(run.runId)));
       return;
     }
     const tx = db.transaction(['runs', 'chunks'], 'readwrite');
     const runs = tx.objectStore('runs');
-    await Promise.all([tx.objectStore('chunks').put(chunk), runs.get(run.runId).then((stored) => runs.put(keepAnnounced(run, stored))), tx.done]);
+    await Promise.all([tx.objectStore('chunks').put(chunk), runs.get(run.runId).then((stored) => runs.put(keepSettled(run, stored))), tx.done]);
   }
 
   /** The run's chunks still waiting, in order. */
@@ -113,8 +113,15 @@ export class ChunkOutbox {
   }
 }
 
-/** The recorder writes its own copy of a run, which never learns what the uploader was told: a run the kit took stays taken. */
-function keepAnnounced(run: OutboxRun, stored: OutboxRun | undefined): OutboxRun {
-  if (!stored?.announced || run.announced) return run;
-  return { ...run, announced: true, ...(stored.upload && { upload: stored.upload }) };
+/** The recorder writes its own copy of a run, which never learns what the uploader or a later page set: a run the kit took stays taken, an ended run stays ended. */
+function keepSettled(run: OutboxRun, stored: OutboxRun | undefined): OutboxRun {
+  if (!stored) return run;
+  const kept = { ...run };
+  if (stored.announced && !run.announced) {
+    kept.announced = true;
+    if (stored.upload) kept.upload = stored.upload;
+  }
+  // A run's end is final: a later page may end a run whose recorder still hands over a last slice.
+  if (stored.end && !run.end) kept.end = stored.end;
+  return kept;
 }

@@ -143,6 +143,11 @@ export class RecordingUploader {
     }
     const type = recordingContainer(run.mimeType);
     for (const chunk of await this.options.outbox.chunks(run.runId)) {
+      // A slice handed over after a later page ended the run is not part of it.
+      if (run.end && chunk.seq >= run.end.chunks) {
+        await this.options.outbox.deleteChunk(run.runId, chunk.seq);
+        continue;
+      }
       const url = `${base}/${run.runId}/chunks/${chunk.seq}`;
       const answer = run.upload === 'direct' ? await this.uploadDirect(url, chunk) : await this.send(url, { method: 'PUT', headers: { 'content-type': type }, body: chunk.blob });
       if (answer === 'refused') this.status = { ...this.status, problem: 'The server refused a part of the recording.' };

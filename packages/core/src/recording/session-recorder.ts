@@ -134,7 +134,8 @@ export class SessionRecorder {
     await this.outbox.putRun(run);
     const live: LiveRun = { recorder, run, writes: Promise.resolve(), stopped: new Promise((resolve) => recorder.addEventListener('stop', () => resolve(), { once: true })) };
     recorder.addEventListener('dataavailable', ({ data }) => {
-      if (data.size === 0) return;
+      // After close, what is in the outbox is the next page's: it ends the run with the chunks it finds.
+      if (data.size === 0 || this.closed) return;
       const seq = run.chunks++;
       run.lastAt = Math.round(this.options.now());
       const snapshot = { ...run };
