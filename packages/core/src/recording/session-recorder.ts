@@ -134,8 +134,8 @@ export class SessionRecorder {
     await this.outbox.putRun(run);
     const live: LiveRun = { recorder, run, writes: Promise.resolve(), stopped: new Promise((resolve) => recorder.addEventListener('stop', () => resolve(), { once: true })) };
     recorder.addEventListener('dataavailable', ({ data }) => {
-      // After close, what is in the outbox is the next page's: it ends the run with the chunks it finds.
-      if (data.size === 0 || this.closed) return;
+      // Kept after close too (the last slice a stopped recorder hands over) unless a later page ended the run first.
+      if (data.size === 0) return;
       const seq = run.chunks++;
       run.lastAt = Math.round(this.options.now());
       const snapshot = { ...run };
