@@ -300,7 +300,7 @@ export const SessionSummarySchema = v.object({
   clock: ClockStateSchema,
   lastSeq: v.pipe(v.number(), v.integer(), v.minValue(0)),
   identity: v.optional(IdentitySummarySchema),
-  /** Each feed's recording, once the session recorded anything. */
+  // Each feed's recording, once the session recorded anything.
   recording: v.optional(v.object({ webcam: FeedRecordingSchema, screen: FeedRecordingSchema, phone: FeedRecordingSchema })),
 });
 
@@ -401,7 +401,7 @@ export const WelcomeSchema = v.object({
     v.array(v.object({ peer: PeerSchema, feeds: v.array(FeedSchema), quality: FeedQualitySchema })),
   ),
   serverTime: v.number(),
-  /** How the candidate's and phone's pages record; absent for supervisors. */
+  // How the candidate's and phone's pages record; absent for supervisors.
   recording: v.optional(RecordingPolicySchema),
 });
 
