@@ -8,6 +8,11 @@ export type EventDraft = Omit<SessionEvent, 'seq'>;
 export interface EventToAppend {
   draft: EventDraft;
   clientEventId?: string;
+  /**
+   * The webhook endpoints to tell about this event: one delivery per endpoint, queued in the same
+   * commit as the event, due at the event's `at`. None for a resend.
+   */
+  notify?: readonly string[];
 }
 
 /** What a change of a session writes: its record as it is now (`undefined`: unchanged), and events. */
@@ -40,6 +45,51 @@ export interface Committed {
   record: SessionRecord;
   events: SessionEvent[];
   lastSeq: number;
+}
+
+/** Where a webhook delivery is: waiting for its next attempt, received by the endpoint, or given up. */
+export type DeliveryState = 'pending' | 'delivered' | 'failed';
+
+/** One event's delivery to one webhook endpoint, as the outbox keeps it. */
+export interface StoredDelivery {
+  /** Stable for the (event, endpoint) pair. */
+  deliveryId: string;
+  endpointId: string;
+  sessionId: string;
+  /** The event's `seq` in its session's log: the payload is built from it when sent. */
+  seq: number;
+  state: DeliveryState;
+  /** Attempts made since it was queued or last replayed. */
+  attempts: number;
+  /** When it is due (ms): its next attempt while pending, or the end of the lease of the instance sending it. */
+  nextAttemptAt: number;
+  /** When it was queued (ms): the event's `at`. */
+  createdAt: number;
+  lastAttemptAt?: number;
+  /** The HTTP status of the last attempt, when the endpoint answered. */
+  lastStatus?: number;
+  lastError?: string;
+}
+
+/** What one attempt of a delivery came to. */
+export type AttemptOutcome = { at: number; status?: number; error?: string } & (
+  | { state: 'delivered' }
+  | { state: 'pending'; retryAt: number }
+  | { state: 'failed' }
+);
+
+/** Which deliveries to list: of one session, in one state; at most `limit`, in the order they were queued. */
+export interface DeliveryFilter {
+  sessionId?: string;
+  state?: DeliveryState;
+  limit: number;
+}
+
+/** A webhook endpoint that answered 410 Gone while it had the configuration `config` (a fingerprint). */
+export interface DisabledEndpoint {
+  endpointId: string;
+  config: string;
+  at: number;
 }
 
 /**
@@ -97,6 +147,22 @@ export interface KitStore {
   putRevocation(personKey: string, at: number): Promise<void>;
   /** Revocations made at or after `since` (ms), e.g. those a token could still be affected by. */
   listRevocations(since: number): Promise<{ personKey: string; at: number }[]>;
+  /**
+   * Takes up to `limit` pending deliveries to `endpointIds` due at `now`, oldest first, and leases
+   * them until `now + leaseMs` (they are not due again before): of several instances sharing the
+   * store, exactly one takes each. An instance that ends mid-attempt leaves it to be taken again
+   * once the lease ran out.
+   */
+  claimDeliveries(endpointIds: readonly string[], now: number, leaseMs: number, limit: number): Promise<StoredDelivery[]>;
+  /** Records an attempt of a delivery: one more attempt, its status or error, and its new state. */
+  recordAttempt(deliveryId: string, outcome: AttemptOutcome): Promise<void>;
+  /** The delivery log. */
+  listDeliveries(filter: DeliveryFilter): Promise<StoredDelivery[]>;
+  /** Queues a delivery again, whatever its state: pending, due at `now`, its attempts counted from 0. `undefined` when unknown. */
+  replayDelivery(deliveryId: string, now: number): Promise<StoredDelivery | undefined>;
+  /** Records that an endpoint answered 410 Gone while configured as `config`; a later one replaces it. */
+  disableEndpoint(endpoint: DisabledEndpoint): Promise<void>;
+  listDisabledEndpoints(): Promise<DisabledEndpoint[]>;
   /** Releases the store's connection or file. */
   close(): Promise<void>;
 }

@@ -251,18 +251,103 @@ export function describeStore(name: string, open: OpenStore): void {
       assert.deepEqual(await store.listRevocations(2500), [{ personKey: '["candidate","exam-1","ada"]', at: 3000 }]);
     });
 
+    test('queues one webhook delivery per endpoint of an event in its commit, with its seq; none for a resend nor a change that threw', async (t) => {
+      const { store } = await open(t);
+      const a = await store.createSession(record());
+      const started = { draft: draft('session.started', 100), clientEventId: 'evt-1', notify: ['ep-1', 'ep-2'] };
+      await write(store, a.sessionId, undefined, [{ draft: draft('session.joined', 90) }, started]);
+      await write(store, a.sessionId, undefined, [started]);
+      await assert.rejects(
+        store.update(a.sessionId, () => {
+          throw new KitError('conflict', 'refused');
+        }),
+      );
+      const queued = await store.listDeliveries({ sessionId: a.sessionId, limit: 10 });
+      assert.deepEqual(
+        queued.map((d) => [d.endpointId, d.seq, d.state, d.attempts, d.nextAttemptAt, d.createdAt]),
+        [['ep-1', 2, 'pending', 0, 100, 100], ['ep-2', 2, 'pending', 0, 100, 100]],
+      );
+      assert.notEqual(queued[0]!.deliveryId, queued[1]!.deliveryId);
+      assert.deepEqual(await store.listDeliveries({ sessionId: 'nobody', limit: 10 }), []);
+    });
+
+    test('claims due deliveries of the endpoints asked for, oldest first, once per lease', async (t) => {
+      const { store } = await open(t);
+      const a = await store.createSession(record());
+      for (const at of [30, 10, 20, 500]) await write(store, a.sessionId, undefined, [{ draft: draft('session.ended', at), notify: ['ep-1'] }]);
+      await write(store, a.sessionId, undefined, [{ draft: draft('session.ended', 5), notify: ['ep-other'] }]);
+      const claimed = await store.claimDeliveries(['ep-1'], 100, 1000, 2);
+      assert.deepEqual(claimed.map((d) => [d.seq, d.nextAttemptAt]), [[2, 1100], [3, 1100]], 'the two oldest due, leased for 1000 ms');
+      assert.deepEqual((await store.claimDeliveries(['ep-1'], 100, 1000, 10)).map((d) => d.seq), [1], 'not those leased, nor those not due');
+      assert.deepEqual(await store.claimDeliveries(['ep-1'], 200, 1000, 10), []);
+      assert.deepEqual((await store.claimDeliveries(['ep-1'], 1100, 1000, 10)).map((d) => d.seq).sort(), [1, 2, 3, 4], 'taken again once their lease ran out');
+      assert.deepEqual((await store.claimDeliveries(['ep-other', 'ep-1'], 1100, 1000, 10)).map((d) => d.seq), [5]);
+      assert.deepEqual(await store.claimDeliveries([], 9999, 1000, 10), []);
+    });
+
+    test('of claims at the same time, each delivery goes to one', async (t) => {
+      const { store } = await open(t);
+      const a = await store.createSession(record());
+      await write(store, a.sessionId, undefined, Array.from({ length: 20 }, (_, i) => ({ draft: draft('session.ended', i), notify: ['ep-1'] })));
+      const claims = await Promise.all(Array.from({ length: 4 }, () => store.claimDeliveries(['ep-1'], 100, 1000, 8)));
+      const seqs = claims.flat().map((d) => d.seq);
+      assert.equal(seqs.length, 20);
+      assert.equal(new Set(seqs).size, 20);
+    });
+
+    test('records attempts in the delivery log, by session and state; a replay queues one again at once', async (t) => {
+      const { store } = await open(t);
+      const a = await store.createSession(record());
+      const b = await store.createSession(record());
+      await write(store, a.sessionId, undefined, [{ draft: draft('session.started', 1), notify: ['ep-1'] }, { draft: draft('session.ended', 2), notify: ['ep-1'] }]);
+      await write(store, b.sessionId, undefined, [{ draft: draft('session.started', 3), notify: ['ep-1'] }]);
+      const [started, ended] = await store.listDeliveries({ sessionId: a.sessionId, limit: 10 });
+      const [other] = await store.listDeliveries({ sessionId: b.sessionId, limit: 10 });
+      await store.recordAttempt(started!.deliveryId, { state: 'pending', at: 10, retryAt: 5010, status: 503, error: 'The endpoint answered 503.' });
+      await store.recordAttempt(started!.deliveryId, { state: 'delivered', at: 5010, status: 200 });
+      await store.recordAttempt(ended!.deliveryId, { state: 'pending', at: 20, retryAt: 80, error: 'connect ECONNREFUSED' });
+      await store.recordAttempt(other!.deliveryId, { state: 'failed', at: 30, status: 410, error: 'Gone' });
+
+      const log = await store.listDeliveries({ sessionId: a.sessionId, limit: 10 });
+      assert.deepEqual(log[0], { ...started, state: 'delivered', attempts: 2, nextAttemptAt: 5010, lastAttemptAt: 5010, lastStatus: 200 });
+      assert.deepEqual(log[1], { ...ended, state: 'pending', attempts: 1, nextAttemptAt: 80, lastAttemptAt: 20, lastError: 'connect ECONNREFUSED' });
+      assert.deepEqual((await store.listDeliveries({ state: 'failed', limit: 10 })).map((d) => [d.deliveryId, d.lastStatus]), [[other!.deliveryId, 410]]);
+      assert.deepEqual((await store.listDeliveries({ state: 'pending', limit: 10 })).map((d) => d.deliveryId), [ended!.deliveryId]);
+      assert.equal((await store.listDeliveries({ limit: 2 })).length, 2);
+
+      const replayed = await store.replayDelivery(other!.deliveryId, 9000);
+      assert.deepEqual(replayed, { ...other, state: 'pending', attempts: 0, nextAttemptAt: 9000, lastAttemptAt: 30, lastStatus: 410, lastError: 'Gone' });
+      assert.deepEqual((await store.claimDeliveries(['ep-1'], 9000, 1000, 10)).map((d) => d.deliveryId), [ended!.deliveryId, other!.deliveryId]);
+      assert.equal(await store.replayDelivery('dlv_unknown', 9000), undefined);
+    });
+
+    test('keeps the webhook endpoints that answered 410, the latest time of each', async (t) => {
+      const { store } = await open(t);
+      assert.deepEqual(await store.listDisabledEndpoints(), []);
+      await store.disableEndpoint({ endpointId: 'ep-1', config: 'config-a', at: 10 });
+      await store.disableEndpoint({ endpointId: 'ep-2', config: 'config-b', at: 20 });
+      await store.disableEndpoint({ endpointId: 'ep-1', config: 'config-c', at: 30 });
+      assert.deepEqual((await store.listDisabledEndpoints()).sort((x, y) => x.at - y.at), [
+        { endpointId: 'ep-2', config: 'config-b', at: 20 },
+        { endpointId: 'ep-1', config: 'config-c', at: 30 },
+      ]);
+    });
+
     test('brings everything back when opened again (durable adapters)', async (t) => {
       const { store, reopen } = await open(t);
       if (!reopen) return t.skip('this adapter keeps nothing past its process');
       const a = await store.createSession(record());
-      await write(store, a.sessionId, { ...a, name: 'Kept' }, [{ draft: draft('session.joined'), clientEventId: 'evt-1' }]);
+      await write(store, a.sessionId, { ...a, name: 'Kept' }, [{ draft: draft('session.joined'), clientEventId: 'evt-1', notify: ['ep-1'] }]);
       await store.putRevocation('["candidate","exam-1","ada"]', 1000);
+      await store.disableEndpoint({ endpointId: 'ep-2', config: 'config-a', at: 10 });
       await store.close();
       const again = await reopen();
       assert.equal((await again.getSession(a.sessionId))?.name, 'Kept');
       assert.deepEqual((await again.listEvents(a.sessionId, 0, 10)).map((e) => e.seq), [1]);
       assert.deepEqual((await write(again, a.sessionId, undefined, [{ draft: draft('x.y'), clientEventId: 'evt-1' }])).events, [], 'client ids too');
       assert.deepEqual(await again.listRevocations(0), [{ personKey: '["candidate","exam-1","ada"]', at: 1000 }]);
+      assert.deepEqual((await again.claimDeliveries(['ep-1'], 100, 1000, 10)).map((d) => [d.sessionId, d.seq]), [[a.sessionId, 1]], 'the webhook outbox');
+      assert.deepEqual(await again.listDisabledEndpoints(), [{ endpointId: 'ep-2', config: 'config-a', at: 10 }]);
       await again.close();
     });
   });

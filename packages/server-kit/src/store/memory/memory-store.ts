@@ -1,7 +1,8 @@
 import type { SessionEvent } from '@proctorkit/core/protocol';
 import { KitError } from '../../errors.js';
 import { holdsMedia } from '../holds-media.js';
-import type { Committed, KitStore, StoredPairing } from '../kit-store.js';
+import { deliveryId } from '../delivery-id.js';
+import type { AttemptOutcome, Committed, DisabledEndpoint, KitStore, StoredDelivery, StoredPairing } from '../kit-store.js';
 import type { SessionRecord } from '../session-store.js';
 
 interface Log {
@@ -21,6 +22,9 @@ export function memoryStore(): KitStore {
   const providerRecords = new Map<string, unknown>();
   /** By key hash; a pairing's two keys share one entry, so redeeming one uses both. */
   const pairings = new Map<string, { pairing: StoredPairing; usedUntil?: number }>();
+  /** In the order they were queued. */
+  const deliveries = new Map<string, StoredDelivery>();
+  const disabledEndpoints = new Map<string, DisabledEndpoint>();
   const copy = <T>(value: T): T => structuredClone(value);
   const candidateKey = (examId: string, candidateId: string) => JSON.stringify([examId, candidateId]);
 
@@ -63,7 +67,7 @@ export function memoryStore(): KitStore {
       const { record, events } = change(copy(stored), log.events.length);
       if (record) sessions.set(sessionId, copy(record));
       const appended: SessionEvent[] = [];
-      for (const { draft, clientEventId } of events) {
+      for (const { draft, clientEventId, notify = [] } of events) {
         if (clientEventId !== undefined) {
           if (log.clientEventIds.has(clientEventId)) continue;
           log.clientEventIds.add(clientEventId);
@@ -71,6 +75,10 @@ export function memoryStore(): KitStore {
         const event: SessionEvent = { ...copy(draft), seq: log.events.length + 1 };
         log.events.push(event);
         appended.push(copy(event));
+        for (const endpointId of notify) {
+          const id = deliveryId(endpointId, sessionId, event.seq);
+          deliveries.set(id, { deliveryId: id, endpointId, sessionId, seq: event.seq, state: 'pending', attempts: 0, nextAttemptAt: draft.at, createdAt: draft.at });
+        }
       }
       return { record: copy(sessions.get(sessionId)!), events: appended, lastSeq: log.events.length };
     },
@@ -114,6 +122,54 @@ export function memoryStore(): KitStore {
     async listRevocations(since) {
       return [...revocations].filter(([, at]) => at >= since).map(([personKey, at]) => ({ personKey, at }));
     },
+    async claimDeliveries(endpointIds, now, leaseMs, limit) {
+      const due = [...deliveries.values()]
+        .filter((d) => d.state === 'pending' && d.nextAttemptAt <= now && endpointIds.includes(d.endpointId))
+        .sort((a, b) => a.nextAttemptAt - b.nextAttemptAt)
+        .slice(0, limit);
+      for (const delivery of due) delivery.nextAttemptAt = now + leaseMs;
+      return due.map(copy);
+    },
+    async recordAttempt(id, outcome) {
+      const delivery = deliveries.get(id);
+      if (delivery) deliveries.set(id, attempted(delivery, outcome));
+    },
+    async listDeliveries({ sessionId, state, limit }) {
+      return [...deliveries.values()]
+        .filter((d) => (sessionId === undefined || d.sessionId === sessionId) && (state === undefined || d.state === state))
+        .slice(0, limit)
+        .map(copy);
+    },
+    async replayDelivery(id, now) {
+      const delivery = deliveries.get(id);
+      if (!delivery) return undefined;
+      Object.assign(delivery, { state: 'pending', attempts: 0, nextAttemptAt: now });
+      return copy(delivery);
+    },
+    async disableEndpoint(endpoint) {
+      disabledEndpoints.set(endpoint.endpointId, copy(endpoint));
+    },
+    async listDisabledEndpoints() {
+      return [...disabledEndpoints.values()].map(copy);
+    },
     async close() {},
+  };
+}
+
+/** A delivery after an attempt. */
+function attempted(delivery: StoredDelivery, outcome: AttemptOutcome): StoredDelivery {
+  const { deliveryId, endpointId, sessionId, seq, createdAt } = delivery;
+  return {
+    deliveryId,
+    endpointId,
+    sessionId,
+    seq,
+    createdAt,
+    state: outcome.state,
+    attempts: delivery.attempts + 1,
+    nextAttemptAt: outcome.state === 'pending' ? outcome.retryAt : outcome.at,
+    lastAttemptAt: outcome.at,
+    ...(outcome.status === undefined ? {} : { lastStatus: outcome.status }),
+    ...(outcome.error === undefined ? {} : { lastError: outcome.error }),
   };
 }

@@ -56,4 +56,27 @@ export const MIGRATIONS: readonly string[] = [
      ended_at = (record -> 'clock' ->> 'endedAt')::bigint,
      holds_media = record -> 'recordings' -> 0 IS NOT NULL OR record -> 'identity' -> 'photos' -> 0 IS NOT NULL;
    CREATE INDEX sessions_ended_with_media ON sessions (ended_at, created) WHERE holds_media AND ended_at IS NOT NULL;`,
+  // 6: the webhook outbox: one delivery per (event, endpoint), queued in the event's commit, and
+  // the endpoints that answered 410 Gone.
+  `CREATE TABLE webhook_deliveries (
+     delivery_id     text PRIMARY KEY,
+     endpoint_id     text NOT NULL,
+     session_id      text NOT NULL,
+     seq             bigint NOT NULL,
+     state           text NOT NULL,
+     attempts        integer NOT NULL DEFAULT 0,
+     next_attempt_at bigint NOT NULL,
+     created_at      bigint NOT NULL,
+     created         bigserial,
+     last_attempt_at bigint,
+     last_status     integer,
+     last_error      text
+   );
+   CREATE INDEX webhook_deliveries_due ON webhook_deliveries (next_attempt_at) WHERE state = 'pending';
+   CREATE INDEX webhook_deliveries_session ON webhook_deliveries (session_id, created);
+   CREATE TABLE webhook_disabled_endpoints (
+     endpoint_id text PRIMARY KEY,
+     config      text NOT NULL,
+     disabled_at bigint NOT NULL
+   );`,
 ];

@@ -43,6 +43,20 @@ describe('postgresStore', () => {
     assert.equal((await b.getSession(session.sessionId))?.joinedAt, 41, 'no update overwrote another');
   });
 
+  test('two stores on one database (two instances) claiming webhook deliveries at once never take the same one', async (t) => {
+    const schema = await testSchema(t);
+    const a = postgresStore({ connectionString: TEST_DATABASE_URL, schema });
+    const b = postgresStore({ connectionString: TEST_DATABASE_URL, schema });
+    t.after(() => Promise.all([a.close(), b.close()]));
+    const shared = await a.createSession({ ...session('ada', null), sessionId: 'shared-session' });
+    const events = Array.from({ length: 60 }, (_, i) => ({ draft: { type: 'session.ended', at: i, source: 'server' as const, data: {} }, notify: ['ep-1'] }));
+    await a.update(shared.sessionId, () => ({ events }));
+    const claims = await Promise.all(Array.from({ length: 12 }, (_, i) => (i % 2 ? a : b).claimDeliveries(['ep-1'], 100, 60_000, 7)));
+    const seqs = claims.flat().map((d) => d.seq);
+    assert.equal(seqs.length, 60, 'every due delivery was claimed');
+    assert.equal(new Set(seqs).size, 60, 'none twice');
+  });
+
   test('upgrades a database of schema 4 with sessions: a retention sweep then finds those that ended with media', async (t) => {
     const schema = await testSchema(t);
     const client = new pg.Client({ connectionString: TEST_DATABASE_URL });

@@ -4,6 +4,8 @@ import type { SessionEvent } from '@proctorkit/core/protocol';
 import { KitError } from '../../errors.js';
 import type { Logger } from '../../logger.js';
 import { holdsMedia } from '../holds-media.js';
+import { deliveryId } from '../delivery-id.js';
+import { DELIVERY_COLUMNS, attemptValues, toDelivery, type DeliveryRow } from '../delivery-row.js';
 import type { Committed, KitStore, SessionChanger, StoredPairing } from '../kit-store.js';
 import type { SessionRecord } from '../session-store.js';
 import { MIGRATIONS } from './migrations.js';
@@ -90,7 +92,7 @@ export function postgresStore(options: PostgresStoreOptions): KitStore {
         let seq = Number(held.rows[0]!.last_seq);
         const { record, events: toAppend } = change(structuredClone(stored), seq);
         const appended: SessionEvent[] = [];
-        for (const { draft, clientEventId } of toAppend) {
+        for (const { draft, clientEventId, notify = [] } of toAppend) {
           const event: SessionEvent = { ...draft, seq: seq + 1 };
           const { rowCount } = await client.query(
             `INSERT INTO events (session_id, seq, client_event_id, event) VALUES ($1, $2, $3, $4)
@@ -100,6 +102,12 @@ export function postgresStore(options: PostgresStoreOptions): KitStore {
           if (rowCount === 0) continue;
           seq = event.seq;
           appended.push(event);
+          for (const endpointId of notify) {
+            await client.query(
+              `INSERT INTO webhook_deliveries (delivery_id, endpoint_id, session_id, seq, state, next_attempt_at, created_at) VALUES ($1, $2, $3, $4, 'pending', $5, $5)`,
+              [deliveryId(endpointId, sessionId, seq), endpointId, sessionId, seq, draft.at],
+            );
+          }
         }
         if (record) {
           await client.query('UPDATE sessions SET open = $2, ended_at = $3, holds_media = $4, record = $5, last_seq = $6 WHERE session_id = $1', [sessionId, ...indexed(record), record, seq]);
@@ -171,6 +179,50 @@ export function postgresStore(options: PostgresStoreOptions): KitStore {
     async listRevocations(since) {
       const rows = await query<{ person_key: string; revoked_at: string }>('SELECT person_key, revoked_at FROM revocations WHERE revoked_at >= $1', [since]);
       return rows.map((row) => ({ personKey: row.person_key, at: Number(row.revoked_at) }));
+    },
+    async claimDeliveries(endpointIds, now, leaseMs, limit) {
+      // SKIP LOCKED: another instance claiming at the same moment takes other rows, never these.
+      const rows = await query<DeliveryRow & { created: string }>(
+        `UPDATE webhook_deliveries SET next_attempt_at = $3 WHERE delivery_id IN (
+           SELECT delivery_id FROM webhook_deliveries WHERE state = 'pending' AND next_attempt_at <= $2 AND endpoint_id = ANY($1)
+           ORDER BY next_attempt_at, created LIMIT $4 FOR UPDATE SKIP LOCKED
+         ) RETURNING ${DELIVERY_COLUMNS}, created`,
+        [endpointIds, now, now + leaseMs, limit],
+      );
+      // RETURNING keeps no order: the oldest first, as claimed.
+      return rows.sort((a, b) => Number(a.created) - Number(b.created)).map(toDelivery);
+    },
+    async recordAttempt(id, outcome) {
+      await query(
+        `UPDATE webhook_deliveries SET attempts = attempts + 1, state = $1, next_attempt_at = $2, last_attempt_at = $3, last_status = $4, last_error = $5
+         WHERE delivery_id = $6`,
+        [...attemptValues(outcome), id],
+      );
+    },
+    async listDeliveries({ sessionId, state, limit }) {
+      const rows = await query<DeliveryRow>(
+        `SELECT ${DELIVERY_COLUMNS} FROM webhook_deliveries WHERE ($1::text IS NULL OR session_id = $1) AND ($2::text IS NULL OR state = $2) ORDER BY created LIMIT $3`,
+        [sessionId ?? null, state ?? null, limit],
+      );
+      return rows.map(toDelivery);
+    },
+    async replayDelivery(id, now) {
+      const rows = await query<DeliveryRow>(
+        `UPDATE webhook_deliveries SET state = 'pending', attempts = 0, next_attempt_at = $1 WHERE delivery_id = $2 RETURNING ${DELIVERY_COLUMNS}`,
+        [now, id],
+      );
+      return rows[0] && toDelivery(rows[0]);
+    },
+    async disableEndpoint({ endpointId, config, at }) {
+      await query(
+        `INSERT INTO webhook_disabled_endpoints (endpoint_id, config, disabled_at) VALUES ($1, $2, $3)
+         ON CONFLICT (endpoint_id) DO UPDATE SET config = excluded.config, disabled_at = excluded.disabled_at`,
+        [endpointId, config, at],
+      );
+    },
+    async listDisabledEndpoints() {
+      const rows = await query<{ endpoint_id: string; config: string; disabled_at: string }>('SELECT endpoint_id, config, disabled_at FROM webhook_disabled_endpoints');
+      return rows.map((row) => ({ endpointId: row.endpoint_id, config: row.config, at: Number(row.disabled_at) }));
     },
     async close() {
       await ready.catch(() => {});

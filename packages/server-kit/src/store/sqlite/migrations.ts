@@ -52,4 +52,26 @@ export const MIGRATIONS: readonly string[] = [
      holds_media = COALESCE(json_array_length(record, '$.recordings'), 0) > 0
                 OR COALESCE(json_array_length(record, '$.identity.photos'), 0) > 0;
    CREATE INDEX sessions_ended_with_media ON sessions (ended_at) WHERE holds_media = 1 AND ended_at IS NOT NULL;`,
+  // 6: the webhook outbox: one delivery per (event, endpoint), queued in the event's commit, and
+  // the endpoints that answered 410 Gone.
+  `CREATE TABLE webhook_deliveries (
+     delivery_id     TEXT PRIMARY KEY,
+     endpoint_id     TEXT NOT NULL,
+     session_id      TEXT NOT NULL,
+     seq             INTEGER NOT NULL,
+     state           TEXT NOT NULL,
+     attempts        INTEGER NOT NULL DEFAULT 0,
+     next_attempt_at INTEGER NOT NULL,
+     created_at      INTEGER NOT NULL,
+     last_attempt_at INTEGER,
+     last_status     INTEGER,
+     last_error      TEXT
+   );
+   CREATE INDEX webhook_deliveries_due ON webhook_deliveries (next_attempt_at) WHERE state = 'pending';
+   CREATE INDEX webhook_deliveries_session ON webhook_deliveries (session_id);
+   CREATE TABLE webhook_disabled_endpoints (
+     endpoint_id TEXT PRIMARY KEY,
+     config      TEXT NOT NULL,
+     disabled_at INTEGER NOT NULL
+   ) WITHOUT ROWID;`,
 ];

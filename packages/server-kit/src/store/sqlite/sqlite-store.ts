@@ -5,7 +5,9 @@ import type BetterSqlite3 from 'better-sqlite3';
 import type { SessionEvent } from '@proctorkit/core/protocol';
 import { KitError } from '../../errors.js';
 import { holdsMedia } from '../holds-media.js';
-import type { Committed, KitStore, SessionChanger, StoredPairing } from '../kit-store.js';
+import { deliveryId } from '../delivery-id.js';
+import { DELIVERY_COLUMNS, attemptValues, toDelivery, type DeliveryRow } from '../delivery-row.js';
+import type { Committed, DisabledEndpoint, KitStore, SessionChanger, StoredDelivery, StoredPairing } from '../kit-store.js';
 import type { SessionRecord } from '../session-store.js';
 import { MIGRATIONS } from './migrations.js';
 
@@ -92,6 +94,35 @@ export function sqliteStore(options: SqliteStoreOptions = {}): KitStore {
   const providerRecord = db.prepare<[string], { record: string }>('SELECT record FROM provider_records WHERE session_id = ?');
   const putProviderRecord = db.prepare('INSERT INTO provider_records (session_id, record) VALUES (?, ?) ON CONFLICT (session_id) DO UPDATE SET record = excluded.record');
   const deleteProviderRecord = db.prepare('DELETE FROM provider_records WHERE session_id = ?');
+  const insertDelivery = db.prepare(
+    `INSERT INTO webhook_deliveries (delivery_id, endpoint_id, session_id, seq, state, next_attempt_at, created_at) VALUES (?, ?, ?, ?, 'pending', ?, ?)`,
+  );
+  const dueDeliveries = db.prepare<[string, number, number], DeliveryRow>(
+    `SELECT ${DELIVERY_COLUMNS} FROM webhook_deliveries WHERE endpoint_id IN (SELECT value FROM json_each(?))
+       AND state = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at, rowid LIMIT ?`,
+  );
+  const leaseDelivery = db.prepare('UPDATE webhook_deliveries SET next_attempt_at = ? WHERE delivery_id = ?');
+  const recordAttempt = db.prepare(
+    `UPDATE webhook_deliveries SET attempts = attempts + 1, state = ?, next_attempt_at = ?, last_attempt_at = ?, last_status = ?, last_error = ?
+     WHERE delivery_id = ?`,
+  );
+  const listDeliveries = db.prepare<[{ sessionId: string | null; state: string | null; limit: number }], DeliveryRow>(
+    `SELECT ${DELIVERY_COLUMNS} FROM webhook_deliveries WHERE (@sessionId IS NULL OR session_id = @sessionId) AND (@state IS NULL OR state = @state)
+     ORDER BY rowid LIMIT @limit`,
+  );
+  const replayDelivery = db.prepare<[number, string], DeliveryRow>(
+    `UPDATE webhook_deliveries SET state = 'pending', attempts = 0, next_attempt_at = ? WHERE delivery_id = ? RETURNING ${DELIVERY_COLUMNS}`,
+  );
+  const disableEndpoint = db.prepare(
+    `INSERT INTO webhook_disabled_endpoints (endpoint_id, config, disabled_at) VALUES (?, ?, ?)
+     ON CONFLICT (endpoint_id) DO UPDATE SET config = excluded.config, disabled_at = excluded.disabled_at`,
+  );
+  const disabledEndpoints = db.prepare<[], DisabledEndpoint>('SELECT endpoint_id AS endpointId, config, disabled_at AS at FROM webhook_disabled_endpoints');
+  const claimDeliveries = db.transaction((endpointIds: readonly string[], now: number, leaseMs: number, limit: number): StoredDelivery[] => {
+    const due = dueDeliveries.all(JSON.stringify(endpointIds), now, limit).map(toDelivery);
+    for (const delivery of due) leaseDelivery.run((delivery.nextAttemptAt = now + leaseMs), delivery.deliveryId);
+    return due;
+  });
   const events = db.prepare<[string, number, number], { event: string }>('SELECT event FROM events WHERE session_id = ? AND seq > ? ORDER BY seq LIMIT ?');
 
   const read = (row: { record: string } | undefined) => (row ? (JSON.parse(row.record) as SessionRecord) : undefined);
@@ -111,12 +142,13 @@ export function sqliteStore(options: SqliteStoreOptions = {}): KitStore {
     const { record, events: toAppend } = change(stored, seq);
     if (record) updateSession.run(...indexed(record), JSON.stringify(record), sessionId);
     const appended: SessionEvent[] = [];
-    for (const { draft, clientEventId } of toAppend) {
+    for (const { draft, clientEventId, notify = [] } of toAppend) {
       const event: SessionEvent = { ...draft, seq: seq + 1 };
       const { changes } = insertEvent.run(sessionId, event.seq, clientEventId ?? null, JSON.stringify(event));
       if (changes === 0) continue;
       seq = event.seq;
       appended.push(event);
+      for (const endpointId of notify) insertDelivery.run(deliveryId(endpointId, sessionId, seq), endpointId, sessionId, seq, draft.at, draft.at);
     }
     return { record: structuredClone(record ?? stored), events: appended, lastSeq: seq };
   });
@@ -170,6 +202,25 @@ export function sqliteStore(options: SqliteStoreOptions = {}): KitStore {
     },
     async listRevocations(since) {
       return revocationsSince.all(since);
+    },
+    async claimDeliveries(endpointIds, now, leaseMs, limit) {
+      return claimDeliveries(endpointIds, now, leaseMs, limit);
+    },
+    async recordAttempt(id, outcome) {
+      recordAttempt.run(...attemptValues(outcome), id);
+    },
+    async listDeliveries({ sessionId, state, limit }) {
+      return listDeliveries.all({ sessionId: sessionId ?? null, state: state ?? null, limit }).map(toDelivery);
+    },
+    async replayDelivery(id, now) {
+      const row = replayDelivery.get(now, id);
+      return row && toDelivery(row);
+    },
+    async disableEndpoint({ endpointId, config, at }) {
+      disableEndpoint.run(endpointId, config, at);
+    },
+    async listDisabledEndpoints() {
+      return disabledEndpoints.all();
     },
     async close() {
       if (db.open) db.close();
