@@ -23,7 +23,22 @@ export { sqliteStore, DEFAULT_SQLITE_PATH } from './store/sqlite/sqlite-store.js
 export type { SqliteStoreOptions } from './store/sqlite/sqlite-store.js';
 export { postgresStore } from './store/postgres/postgres-store.js';
 export type { PostgresStoreOptions } from './store/postgres/postgres-store.js';
-export type { KitStore, EventDraft, EventToAppend, Committed } from './store/kit-store.js';
+export type {
+  KitStore,
+  EventDraft,
+  EventToAppend,
+  Committed,
+  StoredDelivery,
+  DeliveryState,
+  DeliveryFilter,
+  AttemptOutcome,
+  DisabledEndpoint,
+} from './store/kit-store.js';
+export { WEBHOOK_EVENT_TYPES } from './webhooks/webhook-types.js';
+export type { WebhookEventType, WebhookPayload } from './webhooks/webhook-types.js';
+export type { WebhookEndpointOptions } from './webhooks/webhook-options.js';
+export type { WebhooksApi, WebhookDelivery, WebhookDeliveryFilter } from './webhooks/webhooks-api.js';
+export { DEFAULT_RETRY_SCHEDULE } from './webhooks/retry-schedule.js';
 export type { SessionRecord } from './store/session-store.js';
 export { localBus, LocalBusNetwork } from './bus/local/local-bus.js';
 export type { LocalBusOptions } from './bus/local/local-bus.js';

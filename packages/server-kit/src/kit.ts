@@ -41,6 +41,10 @@ import type { RecordingStore } from './recordings/recording-store.js';
 import { Recordings } from './recordings/recordings.js';
 import { RetentionSweep } from './recordings/retention.js';
 import { ControlEndpoint, type ControlEndpointTimings } from './ws/control-endpoint.js';
+import { DEFAULT_RETRY_SCHEDULE } from './webhooks/retry-schedule.js';
+import { WebhookDispatcher } from './webhooks/webhook-dispatcher.js';
+import { resolveRetrySchedule, resolveWebhooks, type WebhookEndpointOptions } from './webhooks/webhook-options.js';
+import { webhooksApi, type WebhooksApi } from './webhooks/webhooks-api.js';
 
 /** Options of {@link createProctorKit}. */
 export interface ProctorKitOptions {
@@ -91,9 +95,11 @@ export interface ProctorKitOptions {
    * Control-channel timings (defaults: hello within 10 s, heartbeat every 20 s) and how instances
    * on the bus tell they are alive (a beat every 2 s; silent for 6 s while this one hears its own
    * beats, an instance is taken for lost and its pages as gone), and how often the
-   * `retentionDays` sweep runs (`retentionSweepMs`, default hourly).
+   * `retentionDays` sweep runs (`retentionSweepMs`, default hourly), and how often the webhook
+   * outbox is read for deliveries due (`webhookPollMs`, default every second; a commit that queued
+   * deliveries is sent at once).
    */
-  timings?: Partial<ControlEndpointTimings & ClusterTimings & { retentionSweepMs: number }>;
+  timings?: Partial<ControlEndpointTimings & ClusterTimings & { retentionSweepMs: number; webhookPollMs: number }>;
   /**
    * Start a candidate's exam clock only once a supervisor (or the host) approved the photos of
    * their ID document and face. The candidate's start waits for the approval. Default: `false`
@@ -147,6 +153,22 @@ export interface ProctorKitOptions {
    * default (`DEFAULT_LIMITS`, listed in docs/guide/security.md).
    */
   limits?: Partial<KitLimits>;
+  /**
+   * The host's endpoints told about sessions by signed webhooks (Standard Webhooks: `webhook-id`,
+   * `webhook-timestamp`, `webhook-signature`, HMAC-SHA256), each with its `whsec_` secret and the
+   * event types it wants (default: all of `session.started`, `session.ended`, `identity.verified`,
+   * `flag.created`, `verdict.signed`, `recording.ready`). Each delivery is queued in the commit of
+   * the event it reports and sent at least once, with one `webhook-id` per event; see
+   * docs/guide/webhooks.md. An endpoint that answers 410 Gone gets no more deliveries until its
+   * entry here changes. Default: none.
+   */
+  webhooks?: readonly WebhookEndpointOptions[];
+  /**
+   * The waits (ms) between a failed delivery's attempts; once spent, the delivery has failed.
+   * Default: 5 s, 1 min, 5 min, 30 min, 2 h, 6 h, 12 h, 24 h, each ±20% (`Retry-After` of a 429 or
+   * 503 is waited at least).
+   */
+  webhookRetrySchedule?: readonly number[];
 }
 
 /** Options of {@link ProctorKit.attach}. */
@@ -202,6 +224,8 @@ export interface ProctorKit {
   /** Signs a token for a candidate or a supervisor, after checking the claims. */
   issueToken(claims: Claims, options?: IssueOptions): Promise<string>;
   readonly sessions: SessionsApi;
+  /** The webhook outbox: the delivery log and replays. */
+  readonly webhooks: WebhooksApi;
   /**
    * Adds a host log line to a session, e.g. `kit.log(id, 'answer.graded', { question: 3, correct: true })`.
    * It appears in the supervisors' event feed as `log.answer.graded`.
@@ -258,6 +282,8 @@ export function createProctorKit(options: ProctorKitOptions): ProctorKit {
   const provider = options.provider ?? localProvider();
   const photos = options.photoStore ?? new FilePhotoStore();
   const recordingStore = options.recordingStore ?? fileRecordingStore();
+  const webhookEndpoints = resolveWebhooks(options.webhooks);
+  const retrySchedule = resolveRetrySchedule(options.webhookRetrySchedule, DEFAULT_RETRY_SCHEDULE);
   // Last, once every option was found good: nothing is opened for a kit that is refused.
   const store = options.store ?? sqliteStore();
   const releaseGuard = options.guardProcess === false ? () => {} : guardProcess(logger);
@@ -278,6 +304,13 @@ export function createProctorKit(options: ProctorKitOptions): ProctorKit {
     bus,
     { audio: options.recordAudio === true, ...(options.retentionDays === undefined ? {} : { retentionDays: options.retentionDays }) },
   );
+  const dispatcher = new WebhookDispatcher({
+    store,
+    endpoints: webhookEndpoints,
+    schedule: retrySchedule,
+    pollMs: options.timings?.webhookPollMs ?? 1000,
+    logger,
+  });
   const sessions = new Sessions({
     store,
     // Whole milliseconds: the clock schema allows no fractions (0.017 min is 1020.0000000000001 ms).
@@ -285,7 +318,11 @@ export function createProctorKit(options: ProctorKitOptions): ProctorKit {
     requireIdentityCheck: options.requireIdentityCheck === true,
     pageQuota: new PageQuota(limits),
     isConnected: (sessionId) => hub.isConnected(sessionId),
-    onChange: (change) => hub.announce(change),
+    onChange: (change) => {
+      hub.announce(change);
+      if (change.events.some((event) => dispatcher.endpointsFor(event.type).length > 0)) dispatcher.poke();
+    },
+    notify: (eventType) => dispatcher.endpointsFor(eventType),
   });
   hub.bind(sessions).catch((error) => logger.error('joining the other kit instances on the bus failed', error));
   sessions.resumeClocks().catch((error) => logger.error('re-arming the clocks of running exams failed', error));
@@ -375,6 +412,7 @@ export function createProctorKit(options: ProctorKitOptions): ProctorKit {
       deleteIdentityPhotos: async (id) => deletePhotos(sessionId(id), HOST),
       deleteRecordings: async (id) => recordings.deleteAll(sessionId(id), HOST),
     },
+    webhooks: webhooksApi(store, dispatcher),
     async log(id, name, data = {}) {
       const parsedName = parse(LogNameSchema, name);
       if (!parsedName.ok) throw new KitError('bad-message', `log: name ${parsedName.message}.`);
@@ -412,6 +450,7 @@ export function createProctorKit(options: ProctorKitOptions): ProctorKit {
       await bus.close();
       await recordings.settled();
       await recordingStore.close?.();
+      await dispatcher.close();
       await store.close();
       releaseGuard();
     },

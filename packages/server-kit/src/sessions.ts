@@ -62,6 +62,8 @@ export interface SessionsOptions {
   isConnected(sessionId: string): boolean;
   /** Called after every change, in order per session. */
   onChange(change: SessionChange): void;
+  /** The webhook endpoints to tell about an event of this type: its deliveries are queued in its commit. */
+  notify?(eventType: string): readonly string[];
 }
 
 /**
@@ -401,10 +403,14 @@ export class Sessions {
         return {
           // Some of a record changes unseen (`preparing` of an offline session, identity photos, a waiting start), yet must be stored.
           ...(JSON.stringify(record) !== stored ? { record } : {}),
-          events: drafts.map(({ clientEventId, ...draft }) => ({
-            draft: { ...draft, at: now, source: actor.source, ...(actor.by ? { by: actor.by } : {}) },
-            ...(clientEventId === undefined ? {} : { clientEventId }),
-          })),
+          events: drafts.map(({ clientEventId, ...draft }) => {
+            const notify = this.options.notify?.(draft.type) ?? [];
+            return {
+              draft: { ...draft, at: now, source: actor.source, ...(actor.by ? { by: actor.by } : {}) },
+              ...(clientEventId === undefined ? {} : { clientEventId }),
+              ...(notify.length > 0 ? { notify } : {}),
+            };
+          }),
         };
       });
       if (clockChanged) this.scheduleExpiry(record);

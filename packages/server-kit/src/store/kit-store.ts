@@ -154,8 +154,13 @@ export interface KitStore {
    * once the lease ran out.
    */
   claimDeliveries(endpointIds: readonly string[], now: number, leaseMs: number, limit: number): Promise<StoredDelivery[]>;
-  /** Records an attempt of a delivery: one more attempt, its status or error, and its new state. */
-  recordAttempt(deliveryId: string, outcome: AttemptOutcome): Promise<void>;
+  /**
+   * Records an attempt of a claimed delivery: one more attempt, its status or error, and its new
+   * state — only while the delivery is still pending under the lease its claim gave
+   * (`claimed.nextAttemptAt`). Resolves `false`, recording nothing, for an attempt that a replay
+   * overtook or whose lease ran out (another instance may have taken it).
+   */
+  recordAttempt(claimed: Pick<StoredDelivery, 'deliveryId' | 'nextAttemptAt'>, outcome: AttemptOutcome): Promise<boolean>;
   /** The delivery log. */
   listDeliveries(filter: DeliveryFilter): Promise<StoredDelivery[]>;
   /** Queues a delivery again, whatever its state: pending, due at `now`, its attempts counted from 0. `undefined` when unknown. */

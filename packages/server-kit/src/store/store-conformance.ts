@@ -295,29 +295,33 @@ export function describeStore(name: string, open: OpenStore): void {
       assert.equal(new Set(seqs).size, 20);
     });
 
-    test('records attempts in the delivery log, by session and state; a replay queues one again at once', async (t) => {
+    test('records attempts of claimed deliveries in the delivery log, by session and state; a replay queues one again at once', async (t) => {
       const { store } = await open(t);
       const a = await store.createSession(record());
       const b = await store.createSession(record());
       await write(store, a.sessionId, undefined, [{ draft: draft('session.started', 1), notify: ['ep-1'] }, { draft: draft('session.ended', 2), notify: ['ep-1'] }]);
       await write(store, b.sessionId, undefined, [{ draft: draft('session.started', 3), notify: ['ep-1'] }]);
-      const [started, ended] = await store.listDeliveries({ sessionId: a.sessionId, limit: 10 });
-      const [other] = await store.listDeliveries({ sessionId: b.sessionId, limit: 10 });
-      await store.recordAttempt(started!.deliveryId, { state: 'pending', at: 10, retryAt: 5010, status: 503, error: 'The endpoint answered 503.' });
-      await store.recordAttempt(started!.deliveryId, { state: 'delivered', at: 5010, status: 200 });
-      await store.recordAttempt(ended!.deliveryId, { state: 'pending', at: 20, retryAt: 80, error: 'connect ECONNREFUSED' });
-      await store.recordAttempt(other!.deliveryId, { state: 'failed', at: 30, status: 410, error: 'Gone' });
+      const [started, ended, other] = await store.claimDeliveries(['ep-1'], 10, 1000, 10);
+      assert.equal(await store.recordAttempt(ended!, { state: 'pending', at: 20, retryAt: 80, error: 'connect ECONNREFUSED' }), true);
+      assert.equal(await store.recordAttempt(other!, { state: 'failed', at: 30, status: 410, error: 'Gone' }), true);
+      assert.equal(await store.recordAttempt(started!, { state: 'pending', at: 10, retryAt: 5010, status: 503, error: 'The endpoint answered 503.' }), true);
+      assert.equal(await store.recordAttempt(started!, { state: 'delivered', at: 11, status: 200 }), false, 'a lease records one attempt');
+      const [endedAgain, startedAgain] = await store.claimDeliveries(['ep-1'], 5010, 1000, 10);
+      assert.deepEqual([endedAgain?.deliveryId, startedAgain?.deliveryId], [ended!.deliveryId, started!.deliveryId]);
+      assert.equal(await store.recordAttempt(startedAgain!, { state: 'delivered', at: 5020, status: 200 }), true);
 
       const log = await store.listDeliveries({ sessionId: a.sessionId, limit: 10 });
-      assert.deepEqual(log[0], { ...started, state: 'delivered', attempts: 2, nextAttemptAt: 5010, lastAttemptAt: 5010, lastStatus: 200 });
-      assert.deepEqual(log[1], { ...ended, state: 'pending', attempts: 1, nextAttemptAt: 80, lastAttemptAt: 20, lastError: 'connect ECONNREFUSED' });
+      assert.deepEqual(log[0], { ...started, state: 'delivered', attempts: 2, nextAttemptAt: 5020, lastAttemptAt: 5020, lastStatus: 200 });
+      assert.deepEqual(log[1], { ...ended, state: 'pending', attempts: 1, nextAttemptAt: 6010, lastAttemptAt: 20, lastError: 'connect ECONNREFUSED' });
       assert.deepEqual((await store.listDeliveries({ state: 'failed', limit: 10 })).map((d) => [d.deliveryId, d.lastStatus]), [[other!.deliveryId, 410]]);
       assert.deepEqual((await store.listDeliveries({ state: 'pending', limit: 10 })).map((d) => d.deliveryId), [ended!.deliveryId]);
       assert.equal((await store.listDeliveries({ limit: 2 })).length, 2);
 
       const replayed = await store.replayDelivery(other!.deliveryId, 9000);
       assert.deepEqual(replayed, { ...other, state: 'pending', attempts: 0, nextAttemptAt: 9000, lastAttemptAt: 30, lastStatus: 410, lastError: 'Gone' });
-      assert.deepEqual((await store.claimDeliveries(['ep-1'], 9000, 1000, 10)).map((d) => d.deliveryId), [ended!.deliveryId, other!.deliveryId]);
+      await store.replayDelivery(ended!.deliveryId, 9000);
+      assert.equal(await store.recordAttempt(endedAgain!, { state: 'delivered', at: 9001, status: 200 }), false, 'an attempt a replay overtook is not recorded');
+      assert.deepEqual((await store.claimDeliveries(['ep-1'], 9000, 1000, 10)).map((d) => d.deliveryId).sort(), [ended!.deliveryId, other!.deliveryId].sort());
       assert.equal(await store.replayDelivery('dlv_unknown', 9000), undefined);
     });
 

@@ -130,9 +130,11 @@ export function memoryStore(): KitStore {
       for (const delivery of due) delivery.nextAttemptAt = now + leaseMs;
       return due.map(copy);
     },
-    async recordAttempt(id, outcome) {
+    async recordAttempt({ deliveryId: id, nextAttemptAt }, outcome) {
       const delivery = deliveries.get(id);
-      if (delivery) deliveries.set(id, attempted(delivery, outcome));
+      if (delivery?.state !== 'pending' || delivery.nextAttemptAt !== nextAttemptAt) return false;
+      deliveries.set(id, attempted(delivery, outcome));
+      return true;
     },
     async listDeliveries({ sessionId, state, limit }) {
       return [...deliveries.values()]

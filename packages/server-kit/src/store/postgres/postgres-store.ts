@@ -182,22 +182,26 @@ export function postgresStore(options: PostgresStoreOptions): KitStore {
     },
     async claimDeliveries(endpointIds, now, leaseMs, limit) {
       // SKIP LOCKED: another instance claiming at the same moment takes other rows, never these.
-      const rows = await query<DeliveryRow & { created: string }>(
-        `UPDATE webhook_deliveries SET next_attempt_at = $3 WHERE delivery_id IN (
-           SELECT delivery_id FROM webhook_deliveries WHERE state = 'pending' AND next_attempt_at <= $2 AND endpoint_id = ANY($1)
+      const rows = await query<DeliveryRow & { due_at: string; queued: string }>(
+        `WITH due AS (
+           SELECT delivery_id AS claimed_id, next_attempt_at AS due_at, created AS queued FROM webhook_deliveries
+           WHERE state = 'pending' AND next_attempt_at <= $2 AND endpoint_id = ANY($1)
            ORDER BY next_attempt_at, created LIMIT $4 FOR UPDATE SKIP LOCKED
-         ) RETURNING ${DELIVERY_COLUMNS}, created`,
+         )
+         UPDATE webhook_deliveries SET next_attempt_at = $3 FROM due WHERE delivery_id = claimed_id
+         RETURNING ${DELIVERY_COLUMNS}, due_at, queued`,
         [endpointIds, now, now + leaseMs, limit],
       );
-      // RETURNING keeps no order: the oldest first, as claimed.
-      return rows.sort((a, b) => Number(a.created) - Number(b.created)).map(toDelivery);
+      // RETURNING keeps no order: the oldest due first, as claimed.
+      return rows.sort((a, b) => Number(a.due_at) - Number(b.due_at) || Number(a.queued) - Number(b.queued)).map(toDelivery);
     },
-    async recordAttempt(id, outcome) {
-      await query(
+    async recordAttempt({ deliveryId: id, nextAttemptAt }, outcome) {
+      const rows = await query(
         `UPDATE webhook_deliveries SET attempts = attempts + 1, state = $1, next_attempt_at = $2, last_attempt_at = $3, last_status = $4, last_error = $5
-         WHERE delivery_id = $6`,
-        [...attemptValues(outcome), id],
+         WHERE delivery_id = $6 AND state = 'pending' AND next_attempt_at = $7 RETURNING 1`,
+        [...attemptValues(outcome), id, nextAttemptAt],
       );
+      return rows.length === 1;
     },
     async listDeliveries({ sessionId, state, limit }) {
       const rows = await query<DeliveryRow>(
