@@ -33,6 +33,7 @@ export class WebhookDispatcher {
   private readonly closing = new AbortController();
   private running: Promise<void> | undefined;
   private again = false;
+  private failing = false;
   private readonly timeoutMs: number;
 
   constructor(private readonly options: WebhookDispatcherOptions) {
@@ -77,8 +78,12 @@ export class WebhookDispatcher {
         this.again = false;
         if ((await this.deliverDue()) === BATCH) this.again = true;
       } while (this.again && !this.closing.signal.aborted);
+      if (this.failing) this.options.logger.info('webhooks: the outbox is readable again');
+      this.failing = false;
     } catch (error) {
-      this.options.logger.warn('webhooks: reading the outbox failed; trying again shortly', error);
+      // Once per outage, not once per poll.
+      if (!this.failing) this.options.logger.warn('webhooks: reading the outbox failed; trying again every poll', error);
+      this.failing = true;
     }
   }
 
