@@ -161,6 +161,8 @@ export interface KitStore {
    * overtook or whose lease ran out (another instance may have taken it).
    */
   recordAttempt(claimed: Pick<StoredDelivery, 'deliveryId' | 'nextAttemptAt'>, outcome: AttemptOutcome): Promise<boolean>;
+  /** Gives back a claimed delivery that was not attempted: due again at `now`, its attempts as they were (while its claim's lease holds). */
+  releaseDelivery(claimed: Pick<StoredDelivery, 'deliveryId' | 'nextAttemptAt'>, now: number): Promise<void>;
   /** The delivery log. */
   listDeliveries(filter: DeliveryFilter): Promise<StoredDelivery[]>;
   /** Queues a delivery again, whatever its state: pending, due at `now`, its attempts counted from 0. `undefined` when unknown. */

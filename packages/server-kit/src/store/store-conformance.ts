@@ -282,6 +282,11 @@ export function describeStore(name: string, open: OpenStore): void {
       assert.deepEqual(await store.claimDeliveries(['ep-1'], 200, 1000, 10), []);
       assert.deepEqual((await store.claimDeliveries(['ep-1'], 1100, 1000, 10)).map((d) => d.seq).sort(), [1, 2, 3, 4], 'taken again once their lease ran out');
       assert.deepEqual((await store.claimDeliveries(['ep-other', 'ep-1'], 1100, 1000, 10)).map((d) => d.seq), [5]);
+      const [fifth] = await store.claimDeliveries(['ep-other'], 2100, 1000, 1);
+      await store.releaseDelivery(fifth!, 2200);
+      await store.releaseDelivery({ ...fifth!, nextAttemptAt: 1 }, 0);
+      const [released] = await store.claimDeliveries(['ep-other'], 2200, 1000, 1);
+      assert.deepEqual([released?.seq, released?.attempts], [5, 0], 'a delivery given back is due again, not attempted; a stale lease gives back nothing');
       assert.deepEqual(await store.claimDeliveries([], 9999, 1000, 10), []);
     });
 

@@ -103,10 +103,11 @@ export class WebhookDispatcher {
     );
     await Promise.all(
       enabled.map(async (endpoint) => {
+        let gone = false;
         for (const delivery of claimed.filter((d) => d.endpointId === endpoint.endpointId)) {
-          // Once one answered 410, the rest of its batch waits in the outbox. While the kit closes,
-          // each is recorded as cut short without a request, so the next kit sends it at once.
-          if ((await this.send(endpoint, delivery)) === 'gone') break;
+          // After a 410, or once the kit closes, the rest of the batch goes back to the outbox unsent.
+          if (gone || this.closing.signal.aborted) await store.releaseDelivery(delivery, Date.now());
+          else gone = (await this.send(endpoint, delivery)) === 'gone';
         }
       }),
     );

@@ -88,4 +88,31 @@ describe('webhooks across restarts and instances', () => {
     assert.equal(ids.length, 12);
     assert.equal(new Set(ids).size, 12, 'no event twice');
   });
+
+  test('an endpoint disabled by a 410 stays disabled across restarts until its configuration changes; then what waited is sent', async (t) => {
+    const directory = await mkdtemp(join(tmpdir(), 'proctorkit-webhooks-'));
+    t.after(() => rm(directory, { recursive: true, force: true }));
+    const path = join(directory, 'proctorkit.db');
+    const receiver = await WebhookReceiver.start(t);
+    receiver.answer = () => ({ status: 410 });
+
+    const first = await openKit(t, sqliteStore({ path }), receiver);
+    const sessionId = await first.startAndEnd('ada');
+    await logWhen(first.kit, { sessionId }, (log) => log[0]?.state === 'failed');
+    await first.stop();
+    receiver.answer = () => ({ status: 200 });
+
+    const unchanged = await openKit(t, sqliteStore({ path }), receiver);
+    await delay(300);
+    assert.equal(receiver.received.length, 1, 'the same configuration: still disabled');
+    await unchanged.stop();
+
+    const changed = await openKit(t, sqliteStore({ path }), receiver, {
+      webhooks: [{ url: receiver.url, secret: receiver.secret, events: ['session.started', 'session.ended'] }],
+    });
+    await receiver.waitForDelivered(1);
+    const log = await logWhen(changed.kit, { sessionId }, (entries) => entries[1]?.state === 'delivered');
+    assert.deepEqual(log.map((d) => [d.state, d.lastStatus]), [['failed', 410], ['delivered', 200]]);
+    assert.equal(receiver.delivered[0]!.payload.type, 'session.ended');
+  });
 });

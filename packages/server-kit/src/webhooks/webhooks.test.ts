@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { ADA, photoServer, submit, upload, uploaded } from '../http/identity-test-support.js';
 import type { ProctorKitOptions } from '../kit.js';
 import { TestServer, delay } from '../test-helpers.js';
 import { WebhookReceiver, logWhen } from './webhook-test-support.js';
@@ -152,5 +153,18 @@ describe('webhooks', () => {
     await assert.rejects(server.kit.webhooks.replay('dlv_nothing'), { name: 'KitError', code: 'not-found' });
     await assert.rejects(server.kit.webhooks.replay('../etc'), { name: 'KitError', code: 'bad-message' });
     await assert.rejects(server.kit.webhooks.deliveries({ limit: 0 }), { name: 'KitError', code: 'bad-message' });
+  });
+
+  test("an identity verdict is sent as identity.verified; the logged event says which", async (t) => {
+    const receiver = await WebhookReceiver.start(t);
+    const { server, ada } = await photoServer(t, kitOptions([receiver], { webhooks: [{ url: receiver.url, secret: receiver.secret, events: ['identity.verified'] }] }));
+    for (const kind of ['document', 'face']) await uploaded(await upload(server, ada, kind));
+    assert.equal((await submit(server, ada)).status, 200);
+    await server.kit.sessions.verifyIdentity(ADA, 'rejected', 'The photo is blurred.');
+    await server.kit.sessions.verifyIdentity(ADA, 'approved');
+    const [rejected, approved] = await receiver.waitForDelivered(2);
+    assert.deepEqual([rejected!.payload.type, rejected!.payload.data.event.type, rejected!.payload.data.event.data], ['identity.verified', 'identity.rejected', { reason: 'The photo is blurred.' }]);
+    assert.deepEqual([approved!.payload.type, approved!.payload.data.event.type], ['identity.verified', 'identity.approved']);
+    assert.deepEqual([approved!.payload.data.sessionId, approved!.payload.data.candidateId], [ADA, 'ada']);
   });
 });

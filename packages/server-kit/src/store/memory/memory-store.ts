@@ -136,6 +136,10 @@ export function memoryStore(): KitStore {
       deliveries.set(id, attempted(delivery, outcome));
       return true;
     },
+    async releaseDelivery({ deliveryId: id, nextAttemptAt }, now) {
+      const delivery = deliveries.get(id);
+      if (delivery?.state === 'pending' && delivery.nextAttemptAt === nextAttemptAt) delivery.nextAttemptAt = now;
+    },
     async listDeliveries({ sessionId, state, limit }) {
       return [...deliveries.values()]
         .filter((d) => (sessionId === undefined || d.sessionId === sessionId) && (state === undefined || d.state === state))

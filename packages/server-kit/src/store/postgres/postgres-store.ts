@@ -203,6 +203,9 @@ export function postgresStore(options: PostgresStoreOptions): KitStore {
       );
       return rows.length === 1;
     },
+    async releaseDelivery({ deliveryId: id, nextAttemptAt }, now) {
+      await query("UPDATE webhook_deliveries SET next_attempt_at = $1 WHERE delivery_id = $2 AND state = 'pending' AND next_attempt_at = $3", [now, id, nextAttemptAt]);
+    },
     async listDeliveries({ sessionId, state, limit }) {
       const rows = await query<DeliveryRow>(
         `SELECT ${DELIVERY_COLUMNS} FROM webhook_deliveries WHERE ($1::text IS NULL OR session_id = $1) AND ($2::text IS NULL OR state = $2) ORDER BY created LIMIT $3`,

@@ -106,6 +106,7 @@ export function sqliteStore(options: SqliteStoreOptions = {}): KitStore {
     `UPDATE webhook_deliveries SET attempts = attempts + 1, state = ?, next_attempt_at = ?, last_attempt_at = ?, last_status = ?, last_error = ?
      WHERE delivery_id = ? AND state = 'pending' AND next_attempt_at = ?`,
   );
+  const releaseDelivery = db.prepare("UPDATE webhook_deliveries SET next_attempt_at = ? WHERE delivery_id = ? AND state = 'pending' AND next_attempt_at = ?");
   const listDeliveries = db.prepare<[{ sessionId: string | null; state: string | null; limit: number }], DeliveryRow>(
     `SELECT ${DELIVERY_COLUMNS} FROM webhook_deliveries WHERE (@sessionId IS NULL OR session_id = @sessionId) AND (@state IS NULL OR state = @state)
      ORDER BY rowid LIMIT @limit`,
@@ -208,6 +209,9 @@ export function sqliteStore(options: SqliteStoreOptions = {}): KitStore {
     },
     async recordAttempt({ deliveryId: id, nextAttemptAt }, outcome) {
       return recordAttempt.run(...attemptValues(outcome), id, nextAttemptAt).changes === 1;
+    },
+    async releaseDelivery({ deliveryId: id, nextAttemptAt }, now) {
+      releaseDelivery.run(now, id, nextAttemptAt);
     },
     async listDeliveries({ sessionId, state, limit }) {
       return listDeliveries.all({ sessionId: sessionId ?? null, state: state ?? null, limit }).map(toDelivery);
