@@ -115,4 +115,27 @@ describe('webhooks across restarts and instances', () => {
     assert.deepEqual(log.map((d) => [d.state, d.lastStatus]), [['failed', 410], ['delivered', 200]]);
     assert.equal(receiver.delivered[0]!.payload.type, 'session.ended');
   });
+
+  test('a kit closing while an endpoint has not answered stops at once; the next kit sends the event again, with the same id', async (t) => {
+    const directory = await mkdtemp(join(tmpdir(), 'proctorkit-webhooks-'));
+    t.after(() => rm(directory, { recursive: true, force: true }));
+    const path = join(directory, 'proctorkit.db');
+    const receiver = await WebhookReceiver.start(t);
+    let answered = () => {};
+    receiver.answer = (n) => (n === 1 ? new Promise((resolve) => (answered = () => resolve({ status: 200 }))) : { status: 200 });
+    t.after(() => answered());
+
+    const first = await openKit(t, sqliteStore({ path }), receiver, { webhooks: [{ url: receiver.url, secret: receiver.secret, events: ['session.started'] }] });
+    const sessionId = await first.startAndEnd('ada');
+    await receiver.waitForRequests(1);
+    const closing = Date.now();
+    await first.stop();
+    assert.ok(Date.now() - closing < 2000, `closed in ${Date.now() - closing} ms`);
+
+    const second = await openKit(t, sqliteStore({ path }), receiver, { webhooks: [{ url: receiver.url, secret: receiver.secret, events: ['session.started'] }] });
+    await receiver.waitForDelivered(1);
+    const [entry] = await logWhen(second.kit, { sessionId }, (log) => log[0]?.state === 'delivered');
+    assert.equal(receiver.received[1]!.id, receiver.received[0]!.id, 'the receiver deduplicates by webhook-id');
+    assert.equal(entry!.attempts, 2);
+  });
 });

@@ -26,7 +26,12 @@ export interface ReceivedWebhook {
 }
 
 /** What the receiver answers the `n`-th request (from 1). */
-export type Answer = (n: number, request: ReceivedWebhook) => { status: number; headers?: Record<string, string> };
+export type Answer = (n: number, request: ReceivedWebhook) => Reply | Promise<Reply>;
+
+export interface Reply {
+  status: number;
+  headers?: Record<string, string>;
+}
 
 const WAIT_MS = 10_000;
 
@@ -121,10 +126,10 @@ export class WebhookReceiver {
         return;
       }
       const received: ReceivedWebhook = { id: headers['webhook-id']!, payload, at: Date.now(), status: 0 };
-      const { status, headers: answerHeaders = {} } = this.answer(this.received.length + 1, received);
-      received.status = status;
       this.received.push(received);
-      response.writeHead(status, answerHeaders).end();
+      const { status, headers: answerHeaders = {} } = await this.answer(this.received.length, received);
+      received.status = status;
+      if (!response.destroyed) response.writeHead(status, answerHeaders).end();
       for (const wake of this.waiters) wake();
     });
   }
