@@ -26,7 +26,7 @@ const GONE_MESSAGE = 'The endpoint answered 410 Gone: it gets no more deliveries
 /**
  * Sends the outbox's deliveries: reads it every `pollMs` (and at once when poked after a commit),
  * claims what is due, signs and POSTs each, and records the outcome. Deliveries to one endpoint
- * go one after another, in the order they were queued; endpoints are served side by side.
+ * go one after another, the oldest due first; endpoints are served side by side.
  */
 export class WebhookDispatcher {
   private readonly timer: NodeJS.Timeout | undefined;
