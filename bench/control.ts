@@ -36,7 +36,7 @@ import type { BenchStore, ServerKind, ServerReply, ServerRequest, ServerStats } 
 import { dropSchema, TEST_DATABASE_URL } from '../packages/server-kit/src/store/postgres/postgres-test-support.js';
 import { kb, mb, ms, ratio, sleep, summarize, type Failures, type Summary } from './control/stats.js';
 import { cli, stopOnSignalOrTimeout } from '../scripts/cli.js';
-import { machineCpu } from './machine-cpu.js';
+import { machineCpu } from './cpu.js';
 
 const GOAL_COMMAND_P99_MS = 50;
 const GOAL_RSS_PER_SESSION_KB = 25;

@@ -15,13 +15,13 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Browser, CDPSession } from 'puppeteer-core';
+import type { Browser } from 'puppeteer-core';
 import { createExamSite, demoCandidateId } from '../examples/exam-site/app.js';
 import { temporaryDataDir } from '../examples/exam-site/data-dir.js';
 import { candidateName, closeCandidates, startCandidates, type CandidateHandle } from '../scripts/crowd-lib.js';
 import { launchChromium } from '../test/support/chromium.js';
 import { cli, stopOnSignalOrTimeout } from '../scripts/cli.js';
-import { machineCpu } from './machine-cpu.js';
+import { browserCpu, browserPercent, machineCpu } from './cpu.js';
 
 const GOAL_FIRST_FRAME_S = 1.5;
 const GOAL_CPU_PERCENT = 60;
@@ -209,8 +209,8 @@ try {
   const sample = async () => ({
     at: performance.now(),
     rows: await gridStats(),
-    supervisor: await cpuTimes(supervisorCdp),
-    candidates: await cpuTimes(candidateCdp),
+    supervisor: await browserCpu(supervisorCdp),
+    candidates: await browserCpu(candidateCdp),
     machine: machineCpu(),
     node: process.cpuUsage(),
   });
@@ -225,8 +225,8 @@ try {
   const sizes = after.rows.map((row) => ({ width: row.width, height: row.height })).sort((a, b) => a.width * a.height - b.width * b.height);
   const medianSize = sizes[Math.floor((sizes.length - 1) / 2)];
   const sizeCounts = countBy(sizes.map((size) => `${size.width}×${size.height}`));
-  const supervisorCpu = cpuPercent(before.supervisor, after.supervisor, elapsedS);
-  const candidateCpu = cpuPercent(before.candidates, after.candidates, elapsedS);
+  const supervisorCpu = browserPercent(before.supervisor, after.supervisor, elapsedS);
+  const candidateCpu = browserPercent(before.candidates, after.candidates, elapsedS);
   const machine = ((after.machine.busy - before.machine.busy) / (after.machine.total - before.machine.total)) * 100 * cpus().length;
   const nodeCpu = ((after.node.user + after.node.system - before.node.user - before.node.system) / 1e6 / elapsedS) * 100;
   const otherCpu = Math.max(0, machine - supervisorCpu.total - candidateCpu.total - nodeCpu);
@@ -326,24 +326,6 @@ function countBy(keys: string[]): Record<string, number> {
   const counts: Record<string, number> = {};
   for (const key of keys) counts[key] = (counts[key] ?? 0) + 1;
   return counts;
-}
-
-/** CPU seconds of every process of a browser, by process id, from CDP `SystemInfo.getProcessInfo`. */
-async function cpuTimes(session: CDPSession): Promise<Map<number, { type: string; cpuTime: number }>> {
-  const { processInfo } = await session.send('SystemInfo.getProcessInfo');
-  return new Map(processInfo.map((info) => [info.id, { type: info.type, cpuTime: info.cpuTime }]));
-}
-
-/** Percent of one core used between two samples; a process that started in between counts from 0. */
-function cpuPercent(before: Map<number, { type: string; cpuTime: number }>, after: Map<number, { type: string; cpuTime: number }>, seconds: number) {
-  const byType: Record<string, number> = {};
-  let total = 0;
-  for (const [id, { type, cpuTime }] of after) {
-    const percent = ((cpuTime - (before.get(id)?.cpuTime ?? 0)) / seconds) * 100;
-    byType[type] = (byType[type] ?? 0) + percent;
-    total += percent;
-  }
-  return { total, byType };
 }
 
 function breakdown(byType: Record<string, number>): string {
