@@ -3,15 +3,22 @@
 import { mkdirSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { Page } from 'puppeteer-core';
-import { createExamSite } from '../examples/exam-site/app.js';
+import { bindServer, createExamSite, type BoundServer } from '../examples/exam-site/app.js';
 import { temporaryDataDir } from '../examples/exam-site/data-dir.js';
+import { ownReceiverEndpoint } from '../examples/exam-site/webhook-from-env.js';
 import { launchChromium } from '../test/support/chromium.js';
 
 const { values } = parseArgs({ options: { url: { type: 'string' }, out: { type: 'string', default: 'docs/screenshots' } } });
 mkdirSync(values.out!, { recursive: true });
 
-// A demo of its own starts from no sessions.
-const site = values.url ? undefined : await createExamSite({ data: temporaryDataDir() }).listen(0, '127.0.0.1');
+// A demo of its own starts from no sessions, and sends its webhooks to its own receiver as `npm start` does.
+async function ownSite(): Promise<BoundServer> {
+  const bound = await bindServer(0, '127.0.0.1');
+  const endpoint = ownReceiverEndpoint(bound.server)!;
+  createExamSite({ data: temporaryDataDir(), webhook: { endpoint, ownReceiver: true } }).serve(bound.server);
+  return bound;
+}
+const site = values.url ? undefined : await ownSite();
 const base = values.url ?? site!.url;
 const browser = await launchChromium();
 
@@ -145,6 +152,12 @@ try {
   await supervisor.locator('proctor-grid >>> proctor-controls >>> dialog button[type="submit"]').click();
   await slow.waitForFunction(`!!document.querySelector('proctor-candidate').shadowRoot.querySelector('[part="upload"]')`, { timeout: 30_000, polling: 200 });
   await shot(slow, 'candidate-ended-uploading');
+
+  // What the site's webhook receiver verified: the exams started, the one just ended.
+  const webhooks = await browser.newPage();
+  await webhooks.setViewport({ width: 1440, height: 800 });
+  await webhooks.goto(`${base}/webhooks`);
+  await shot(webhooks, 'webhooks');
 } catch (error) {
   console.error(error);
   process.exitCode = 1;

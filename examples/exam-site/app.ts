@@ -1,8 +1,9 @@
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import express, { type Request, type Response } from 'express';
-import { FilePhotoStore, createProctorKit, fileRecordingStore, sqliteStore, type KitBus, type KitStore, type LogLevel, type MediaProvider, type PhotoStore, type ProctorKit, type RecordingStore } from '@proctorkit/server-kit';
+import { FilePhotoStore, createProctorKit, fileRecordingStore, sqliteStore, type KitBus, type KitStore, type LogLevel, type MediaProvider, type PhotoStore, type ProctorKit, type RecordingStore, type WebhookEndpointOptions } from '@proctorkit/server-kit';
 import type { DataDir } from './data-dir.js';
 import { candidatePage } from './pages/candidate.js';
 import { checkPage } from './pages/check.js';
@@ -10,6 +11,9 @@ import { landingPage } from './pages/landing.js';
 import { pairPage } from './pages/pair.js';
 import { phonePage } from './pages/phone.js';
 import { supervisorPage } from './pages/supervisor.js';
+import { webhooksPage } from './pages/webhooks.js';
+import { OWN_RECEIVER_PATH } from './webhook-from-env.js';
+import { webhookReceiver } from './webhook-receiver.js';
 
 /** The one exam this demo runs. */
 export const DEMO_EXAM_ID = 'demo-exam';
@@ -28,13 +32,42 @@ export interface ExamSiteOptions {
   bus?: KitBus;
   /** Where recordings and identity photos are kept. Default: files in the data directory. */
   recording?: { recordingStore: RecordingStore; photoStore: PhotoStore; retentionDays?: number; recordAudio?: boolean };
+  /**
+   * The endpoint the kit tells about sessions by signed webhooks, and whether it is this site's own
+   * receiver (`POST /webhooks/receiver`, which verifies deliveries with its secret and lists them on
+   * `/webhooks`). Default: none.
+   */
+  webhook?: { endpoint: WebhookEndpointOptions; ownReceiver: boolean };
 }
 
 export interface ExamSite {
   app: express.Express;
   kit: ProctorKit;
   /** Starts listening; resolves with the server and its URL. */
-  listen(port: number, host: string): Promise<{ server: Server; url: string }>;
+  listen(port: number, host: string): Promise<BoundServer>;
+  /** Serves a server {@link bindServer} already made listen. */
+  serve(server: Server): void;
+}
+
+/** A server listening, and its URL. */
+export interface BoundServer {
+  server: Server;
+  url: string;
+}
+
+/**
+ * Makes a server listen before the site exists, so the site is built knowing where it listens (its
+ * own webhook receiver's address); {@link ExamSite.serve} then answers its requests.
+ */
+export function bindServer(port: number, host: string): Promise<BoundServer> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      const actualPort = (server.address() as AddressInfo).port;
+      resolve({ server, url: `http://${host === '0.0.0.0' ? 'localhost' : host}:${actualPort}` });
+    });
+  });
 }
 
 /** A small exam site embedding Proctorkit: what a host does, in one file. */
@@ -53,6 +86,7 @@ export function createExamSite(options: ExamSiteOptions): ExamSite {
       retentionDays: options.recording.retentionDays,
       recordAudio: options.recording.recordAudio,
     }),
+    webhooks: options.webhook ? [options.webhook.endpoint] : [],
   });
   const app = express();
   app.disable('x-powered-by');
@@ -119,20 +153,28 @@ export function createExamSite(options: ExamSiteOptions): ExamSite {
     response.type('html').send(supervisorPage({ token }));
   });
 
+  // 4. Webhooks: the kit POSTs signed events; by default to this receiver, as a host's endpoint would get them.
+  const receiver = webhookReceiver(options.webhook?.endpoint.secret);
+  app.post(OWN_RECEIVER_PATH, ...receiver.handlers);
+  app.get('/webhooks', (_request, response) => {
+    const destination = options.webhook && { url: options.webhook.endpoint.url, ownReceiver: options.webhook.ownReceiver };
+    response.type('html').send(webhooksPage({ deliveries: receiver.deliveries(), refused: receiver.refused(), destination }));
+  });
+
+  function serve(server: Server): void {
+    server.on('request', app);
+    kit.attach(server);
+  }
+
   return {
     app,
     kit,
-    listen(port, host) {
-      return new Promise((resolve, reject) => {
-        const server = app.listen(port, host, () => {
-          const address = server.address();
-          const actualPort = typeof address === 'object' && address ? address.port : port;
-          resolve({ server, url: `http://${host === '0.0.0.0' ? 'localhost' : host}:${actualPort}` });
-        });
-        server.once('error', reject);
-        kit.attach(server);
-      });
+    async listen(port, host) {
+      const bound = await bindServer(port, host);
+      serve(bound.server);
+      return bound;
     },
+    serve,
   };
 }
 

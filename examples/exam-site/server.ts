@@ -1,9 +1,10 @@
-import { DEMO_EXAM_ID, createExamSite } from './app.js';
+import { DEMO_EXAM_ID, bindServer, createExamSite } from './app.js';
 import { openDataDir, type DataDir } from './data-dir.js';
 import { providerFromEnv } from './provider-from-env.js';
 import { busFromEnv } from './bus-from-env.js';
 import { recordingFromEnv } from './recording-from-env.js';
 import { storeFromEnv } from './store-from-env.js';
+import { ownReceiverEndpoint, webhookFromEnv } from './webhook-from-env.js';
 
 const port = Number(process.env.PORT ?? 3000);
 const host = process.env.HOST ?? '127.0.0.1';
@@ -41,6 +42,12 @@ if (!recording.ok) {
   process.exit(2);
 }
 
+const hooks = webhookFromEnv(process.env);
+if (!hooks.ok) {
+  console.error(`exam-site: ${hooks.message}`);
+  process.exit(2);
+}
+
 const sharing = busFromEnv(process.env);
 if (!sharing.ok) {
   console.error(`exam-site: ${sharing.message}`);
@@ -54,6 +61,15 @@ try {
   process.exit(2);
 }
 
+// Listening first: the kit is made knowing the port, which its webhooks to this site's own receiver need.
+const { server, url } = await bindServer(port, host);
+const ownReceiver = hooks.endpoint ? undefined : ownReceiverEndpoint(server);
+const endpoint = hooks.endpoint ?? ownReceiver;
+const webhooksSummary = hooks.endpoint
+  ? `to ${hooks.endpoint.url}`
+  : ownReceiver
+    ? `to this site's own receiver, listed on ${url}/webhooks`
+    : 'none: the own receiver needs HOST on this machine (the kit sends http:// only there); set PROCTOR_WEBHOOK_URL';
 const site = createExamSite({
   data,
   secret: process.env.PROCTOR_SECRET,
@@ -62,8 +78,9 @@ const site = createExamSite({
   store: storage.store,
   bus: sharing.bus,
   recording,
+  ...(endpoint && { webhook: { endpoint, ownReceiver: !!ownReceiver } }),
 });
-const { server, url } = await site.listen(port, host);
+site.serve(server);
 console.log(
   [
     `Proctorkit demo exam site on ${url}`,
@@ -71,6 +88,7 @@ console.log(
     `  sessions:   ${storage.summary}`,
     `  instances:  ${sharing.summary}`,
     `  recordings: ${recording.summary}`,
+    `  webhooks:   ${webhooksSummary}`,
     `  candidate:  ${url}/candidate?name=Alice`,
     `  supervisor: ${url}/supervisor`,
     `  setup test: ${url}/check   (the phone page, ${url}/phone, opens from the candidate's pairing code)`,

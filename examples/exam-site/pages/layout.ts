@@ -38,7 +38,7 @@ export function layout({ title, body, wide = false }: { title: string; body: str
 <body>
 <header class="site-header">
   <a class="logo" href="/">Demo <span>Exam</span> Site</a>
-  <nav><a href="/">Home</a><a href="/supervisor">Supervisor</a></nav>
+  <nav><a href="/">Home</a><a href="/supervisor">Supervisor</a><a href="/webhooks">Webhooks</a></nav>
 </header>
 <div class="demo-note" role="note"><strong>Demo only:</strong> these pages issue their own Proctorkit tokens with no login. A real exam site issues them after its own login.</div>
 <main>
