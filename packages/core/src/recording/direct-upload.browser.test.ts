@@ -9,6 +9,7 @@ import type { RecordingManifest, RecordingRun } from '../protocol/index.js';
 import { CandidateSession } from '../session/candidate-session.js';
 import { ChunkOutbox } from './chunk-outbox.js';
 import { SessionRecorder } from './session-recorder.js';
+import { expectPlayableAndSeekable } from '../../test-fixtures/finished-file.js';
 
 const SERVER = '/proctor-s3';
 /** The test kit's upload URLs last 3 s (S3_KIT_URL_SECONDS in test/support/wtr-s3.ts). */
@@ -121,13 +122,7 @@ describe('direct upload to S3', function () {
     expect(kit.filter((r) => r.method === 'PUT')).to.deep.equal([]);
     expect(kit.filter((r) => r.method === 'POST' && /\/chunks\/\d+\/upload$/.test(r.path) && r.status === 200)).to.have.length.of.at.least(chunks);
 
-    const file = await fetch(run!.url!, { headers: { authorization: `Bearer ${supervisor}` } });
-    const video = document.createElement('video');
-    video.muted = true;
-    video.src = URL.createObjectURL(await file.blob());
-    await new Promise((resolve) => video.addEventListener('loadedmetadata', resolve, { once: true }));
-    expect(Number.isFinite(video.duration)).to.equal(true, 'the file states its duration');
-    expect(video.seekable.length).to.equal(1);
+    await expectPlayableAndSeekable(run!.url!, supervisor);
   });
 
   it('asks again for a URL that expired before its chunk reached the bucket, and the chunk arrives', async () => {

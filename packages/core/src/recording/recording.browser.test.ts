@@ -8,6 +8,7 @@ import { CandidateSession } from '../session/candidate-session.js';
 import { SupervisorRoom } from '../session/supervisor-room.js';
 import { ChunkOutbox } from './chunk-outbox.js';
 import { SessionRecorder } from './session-recorder.js';
+import { expectPlayableAndSeekable } from '../../test-fixtures/finished-file.js';
 
 async function token(query: Record<string, string>): Promise<string> {
   const response = await fetch(`/test-token?${new URLSearchParams(query)}`);
@@ -75,16 +76,7 @@ describe('recording', function () {
     expect(gaps).to.deep.equal([]);
 
     // The finished file plays and seeks in the browser: it has a duration, and the middle can be shown.
-    const file = await fetch(run!.url!, { headers: { authorization: `Bearer ${supervisor}` } });
-    const video = document.createElement('video');
-    video.muted = true;
-    video.src = URL.createObjectURL(await file.blob());
-    await new Promise((resolve) => video.addEventListener('loadedmetadata', resolve, { once: true }));
-    expect(Number.isFinite(video.duration)).to.equal(true, 'the file states its duration');
-    expect(video.seekable.length).to.equal(1);
-    video.currentTime = video.duration / 2;
-    await new Promise((resolve) => video.addEventListener('seeked', resolve, { once: true }));
-    expect(Math.abs(video.currentTime - video.duration / 2)).to.be.below(1);
+    await expectPlayableAndSeekable(run!.url!, supervisor);
   });
 
   it('keeps chunks the kit did not take across a page that went away, and the next page drains them as a run of its own', async () => {
