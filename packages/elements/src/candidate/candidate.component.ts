@@ -21,8 +21,9 @@ import { ReadableController } from '../shared/readable-controller.js';
 import { systemTokens } from '../shared/theme.js';
 import { candidateStyles } from './candidate.styles.js';
 import { examRunning, mayStart, stageOf, stagesOf, type OnboardingInput, type PhoneStep, type Stage } from './onboarding.js';
+import { recordingLine } from '../shared/recording-status.js';
 import { renderUploadAtEnd } from './upload-at-end.js';
-import { WARNINGS_MS, crossedWarning, formatBacklog, formatRemaining, spokenMinutes, spokenRemaining } from '../shared/time-format.js';
+import { WARNINGS_MS, crossedWarning, formatRemaining, spokenMinutes, spokenRemaining } from '../shared/time-format.js';
 import { checkIcon, flagIcon, messageIcon, pauseIcon } from './icons.js';
 
 const FEED_LABEL: Record<CapturedFeed, string> = { webcam: 'Camera', screen: 'Screen' };
@@ -424,18 +425,9 @@ export class ProctorCandidate extends LitElement {
 
   /** Whether the feeds are recorded and what still waits to upload: the truth, in a few words. */
   private renderRecording(state: CandidateState) {
-    const recording = state.recording;
     // Once the exam ended, the end section says how the upload goes.
-    if (!recording || state.ended || (recording.recording.length === 0 && recording.pendingChunks === 0 && !recording.problem)) return nothing;
-    const waiting = recording.pendingChunks > 0 ? `${formatBacklog(recording.pendingMs)} waiting to upload` : '';
-    const [phase, text] = recording.problem && recording.pendingChunks > 0
-      ? ['problem', `${recording.problem} (${waiting})`]
-      : recording.recording.length > 0
-        ? ['recording', waiting ? `Recording · ${waiting}` : 'Recording']
-        : waiting
-          ? ['uploading', `Uploading the recording: ${waiting}`]
-          : ['problem', recording.problem!];
-    return html`<span class="recording" part="recording" data-state=${phase} role="status">${text}</span>`;
+    const line = state.recording && !state.ended ? recordingLine(state.recording) : undefined;
+    return line ? html`<span class="recording" part="recording" data-state=${line.phase} role="status">${line.text}</span>` : nothing;
   }
 
   private renderEnded(ended: SessionEnd) {

@@ -4,6 +4,7 @@ import { html, nothing } from 'lit';
 import { live } from 'lit/directives/live.js';
 import { PAIRING_CODE_LENGTH, type PhoneState, type ProctorError } from '@proctorkit/core';
 import { cameraIcon } from '../shared/icons.js';
+import { recordingLine } from '../shared/recording-status.js';
 import { formatBacklog } from '../shared/time-format.js';
 import type { PhoneStatus } from './phone.component.js';
 
@@ -187,21 +188,14 @@ function uploadingAfterEnd(state: PhoneState): boolean {
   return !!state.ended && !!recording && (recording.recording.length > 0 || recording.pendingChunks > 0);
 }
 
-/** Whether the camera is recorded and what still waits to upload, in the exam page's words. */
+/** Whether the camera is recorded and what still waits to upload, in the exam page's words; after the exam, to keep the page open until it is uploaded. */
 function renderRecording(state: PhoneState) {
   const recording = state.recording;
-  if (!recording || (recording.recording.length === 0 && recording.pendingChunks === 0 && !recording.problem)) return nothing;
-  const waiting = recording.pendingChunks > 0 ? `${formatBacklog(recording.pendingMs)} waiting to upload` : '';
-  const [phase, text] = recording.problem && recording.pendingChunks > 0
-    ? ['problem', `${recording.problem} (${waiting})`]
-    : uploadingAfterEnd(state)
-      ? ['uploading', `Uploading the recording${waiting ? `: ${waiting}` : ''}. Keep this page open.`]
-      : recording.recording.length > 0
-        ? ['recording', waiting ? `Recording · ${waiting}` : 'Recording']
-        : waiting
-          ? ['uploading', `Uploading the recording: ${waiting}`]
-          : ['problem', recording.problem!];
-  return html`<p class="recording" part="recording" data-state=${phase} role="status">${text}</p>`;
+  if (!recording) return nothing;
+  const line = uploadingAfterEnd(state) && !(recording.problem && recording.pendingChunks > 0)
+    ? { phase: 'uploading', text: `Uploading the recording${recording.pendingChunks > 0 ? `: ${formatBacklog(recording.pendingMs)} waiting to upload` : ''}. Keep this page open.` }
+    : recordingLine(recording);
+  return line ? html`<p class="recording" part="recording" data-state=${line.phase} role="status">${line.text}</p>` : nothing;
 }
 
 function renderEnded(state: PhoneState) {
