@@ -6,7 +6,7 @@ import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'puppeteer-core';
 import { FakeChime } from '../../packages/server-kit/test-fixtures/fake-chime/fake-chime.js';
 import { launchChromium } from '../support/chromium.js';
-import { startExamSiteProcess, type ExamSiteProcess } from '../support/exam-site-process.js';
+import { chimeDemoEnv, startExamSiteProcess, type ExamSiteProcess } from '../support/exam-site-process.js';
 
 describe('pages on a Chime server kit', { timeout: 60_000 }, () => {
   let fake: FakeChime;
@@ -26,16 +26,7 @@ describe('pages on a Chime server kit', { timeout: 60_000 }, () => {
 
   before(async () => {
     fake = await FakeChime.start({ tps: 20 });
-    site = await startExamSiteProcess({
-      env: {
-        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-        PROCTOR_PROVIDER: 'chime',
-        PROCTOR_CHIME_ENDPOINT: fake.endpoint,
-        AWS_REGION: '',
-        AWS_ACCESS_KEY_ID: '',
-        AWS_PROFILE: '',
-      },
-    });
+    site = await startExamSiteProcess({ env: chimeDemoEnv(fake.endpoint) });
     browser = await launchChromium();
   });
 

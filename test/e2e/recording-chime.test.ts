@@ -11,7 +11,7 @@ import { FakeChime } from '../../packages/server-kit/test-fixtures/fake-chime/fa
 import { DEFAULT_RECORDER_SETTINGS } from '../../packages/core/src/recording/recorder-settings.js';
 import { decodeFrameAt, hasFfmpeg, probe } from '../../packages/server-kit/src/recordings/ffprobe-test-support.js';
 import { launchChromium } from '../support/chromium.js';
-import { startExamSiteProcess, type ExamSiteProcess } from '../support/exam-site-process.js';
+import { chimeDemoEnv, startExamSiteProcess, type ExamSiteProcess } from '../support/exam-site-process.js';
 import { downloadRun, settled, supervisorToken, waitForManifest } from '../support/recordings.js';
 
 const ffmpeg = await hasFfmpeg();
@@ -24,16 +24,7 @@ describe('recording on a Chime server kit', { timeout: 90_000 }, () => {
 
   before(async () => {
     fake = await FakeChime.start({ tps: 20 });
-    site = await startExamSiteProcess({
-      env: {
-        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-        PROCTOR_PROVIDER: 'chime',
-        PROCTOR_CHIME_ENDPOINT: fake.endpoint,
-        AWS_REGION: '',
-        AWS_ACCESS_KEY_ID: '',
-        AWS_PROFILE: '',
-      },
-    });
+    site = await startExamSiteProcess({ env: chimeDemoEnv(fake.endpoint) });
     browser = await launchChromium();
     downloads = await mkdtemp(join(tmpdir(), 'proctorkit-e2e-recording-chime-'));
   });

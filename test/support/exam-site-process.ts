@@ -103,3 +103,19 @@ export async function examSiteRefusal(
   const [code] = await closed;
   return { code, stdout, stderr };
 }
+
+/**
+ * The environment of a demo on Amazon Chime against a local fake of its control plane at
+ * `endpoint`: no AWS account, profile or region of this machine leaks in, and the SDK's Node
+ * version notice stays quiet.
+ */
+export function chimeDemoEnv(endpoint: string): Record<string, string> {
+  return {
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    PROCTOR_PROVIDER: 'chime',
+    PROCTOR_CHIME_ENDPOINT: endpoint,
+    AWS_REGION: '',
+    AWS_ACCESS_KEY_ID: '',
+    AWS_PROFILE: '',
+  };
+}
