@@ -9,7 +9,6 @@ import type { ChimeSdkLoader } from '../media/chime/chime-sdk.js';
 import type { CandidateMedia } from '../media/media.js';
 import { createCandidateMedia } from '../media/providers.js';
 import { PhoneRedeemSchema, parse, type PhoneRedeemed, type RunEndReason, type SessionEvent, type SessionSummary } from '../protocol/index.js';
-import { BacklogReporter } from '../recording/backlog-reporter.js';
 import { DeferredRecorder } from '../recording/deferred-recorder.js';
 import type { RecordingStatus } from '../recording/session-recorder.js';
 import { Store, type Readable } from '../util/store.js';
@@ -87,8 +86,6 @@ export class PhoneSession {
   private media?: CandidateMedia;
   private mediaStarted = false;
   private closed = false;
-  /** Tells supervisors how much of the phone's recording waits on it to upload. */
-  private readonly backlog = new BacklogReporter(['phone'], (feed, pendingMs) => this.channel?.send({ type: 'recording.backlog', feed, pendingMs }) ?? false);
   /** Where this page keeps the phone token it redeemed, for reloads. */
   private savedAs?: string;
 
@@ -101,12 +98,10 @@ export class PhoneSession {
         token: () => this.channel?.token ?? '',
         now: () => this.serverClock?.now() ?? Date.now(),
         outboxName: PHONE_OUTBOX,
+        backlog: { feeds: ['phone'], send: (feed, pendingMs) => this.channel?.send({ type: 'recording.backlog', feed, pendingMs }) ?? false },
       });
       this.patch({ recording: this.recorder.state.value });
-      this.recorder.state.subscribe((recording) => {
-        this.patch({ recording });
-        this.backlog.update(recording.pendingMsByFeed);
-      });
+      this.recorder.state.subscribe((recording) => this.patch({ recording }));
     }
   }
 
@@ -143,7 +138,6 @@ export class PhoneSession {
       if (!session) return;
       this.feed!.follow(session.sessionId, session.lastSeq);
       void this.recorder?.bind(session.sessionId);
-      this.backlog.resend();
       this.sessionChanged(session);
       if (this.store.value.ended) return;
       const { camera } = this.store.value;
@@ -191,7 +185,6 @@ export class PhoneSession {
   close(): void {
     this.closed = true;
     this.recorder?.close();
-    this.backlog.close();
     void this.stopCamera();
     this.serverClock?.close();
     this.media?.close();

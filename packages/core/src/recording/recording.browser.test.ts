@@ -79,6 +79,33 @@ describe('recording', function () {
     await expectPlayableAndSeekable(run!.url!, supervisor);
   });
 
+  it('tells the supervisors how much of a feed waits on the page to upload, and when it is all stored', async () => {
+    const candidateId = `rec-backlog-${crypto.randomUUID().slice(0, 8)}`;
+    const session = new CandidateSession({ server: '/proctor', token: await token({ candidateId, name: 'Ada' }), feeds: ['webcam'] });
+    closing.push(session);
+    session.connect();
+    await waitUntil(() => session.state.value.session, 'the candidate connected');
+    const sessionId = session.state.value.session!.sessionId;
+    const room = new SupervisorRoom({ server: '/proctor', token: await token({ role: 'supervisor', candidates: candidateId }) });
+    closing.push(room);
+    room.connect();
+    const seen = () => room.state.value.sessions.find((s) => s.sessionId === sessionId)?.recording?.webcam;
+
+    // The chunks cannot reach the kit (the control channel still can): they wait on the page.
+    const realFetch = window.fetch;
+    window.fetch = (input, init) => (String(input).includes('/chunks/') ? Promise.reject(new TypeError('Failed to fetch')) : realFetch(input, init));
+    try {
+      await session.consent();
+      await waitUntil(() => (seen()?.pendingMs ?? 0) >= 4_000, 'the supervisor never saw a backlog', { timeout: 20_000 });
+      expect(seen()!.state).to.equal('recording');
+    } finally {
+      window.fetch = realFetch;
+    }
+    window.dispatchEvent(new Event('online'));
+    await waitUntil(() => seen()?.pendingMs === 0, 'the supervisor never saw the backlog stored', { timeout: 20_000 });
+    expect(seen()!.state).to.equal('recording');
+  });
+
   it('keeps chunks the kit did not take across a page that went away, and the next page drains them as a run of its own', async () => {
     const candidateId = `rec-reload-${crypto.randomUUID().slice(0, 8)}`;
     const candidateToken = await token({ candidateId, name: 'Ada' });

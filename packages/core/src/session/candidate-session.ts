@@ -25,7 +25,6 @@ import { Emitter } from '../util/emitter.js';
 import { Store, type Readable } from '../util/store.js';
 import { EventFeed } from './event-feed.js';
 import { Outbox } from './outbox.js';
-import { BacklogReporter } from '../recording/backlog-reporter.js';
 import { DeferredRecorder } from '../recording/deferred-recorder.js';
 import type { RecordingStatus } from '../recording/session-recorder.js';
 
@@ -158,7 +157,6 @@ export class CandidateSession {
   private readonly integrity: IntegrityMonitor;
   private readonly feedList: CapturedFeed[];
   private readonly recorder?: DeferredRecorder;
-  private readonly backlog?: BacklogReporter;
   /** The microphone recorded into the webcam's file, with `recordAudio`. */
   private microphone?: MediaStreamTrack;
   private media?: CandidateMedia;
@@ -190,14 +188,14 @@ export class CandidateSession {
     });
     this.channel.state.subscribe((connection) => this.patch({ connection }));
     if (options.record !== false) {
-      this.recorder = new DeferredRecorder({ server: options.server, token: () => this.channel.token, now: () => this.serverNow() });
-      this.patch({ recording: this.recorder.state.value });
-      const backlog = new BacklogReporter(this.feedList, (feed, pendingMs) => this.channel.send({ type: 'recording.backlog', feed, pendingMs }));
-      this.backlog = backlog;
-      this.recorder.state.subscribe((recording) => {
-        this.patch({ recording });
-        backlog.update(recording.pendingMsByFeed);
+      this.recorder = new DeferredRecorder({
+        server: options.server,
+        token: () => this.channel.token,
+        now: () => this.serverNow(),
+        backlog: { feeds: this.feedList, send: (feed, pendingMs) => this.channel.send({ type: 'recording.backlog', feed, pendingMs }) },
       });
+      this.patch({ recording: this.recorder.state.value });
+      this.recorder.state.subscribe((recording) => this.patch({ recording }));
     }
     this.channel.onEvent('welcome', (welcome) => void this.welcomed(welcome.session));
     this.channel.on('session.updated', ({ session }) => this.sessionChanged(session));
@@ -319,7 +317,6 @@ export class CandidateSession {
   close(): void {
     this.closed = true;
     this.recorder?.close();
-    this.backlog?.close();
     this.stopCapture();
     this.serverClock.close();
     this.outbox.close();
@@ -332,7 +329,6 @@ export class CandidateSession {
     if (!session) return;
     this.feed.follow(session.sessionId, session.lastSeq, 0);
     void this.recorder?.bind(session.sessionId);
-    this.backlog?.resend();
     const policy = this.channel.welcome?.recording;
     this.patch({ recordsAudio: policy?.audio === true, ...(policy?.retentionDays === undefined ? {} : { retentionDays: policy.retentionDays }) });
     this.sessionChanged(session);
