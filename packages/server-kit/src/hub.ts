@@ -196,6 +196,7 @@ export class SessionHub {
     const claims = connection.claims!;
     if (claims.role === 'candidate') return this.handleCandidate(connection, message);
     if (claims.role === 'phone') return this.handlePhone(connection, message);
+    if (claims.role === 'reviewer') throw new KitError('forbidden', 'A reviewer cannot use the live control channel.');
     return this.handleSupervisor(connection, claims, message);
   }
 
@@ -205,6 +206,7 @@ export class SessionHub {
     if (!claims) return;
     if (this.connections.get(connection.id) !== connection) return;
     this.connections.delete(connection.id);
+    if (claims.role === 'reviewer') return;
     if (claims.role === 'phone' || claims.role === 'candidate') {
       const sessionId = connection.sessionId!;
       // Replaced by a newer page (here or elsewhere): that page is the session's now.

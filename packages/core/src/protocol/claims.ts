@@ -21,6 +21,19 @@ export const SupervisorClaimsSchema = v.strictObject({
 });
 
 /**
+ * What a reviewer token grants: replaying the named candidates' sessions of one exam (or `'*'` for
+ * all), live or ended — reading their recordings, identity photos and reports, and writing flags,
+ * notes and verdicts. A reviewer never commands a live exam.
+ */
+export const ReviewerClaimsSchema = v.strictObject({
+  role: v.literal('reviewer'),
+  examId: HostIdSchema,
+  reviewerId: HostIdSchema,
+  name: NameSchema,
+  candidates: v.union([v.literal('*'), v.pipe(v.array(HostIdSchema), v.maxLength(10_000))]),
+});
+
+/**
  * What a phone token grants: publishing the `phone` feed of one candidate's session, for as long
  * as it stays the session's latest pairing. The kit issues it when a pairing link is redeemed.
  */
@@ -33,16 +46,28 @@ export const PhoneClaimsSchema = v.strictObject({
   pairingId: GeneratedIdSchema,
 });
 
-export const ClaimsSchema = v.variant('role', [CandidateClaimsSchema, SupervisorClaimsSchema, PhoneClaimsSchema]);
+export const ClaimsSchema = v.variant('role', [CandidateClaimsSchema, SupervisorClaimsSchema, ReviewerClaimsSchema, PhoneClaimsSchema]);
 
 export type CandidateClaims = v.InferOutput<typeof CandidateClaimsSchema>;
 export type SupervisorClaims = v.InferOutput<typeof SupervisorClaimsSchema>;
+export type ReviewerClaims = v.InferOutput<typeof ReviewerClaimsSchema>;
 export type PhoneClaims = v.InferOutput<typeof PhoneClaimsSchema>;
 /** The claims of a Proctorkit token, by role. */
-export type Claims = CandidateClaims | SupervisorClaims | PhoneClaims;
+export type Claims = CandidateClaims | SupervisorClaims | ReviewerClaims | PhoneClaims;
 
 /** Whether a supervisor's claims cover a candidate. */
 export function supervises(claims: SupervisorClaims, examId: string, candidateId: string): boolean {
   if (claims.examId !== examId) return false;
   return claims.candidates === '*' || claims.candidates.includes(candidateId);
+}
+
+/** Whether a supervisor's or a reviewer's claims cover a candidate: who may review its sessions. */
+export function reviews(claims: SupervisorClaims | ReviewerClaims, examId: string, candidateId: string): boolean {
+  if (claims.examId !== examId) return false;
+  return claims.candidates === '*' || claims.candidates.includes(candidateId);
+}
+
+/** The host id of the person a supervisor's or reviewer's token names. */
+export function reviewerIdOf(claims: SupervisorClaims | ReviewerClaims): string {
+  return claims.role === 'supervisor' ? claims.supervisorId : claims.reviewerId;
 }

@@ -21,8 +21,8 @@ export const SIGNAL_CODES = [
 ] as const;
 export type SignalCode = (typeof SIGNAL_CODES)[number];
 
-/** Who wrote an event: the kit itself, the candidate's page, a supervisor, or the host's backend. */
-export type EventSource = 'server' | 'candidate' | 'supervisor' | 'host';
+/** Who wrote an event: the kit itself, the candidate's page, a supervisor, a reviewer, or the host's backend. */
+export type EventSource = 'server' | 'candidate' | 'supervisor' | 'reviewer' | 'host';
 
 /**
  * The log entries of an identity check, written by the kit. `identity.photo`: the candidate took
@@ -87,7 +87,7 @@ export const SessionEventSchema = v.object({
   at: v.number(),
   occurredAt: v.optional(v.number()),
   type: EventTypeSchema,
-  source: v.picklist(['server', 'candidate', 'supervisor', 'host']),
+  source: v.picklist(['server', 'candidate', 'supervisor', 'reviewer', 'host']),
   data: EventDataSchema,
   by: v.optional(v.pipe(v.string(), v.maxLength(200))),
 });

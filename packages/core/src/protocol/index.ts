@@ -15,3 +15,4 @@ export * from './parse.js';
 export * from './json.js';
 export * from './phone.js';
 export * from './recording.js';
+export * from './review.js';

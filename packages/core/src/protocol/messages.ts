@@ -5,6 +5,7 @@ import { FeedQualitySchema, FeedSchema, FeedStateSchema } from './feeds.js';
 import { GeneratedIdSchema, HostIdSchema, NameSchema } from './ids.js';
 import { FeedRecordingSchema, RECORDING_BACKLOG_MAX_MS, RecordingPolicySchema } from './recording.js';
 import { SessionStatusSchema } from './status.js';
+import { VerdictSummarySchema } from './review.js';
 
 /** The protocol version every message carries as `v`. */
 export const PROTOCOL_VERSION = 1;
@@ -302,6 +303,8 @@ export const SessionSummarySchema = v.object({
   identity: v.optional(IdentitySummarySchema),
   // Each feed's recording, once the session recorded anything.
   recording: v.optional(v.object({ webcam: FeedRecordingSchema, screen: FeedRecordingSchema, phone: FeedRecordingSchema })),
+  // The latest signed verdict. A candidate's own summary carries it only when the host lets candidates see it.
+  verdict: v.optional(VerdictSummarySchema),
 });
 
 // ---- Amazon Chime join info ----------------------------------------------------------------

@@ -1,6 +1,6 @@
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import * as v from 'valibot';
-import { GeneratedIdSchema, parse, supervises, type Claims } from '@proctorkit/core/protocol';
+import { GeneratedIdSchema, parse, reviews, type Claims } from '@proctorkit/core/protocol';
 import { KitError } from '../errors.js';
 import type { SessionHub } from '../hub.js';
 import type { Sessions } from '../sessions.js';
@@ -87,8 +87,8 @@ export function createRouter({ hub, sessions, tokens, access, logger, photos, pa
     const record = await sessions.get(id.value);
     const allowed =
       record &&
-      (claims.role === 'supervisor'
-        ? supervises(claims, record.examId, record.candidateId)
+      (claims.role === 'supervisor' || claims.role === 'reviewer'
+        ? reviews(claims, record.examId, record.candidateId)
         : record.examId === claims.examId && record.candidateId === claims.candidateId &&
           (claims.role === 'candidate' || record.sessionId === claims.sessionId));
     if (!record || !allowed) throw new KitError('not-found', `No session ${id.value} that this token may read.`);

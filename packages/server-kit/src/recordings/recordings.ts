@@ -259,7 +259,7 @@ export class Recordings {
 
 /** Candidates record their webcam and screen; the phone feed only the session's current phone pairing. */
 function mayRecord(record: SessionRecord, claims: Claims, feed: Feed): void {
-  if (claims.role === 'supervisor') throw new KitError('forbidden', 'Supervisors do not record: only the candidate\'s pages do.');
+  if (claims.role === 'supervisor' || claims.role === 'reviewer') throw new KitError('forbidden', `${claims.role === 'supervisor' ? 'Supervisors' : 'Reviewers'} do not record: only the candidate's pages do.`);
   if (claims.role === 'phone') {
     if (feed !== 'phone') throw new KitError('forbidden', 'A phone records the phone feed only.');
     if (record.phone?.pairingId !== claims.pairingId) throw new KitError('forbidden', 'This phone is no longer paired with the session: pair it again.');

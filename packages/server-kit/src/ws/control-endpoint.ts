@@ -191,6 +191,10 @@ export class ControlEndpoint {
     }
     if (!connection.open) return;
     const { claims } = verified;
+    if (claims.role === 'reviewer') {
+      connection.close(CloseCode.forbidden, 'A reviewer token reads sessions over the REST API; it cannot join the live control channel.');
+      return;
+    }
     const wait = await this.hellos.take(personKey(personOf(claims)));
     if (!connection.open) return;
     if (wait > 0) {
@@ -288,7 +292,9 @@ function refuseUpgrade(socket: Duplex): void {
 
 /** Who a token speaks for, for the log. */
 function describe(claims: Claims): string {
-  return claims.role === 'supervisor' ? `supervisor ${claims.supervisorId} of exam ${claims.examId}` : `${claims.role} ${claims.candidateId} of exam ${claims.examId}`;
+  if (claims.role === 'supervisor') return `supervisor ${claims.supervisorId} of exam ${claims.examId}`;
+  if (claims.role === 'reviewer') return `reviewer ${claims.reviewerId} of exam ${claims.examId}`;
+  return `${claims.role} ${claims.candidateId} of exam ${claims.examId}`;
 }
 
 /** Close reasons are limited to 123 bytes by the WebSocket protocol. */
