@@ -51,6 +51,7 @@ export { ServerClock, type ServerClockOptions } from './clock/server-clock.js';
 export { IntegrityMonitor, type IntegrityOptions, type IntegritySignal } from './integrity/integrity-monitor.js';
 export { pageCount, clampPage, pageItems, gridColumns } from './grid/paging.js';
 export { uploadIdentityPhoto, submitIdentity, fetchIdentity, fetchIdentityPhoto } from './identity/identity-client.js';
+export { ReviewClient } from './review/review-client.js';
 export { capturePhoto, type PhotoOptions } from './identity/photo-capture.js';
 export {
   DeviceCheck,
