@@ -11,6 +11,7 @@ import { landingPage } from './pages/landing.js';
 import { pairPage } from './pages/pair.js';
 import { phonePage } from './pages/phone.js';
 import { supervisorPage } from './pages/supervisor.js';
+import { reviewListPage, reviewPage } from './pages/review.js';
 import { webhooksPage } from './pages/webhooks.js';
 import { OWN_RECEIVER_PATH } from './webhook-from-env.js';
 import { webhookReceiver } from './webhook-receiver.js';
@@ -151,6 +152,22 @@ export function createExamSite(options: ExamSiteOptions): ExamSite {
       candidates: '*',
     });
     response.type('html').send(supervisorPage({ token }));
+  });
+
+  // The reviewers' pages: every session of the exam, and one replayed with its log, flags, notes and verdict.
+  app.get('/review', async (request, response) => {
+    const sessionId = typeof request.query.session === 'string' ? request.query.session : undefined;
+    if (sessionId === undefined) {
+      response.type('html').send(reviewListPage({ sessions: await kit.sessions.list(DEMO_EXAM_ID) }));
+      return;
+    }
+    const session = /^[\w-]{6,64}$/.test(sessionId) ? await kit.sessions.get(sessionId) : undefined;
+    if (!session || session.examId !== DEMO_EXAM_ID) {
+      response.status(404).type('html').send(reviewListPage({ sessions: await kit.sessions.list(DEMO_EXAM_ID), notice: 'There is no such session in this exam. Pick one below.' }));
+      return;
+    }
+    const token = await kit.issueToken({ role: 'reviewer', examId: DEMO_EXAM_ID, reviewerId: 'demo-reviewer', name: 'Demo reviewer', candidates: '*' });
+    response.type('html').send(reviewPage({ token, sessionId, name: session.name }));
   });
 
   // 4. Webhooks: the kit POSTs signed events; by default to this receiver, as a host's endpoint would get them.

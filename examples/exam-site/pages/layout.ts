@@ -32,13 +32,14 @@ export function layout({ title, body, wide = false }: { title: string; body: str
   .button.secondary { background: #fff; color: var(--ink); border: 1px solid #d1d5db; }
   .error { color: #b91c1c; }
   code { background: #f3f4f6; padding: 0.1em 0.35em; border-radius: 4px; }
+  .visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
 </style>
 <script type="module" src="/assets/proctorkit-elements.js"></script>
 </head>
 <body>
 <header class="site-header">
   <a class="logo" href="/">Demo <span>Exam</span> Site</a>
-  <nav><a href="/">Home</a><a href="/supervisor">Supervisor</a><a href="/webhooks">Webhooks</a></nav>
+  <nav><a href="/">Home</a><a href="/supervisor">Supervisor</a><a href="/review">Review</a><a href="/webhooks">Webhooks</a></nav>
 </header>
 <div class="demo-note" role="note"><strong>Demo only:</strong> these pages issue their own Proctorkit tokens with no login. A real exam site issues them after its own login.</div>
 <main>

@@ -80,9 +80,9 @@ function describe({ type, data: { event } }: ReceivedPayload): string {
     case 'recording.ready':
       return `Recording ready${detail('feed')}`;
     case 'flag.created':
-      return 'Incident flagged';
+      return `Incident flagged${detail('severity')}`;
     case 'verdict.signed':
-      return 'Verdict signed';
+      return `Verdict signed${detail('verdict')}`;
     default:
       return type;
   }
