@@ -91,6 +91,7 @@ console.log(
     `  webhooks:   ${webhooksSummary}`,
     `  candidate:  ${url}/candidate?name=Alice`,
     `  supervisor: ${url}/supervisor`,
+    `  review:     ${url}/review   (replay, flags, notes, verdicts, reports)`,
     `  setup test: ${url}/check   (the phone page, ${url}/phone, opens from the candidate's pairing code)`,
     `  data:       ${data.directory} (sessions, logs, photos, recordings, the secret: delete it to start afresh)`,
   ].join('\n'),

@@ -20,6 +20,11 @@ export function landingPage(error?: string): string {
     <a class="button secondary" href="/supervisor">Open the supervisor view</a>
   </div>
   <div class="card">
+    <h2 style="margin-top:0;font-size:1.1rem">Review</h2>
+    <p class="lead">After the exam: replay a candidate’s feeds on one timeline, flag incidents, sign the verdict, print the report.</p>
+    <a class="button secondary" href="/review">Open the review</a>
+  </div>
+  <div class="card">
     <h2 style="margin-top:0;font-size:1.1rem">Test your setup</h2>
     <p class="lead">Check your camera, microphone, screen sharing and connection before the exam day.</p>
     <a class="button secondary" href="/check">Test your setup</a>
