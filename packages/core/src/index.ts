@@ -52,6 +52,29 @@ export { IntegrityMonitor, type IntegrityOptions, type IntegritySignal } from '.
 export { pageCount, clampPage, pageItems, gridColumns } from './grid/paging.js';
 export { uploadIdentityPhoto, submitIdentity, fetchIdentity, fetchIdentityPhoto } from './identity/identity-client.js';
 export { ReviewClient } from './review/review-client.js';
+export {
+  buildTimeline,
+  formatOffset,
+  SessionTimeline,
+  MARKER_KINDS,
+  MARKER_SEVERITIES,
+  type TimelineOptions,
+  type TimelineRun,
+  type TimelineGap,
+  type TimelineGapReason,
+  type TimelineMarker,
+  type MarkerKind,
+  type MarkerSeverity,
+} from './review/timeline.js';
+export {
+  SyncedPlayback,
+  PLAYBACK_RATES,
+  type SyncedPlaybackOptions,
+  type PlaybackState,
+  type FeedPlayback,
+  type FeedStatus,
+  type DriftStats,
+} from './review/synced-playback.js';
 export { capturePhoto, type PhotoOptions } from './identity/photo-capture.js';
 export {
   DeviceCheck,
