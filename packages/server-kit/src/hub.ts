@@ -2,6 +2,7 @@ import {
   CloseCode,
   IdentityVerdictSchema,
   parse,
+  reviews,
   supervises,
   type CandidateClaims,
   type ClientMessage,
@@ -10,6 +11,7 @@ import {
   type PhoneClaims,
   type ProviderInfo,
   type RecordingPolicy,
+  type ReviewerClaims,
   type RtcMessage,
   type ServerMessage,
   type SessionSummary,
@@ -25,6 +27,7 @@ import type { Logger } from './logger.js';
 import type { MediaProvider, ProviderHost, ProviderRecords } from './providers/provider.js';
 import { Sessions, type Actor, type SessionChange } from './sessions.js';
 import type { SessionRecord } from './store/session-store.js';
+import { pageEvent, pageSummary, type OwnPage } from './review/page-view.js';
 import type { ClientConnection } from './ws/client-connection.js';
 
 /** Why a candidate's page may not send what only its paired phone sends. */
@@ -57,6 +60,8 @@ export class SessionHub {
     private readonly bus: KitBus,
     /** How the candidate's and phone's pages record, told them in their welcome. */
     private readonly recording: RecordingPolicy,
+    /** Whether the candidate's page sees the session's verdict once the exam ended (`showVerdictToCandidate`). */
+    private readonly showVerdictToCandidate = false,
   ) {}
 
   /** Binds the sessions this hub announces (they ask the hub who is connected) and joins the other instances. */
@@ -109,7 +114,7 @@ export class SessionHub {
       connectionId: connection.id,
       examId: claims.examId,
       name: claims.name,
-      session: summary,
+      session: pageSummary(summary, 'candidate', this.showVerdictToCandidate),
       provider: await this.provider.joinInfo(joined),
       subscribers: this.cluster.directory.subscriptions(record.sessionId).map(({ entry: { connectionId, feeds, quality } }) => ({
         peer: connectionId,
@@ -142,7 +147,7 @@ export class SessionHub {
       connectionId: connection.id,
       examId: claims.examId,
       name: claims.name,
-      session: await this.sessions.summary(record),
+      session: pageSummary(await this.sessions.summary(record), 'phone', false),
       provider: phoneInfo(await this.provider.joinInfo(record)),
       subscribers: this.cluster.directory
         .subscriptions(record.sessionId)
@@ -182,8 +187,8 @@ export class SessionHub {
     this.logger.info(`supervisor ${claims.supervisorId} joined exam ${claims.examId}`);
   }
 
-  /** The sessions a supervisor's claims cover. */
-  async listFor(claims: SupervisorClaims): Promise<SessionSummary[]> {
+  /** The sessions a supervisor's or reviewer's claims cover. */
+  async listFor(claims: SupervisorClaims | ReviewerClaims): Promise<SessionSummary[]> {
     return Promise.all((await this.watchableRecords(claims)).map((record) => this.sessions.summary(record)));
   }
 
@@ -284,7 +289,8 @@ export class SessionHub {
   /** A candidate's or phone's page reads its own session's log. */
   private async sendOwnEvents(connection: ClientConnection, sessionId: string, afterSeq: number): Promise<void> {
     if (sessionId !== connection.sessionId) throw new KitError('not-found', `No session ${sessionId} that you may read.`);
-    connection.send({ type: 'events.batch', sessionId, ...(await this.sessions.events(sessionId, afterSeq)) });
+    const { events, more } = await this.sessions.events(sessionId, afterSeq);
+    connection.send({ type: 'events.batch', sessionId, events: events.map(pageEvent), more });
   }
 
   /** Signaling from a publishing page (the candidate's, or its phone) to a supervisor subscribed to it. */
@@ -569,7 +575,7 @@ export class SessionHub {
           continue;
         }
         const record = await this.sessions.get(connection.sessionId!);
-        if (record) connection.send({ type: 'session.updated', session: await this.sessions.summary(record) });
+        if (record) connection.send({ type: 'session.updated', session: this.ownView(await this.sessions.summary(record), claims.role === 'phone' ? 'phone' : 'candidate') });
       }
     } catch (error) {
       this.logger.error('catching pages up after the bus came back failed', error);
@@ -578,15 +584,23 @@ export class SessionHub {
 
   /** Sends a change committed here or elsewhere to the session's pages and supervisors held here. */
   private announceHere({ summary, changed, events }: SessionChange): void {
-    const receivers = [...this.watchersOf(summary)];
-    for (const kind of ['candidate', 'phone'] as const) {
-      const page = this.localPage(summary.sessionId, kind);
-      if (page) receivers.push(page);
-    }
+    const { sessionId } = summary;
+    const watchers = [...this.watchersOf(summary)];
     for (const event of events) {
-      for (const receiver of receivers) receiver.send({ type: 'session.event', sessionId: summary.sessionId, event });
+      for (const watcher of watchers) watcher.send({ type: 'session.event', sessionId, event });
     }
-    if (changed) for (const receiver of receivers) receiver.send({ type: 'session.updated', session: summary });
+    if (changed) for (const watcher of watchers) watcher.send({ type: 'session.updated', session: summary });
+    for (const kind of ['candidate', 'phone'] as const) {
+      const page = this.localPage(sessionId, kind);
+      if (!page) continue;
+      for (const event of events) page.send({ type: 'session.event', sessionId, event: pageEvent(event) });
+      if (changed) page.send({ type: 'session.updated', session: this.ownView(summary, kind) });
+    }
+  }
+
+  /** A summary as the session's own candidate or phone page may see it. */
+  private ownView(summary: SessionSummary, page: OwnPage): SessionSummary {
+    return pageSummary(summary, page, this.showVerdictToCandidate);
   }
 
   private *watchersOf(session: SessionSummary): Iterable<ClientConnection> {
@@ -607,9 +621,9 @@ export class SessionHub {
     return subscription;
   }
 
-  private async watchableRecords(claims: SupervisorClaims): Promise<SessionRecord[]> {
+  private async watchableRecords(claims: SupervisorClaims | ReviewerClaims): Promise<SessionRecord[]> {
     const records = await this.sessions.listByExam(claims.examId);
-    return records.filter((r) => supervises(claims, r.examId, r.candidateId));
+    return records.filter((r) => reviews(claims, r.examId, r.candidateId));
   }
 
   private async requireWatchable(claims: SupervisorClaims, sessionId: string): Promise<SessionRecord> {

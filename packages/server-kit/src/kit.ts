@@ -11,6 +11,7 @@ import {
   parse,
   type Claims,
   type SessionEvent,
+  type SessionReport,
   type SessionSummary,
 } from '@proctorkit/core/protocol';
 import { KitError } from './errors.js';
@@ -45,6 +46,10 @@ import { DEFAULT_RETRY_SCHEDULE } from './webhooks/retry-schedule.js';
 import { WebhookDispatcher } from './webhooks/webhook-dispatcher.js';
 import { resolveRetrySchedule, resolveWebhooks, type WebhookEndpointOptions } from './webhooks/webhook-options.js';
 import { webhooksApi, type WebhooksApi } from './webhooks/webhooks-api.js';
+import { ReportMaker } from './review/report.js';
+import { Reviews } from './review/reviews.js';
+import { SIGNED_URL_VALIDITY_MS, UrlSigner } from './review/signed-urls.js';
+import { VerdictSigner } from './review/verdict-signatures.js';
 
 /** Options of {@link createProctorKit}. */
 export interface ProctorKitOptions {
@@ -134,7 +139,7 @@ export interface ProctorKitOptions {
    */
   recordAudio?: boolean;
   /**
-   * Delete a session's recordings and identity photos this many days after its exam ended (a
+   * Delete a session's recordings, screenshots and identity photos this many days after its exam ended (a
    * sweep when the kit starts and every hour; each deletion is logged in the session's log). The
    * session, its log and its verdicts stay. Default: kept until the host deletes them
    * ({@link SessionsApi.deleteRecordings}, {@link SessionsApi.deleteIdentityPhotos}).
@@ -169,6 +174,22 @@ export interface ProctorKitOptions {
    * 503 is waited at least).
    */
   webhookRetrySchedule?: readonly number[];
+  /**
+   * Let the candidate see the session's latest verdict (`accepted`, `rejected` with its reason, or
+   * `inconclusive`) in their own session summary once the exam has ended: on their exam page and
+   * from `GET …/sessions/:id` with their token. Reviewers' notes, flags and comments stay hidden
+   * either way, and the paired phone never sees the verdict. Default: `false`.
+   */
+  showVerdictToCandidate?: boolean;
+}
+
+/** Options of {@link SessionsApi.report}. */
+export interface ReportOptions {
+  /**
+   * Where the host mounted the kit's router: the report's signed links start with it. Default:
+   * `'/proctor'`.
+   */
+  basePath?: string;
 }
 
 /** Options of {@link ProctorKit.attach}. */
@@ -208,11 +229,21 @@ export interface SessionsApi {
    */
   deleteIdentityPhotos(sessionId: string): Promise<number>;
   /**
-   * Deletes every recording of the session, chunks and finished files, from the recording store
-   * (an erasure request); the log keeps a `recording.deleted` entry. Resolves with how many objects
-   * were deleted.
+   * Deletes every recording of the session, chunks and finished files, from the recording store,
+   * and the reviewers' screenshots of it (an erasure request); the log keeps a `recording.deleted`
+   * and a `screenshot.deleted` entry. Resolves with how many objects were deleted.
    */
   deleteRecordings(sessionId: string): Promise<number>;
+  /**
+   * Everything about the session, as `GET …/sessions/:id/report` gives it to reviewers: summary,
+   * device check, identity check, the whole log, flags, notes, screenshots, recordings and signed
+   * verdicts (each with whether its signature is intact). Its links (recordings, screenshots,
+   * identity photos, the printable page) are signed and work without a token for an hour.
+   * `undefined` for an unknown session.
+   */
+  report(sessionId: string, options?: ReportOptions): Promise<SessionReport | undefined>;
+  /** The session's report as a self-contained printable HTML page (A4). `undefined` for an unknown session. */
+  reportHtml(sessionId: string, options?: ReportOptions): Promise<string | undefined>;
 }
 
 /** The server kit a host mounts: REST router, control channel and token issuing. */
@@ -221,7 +252,7 @@ export interface ProctorKit {
   readonly router: Router;
   /** Serves the control channel's WebSocket on the host's HTTP server. */
   attach(server: Server, options?: AttachOptions): void;
-  /** Signs a token for a candidate or a supervisor, after checking the claims. */
+  /** Signs a token for a candidate, a supervisor or a reviewer, after checking the claims. */
   issueToken(claims: Claims, options?: IssueOptions): Promise<string>;
   readonly sessions: SessionsApi;
   /** The webhook outbox: the delivery log and replays. */
@@ -233,7 +264,8 @@ export interface ProctorKit {
   log(sessionId: string, name: string, data?: Record<string, unknown>): Promise<SessionEvent>;
   /**
    * Revokes a person's access: a supervisor removed from an event (`{ examId, supervisorId }`), a
-   * candidate barred (`{ examId, candidateId }`, their paired phone too). Their connections close
+   * reviewer (`{ examId, reviewerId }`), a candidate barred (`{ examId, candidateId }`, their
+   * paired phone too). Signed links already handed out (an hour at most) keep working until they expire. Their connections close
    * (4401), renewals stop and every token issued to them until now is refused, over the control
    * channel and the REST API alike, on every instance on the bus. A token issued afterwards lets
    * them in again. Resolves with how many connections this instance closed.
@@ -249,6 +281,7 @@ const RETENTION: Actor = { source: 'server', by: 'retention' };
 
 const PersonSchema = v.union([
   v.strictObject({ examId: HostIdSchema, supervisorId: HostIdSchema }),
+  v.strictObject({ examId: HostIdSchema, reviewerId: HostIdSchema }),
   v.strictObject({ examId: HostIdSchema, candidateId: HostIdSchema }),
 ]);
 
@@ -303,6 +336,7 @@ export function createProctorKit(options: ProctorKitOptions): ProctorKit {
     cluster,
     bus,
     { audio: options.recordAudio === true, ...(options.retentionDays === undefined ? {} : { retentionDays: options.retentionDays }) },
+    options.showVerdictToCandidate === true,
   );
   const dispatcher = new WebhookDispatcher({
     store,
@@ -327,6 +361,16 @@ export function createProctorKit(options: ProctorKitOptions): ProctorKit {
   hub.bind(sessions).catch((error) => logger.error('joining the other kit instances on the bus failed', error));
   sessions.resumeClocks().catch((error) => logger.error('re-arming the clocks of running exams failed', error));
   const recordings = new Recordings({ store: recordingStore, sessions, logger, maxSessionBytes: limits.recordingBytesPerSession });
+  const urls = new UrlSigner(options.secret);
+  const verdicts = new VerdictSigner(options.secret);
+  const reviews = new Reviews({ sessions, store, photos, verdicts, logger });
+  const reports = new ReportMaker({ sessions, recordings, urls, verdicts });
+  const eraseRecordings = async (id: string, actor: Actor) => (await recordings.deleteAll(id, actor)) + (await reviews.deleteScreenshots(id, actor));
+  const report = async (id: string, { basePath = '/proctor' }: ReportOptions = {}) => {
+    const record = await sessions.get(sessionId(id));
+    const now = Date.now();
+    return record && reports.make(record, { basePath, expiresAt: now + SIGNED_URL_VALIDITY_MS, now });
+  };
   const deletePhotos = async (id: string, actor: Actor) => {
     const record = await sessions.require(id);
     // The files first: a photo the log calls deleted is gone.
@@ -341,7 +385,11 @@ export function createProctorKit(options: ProctorKitOptions): ProctorKit {
           everyMs: options.timings?.retentionSweepMs ?? 3_600_000,
           store,
           logger,
-          erase: async (id) => ({ recordings: await recordings.deleteAll(id, RETENTION), photos: await deletePhotos(id, RETENTION) }),
+          erase: async (id) => ({
+            recordings: await recordings.deleteAll(id, RETENTION),
+            screenshots: await reviews.deleteScreenshots(id, RETENTION),
+            photos: await deletePhotos(id, RETENTION),
+          }),
         });
   retention?.start();
   const revocations = new Revocations(store, tokens.maxAgeMs);
@@ -373,7 +421,11 @@ export function createProctorKit(options: ProctorKitOptions): ProctorKit {
   };
 
   return {
-    router: createRouter({ hub, sessions, tokens, access, logger, photos, limits, bus, pairings: new PhonePairings(store), phonePageUrl, recordings, recordingStore, ...(options.networkTestBudget ? { networkTestBudget: options.networkTestBudget } : {}) }),
+    router: createRouter({
+      hub, sessions, tokens, access, logger, photos, limits, bus, pairings: new PhonePairings(store), phonePageUrl, recordings, recordingStore,
+      reviews, reports, urls, showVerdictToCandidate: options.showVerdictToCandidate === true,
+      ...(options.networkTestBudget ? { networkTestBudget: options.networkTestBudget } : {}),
+    }),
     attach: (server, { path = '/proctor/ws' } = {}) => endpoint.attach(server, path),
     issueToken: (claims, issueOptions) => tokens.issue(claims, issueOptions),
     sessions: {
@@ -410,7 +462,12 @@ export function createProctorKit(options: ProctorKitOptions): ProctorKit {
         return (await sessions.verifyIdentity(sessionId(id), parsed.value, HOST)).summary;
       },
       deleteIdentityPhotos: async (id) => deletePhotos(sessionId(id), HOST),
-      deleteRecordings: async (id) => recordings.deleteAll(sessionId(id), HOST),
+      deleteRecordings: async (id) => eraseRecordings(sessionId(id), HOST),
+      report,
+      async reportHtml(id, reportOptions) {
+        const made = await report(id, reportOptions);
+        return made && reports.html(made);
+      },
     },
     webhooks: webhooksApi(store, dispatcher),
     async log(id, name, data = {}) {

@@ -467,6 +467,10 @@ export function toSummary(record: SessionRecord, lastSeq: number, identityRequir
   if (record.recordings?.length || record.recordingBacklog) {
     summary.recording = { webcam: feedRecording(record, 'webcam'), screen: feedRecording(record, 'screen'), phone: feedRecording(record, 'phone') };
   }
+  if (record.verdict) {
+    const { verdict, reason, signedAt } = record.verdict;
+    summary.verdict = { verdict, signedAt, ...(verdict === 'rejected' && reason ? { reason } : {}) };
+  }
   return summary;
 }
 

@@ -10,6 +10,7 @@ import {
   type IdentityPhoto,
   type IdentityPhotoType,
   type IdentityView,
+  type SessionSummary,
 } from '@proctorkit/core/protocol';
 import { KitError } from '../errors.js';
 import { rawBody } from './raw-body.js';
@@ -17,6 +18,7 @@ import type { Logger } from '../logger.js';
 import { requirePhotosOpen, type Sessions } from '../sessions.js';
 import { imageType, photoKey, type PhotoStore } from '../store/photo-store.js';
 import type { SessionRecord } from '../store/session-store.js';
+import type { ReviewAccess } from '../review/review-access.js';
 
 type Handler = (request: Request, response: Response, claims: Claims) => Promise<void>;
 
@@ -29,6 +31,8 @@ export interface IdentityRouteDeps {
   authorized(handler: Handler): RequestHandler;
   /** The session of `:sessionId` if the token may read it; 404 otherwise. */
   readable(request: Request, claims: Claims): Promise<SessionRecord>;
+  /** Who may see the check: the candidate's supervisors and reviewers, or a signed link. */
+  access: ReviewAccess;
 }
 
 const MAX_MB = IDENTITY_PHOTO_MAX_BYTES / (1024 * 1024);
@@ -36,11 +40,11 @@ const MAX_MB = IDENTITY_PHOTO_MAX_BYTES / (1024 * 1024);
 /**
  * The identity check's REST routes. The candidate uploads a photo of its ID document and of its
  * face (`POST …/identity/photos/:kind`, a raw image body; a retake replaces the photo) and submits
- * them (`POST …/identity/submit`). Supervisors of the candidate read the check
- * (`GET …/identity`) and each photo (`GET …/identity/photos/:photoId`); the verdict goes over the
- * control channel (`command.identity`). Nobody else sees a photo.
+ * them (`POST …/identity/submit`). Supervisors and reviewers of the candidate read the check
+ * (`GET …/identity`) and each photo (`GET …/identity/photos/:photoId`, also with a signed link of
+ * the report); the verdict goes over the control channel (`command.identity`). Nobody else sees a photo.
  */
-export function mountIdentityRoutes(router: Router, { sessions, photos, logger, authorized, readable }: IdentityRouteDeps): void {
+export function mountIdentityRoutes(router: Router, { sessions, photos, logger, authorized, readable, access }: IdentityRouteDeps): void {
   router.post(
     '/sessions/:sessionId/identity/photos/:kind',
     authorized(async (request, response, claims) => {
@@ -88,22 +92,15 @@ export function mountIdentityRoutes(router: Router, { sessions, photos, logger, 
   router.get(
     '/sessions/:sessionId/identity',
     authorized(async (request, response, claims) => {
-      const record = await supervised(request, claims);
-      const summary = await sessions.summary(record);
-      const identity: IdentityView = {
-        required: summary.identity?.required ?? false,
-        status: summary.identity?.status ?? 'none',
-        ...(summary.identity?.reason ? { reason: summary.identity.reason } : {}),
-        photos: record.identity?.photos ?? [],
-      };
+      const { record } = await access.reviewable(request, claims);
+      const identity = identityView(record, await sessions.summary(record));
       response.set('Cache-Control', 'private, no-store').json({ identity });
     }),
   );
 
   router.get(
     '/sessions/:sessionId/identity/photos/:photoId',
-    authorized(async (request, response, claims) => {
-      const record = await supervised(request, claims);
+    access.media(async (request, response, record) => {
       const id = parse(GeneratedIdSchema, request.params.photoId);
       if (!id.ok) throw new KitError('bad-message', `photoId ${id.message}.`);
       // Only the session's current photos: a replaced or deleted photo, or another session's, is gone.
@@ -120,13 +117,16 @@ export function mountIdentityRoutes(router: Router, { sessions, photos, logger, 
         .end(stored.bytes);
     }),
   );
+}
 
-  /** The session if the token is a supervisor's that covers it (404 as for any unreadable session). */
-  async function supervised(request: Request, claims: Claims): Promise<SessionRecord> {
-    const record = await readable(request, claims);
-    if (claims.role !== 'supervisor') throw new KitError('forbidden', "Only the candidate's supervisors see the identity check.");
-    return record;
-  }
+/** A session's identity check with its current photos, as its supervisors and reviewers see it. */
+export function identityView(record: SessionRecord, summary: SessionSummary): IdentityView {
+  return {
+    required: summary.identity?.required ?? false,
+    status: summary.identity?.status ?? 'none',
+    ...(summary.identity?.reason ? { reason: summary.identity.reason } : {}),
+    photos: record.identity?.photos ?? [],
+  };
 }
 
 /** The image type of the request's `Content-Type`, or a 415. */

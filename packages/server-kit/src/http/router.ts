@@ -20,6 +20,12 @@ import type { PhonePairings } from '../phone/pairings.js';
 import { mountRecordingRoutes } from '../recordings/recording-routes.js';
 import type { Recordings } from '../recordings/recordings.js';
 import type { RecordingStore } from '../recordings/recording-store.js';
+import { reviewAccess } from '../review/review-access.js';
+import { mountReviewRoutes } from '../review/review-routes.js';
+import type { ReportMaker } from '../review/report.js';
+import type { Reviews } from '../review/reviews.js';
+import { pageEvent, pageSummary } from '../review/page-view.js';
+import type { UrlSigner } from '../review/signed-urls.js';
 
 interface RouterDeps {
   hub: SessionHub;
@@ -36,6 +42,11 @@ interface RouterDeps {
   bus: KitBus;
   recordings: Recordings;
   recordingStore: RecordingStore;
+  reviews: Reviews;
+  reports: ReportMaker;
+  urls: UrlSigner;
+  /** Whether a candidate's own summary carries the verdict once the exam ended. */
+  showVerdictToCandidate: boolean;
 }
 
 const AfterSeqSchema = v.pipe(
@@ -50,7 +61,8 @@ type Handler = (request: Request, response: Response, claims: Claims) => Promise
  * The kit's REST API, for pages and host backends holding a token (`Authorization: Bearer …`).
  * Errors answer `{ error: { code, message } }` with the matching status.
  */
-export function createRouter({ hub, sessions, tokens, access, logger, photos, pairings, phonePageUrl, limits, networkTestBudget, bus, recordings, recordingStore }: RouterDeps): Router {
+export function createRouter(deps: RouterDeps): Router {
+  const { hub, sessions, tokens, access, logger, photos, pairings, phonePageUrl, limits, networkTestBudget, bus, recordings, recordingStore, reports, urls } = deps;
   const router = express.Router();
   const requests = SharedRateLimit.per(bus, 'requests', limits.requestsPerMinute, 60_000, logger);
 
@@ -75,7 +87,7 @@ export function createRouter({ hub, sessions, tokens, access, logger, photos, pa
   router.get(
     '/sessions',
     authorized(async (_request, response, claims) => {
-      if (claims.role !== 'supervisor') throw new KitError('forbidden', 'Only supervisors may list sessions.');
+      if (claims.role !== 'supervisor' && claims.role !== 'reviewer') throw new KitError('forbidden', 'Only supervisors and reviewers may list sessions.');
       response.json({ sessions: await hub.listFor(claims) });
     }),
   );
@@ -98,7 +110,9 @@ export function createRouter({ hub, sessions, tokens, access, logger, photos, pa
   router.get(
     '/sessions/:sessionId',
     authorized(async (request, response, claims) => {
-      response.json({ session: await sessions.summary(await readable(request, claims)) });
+      const summary = await sessions.summary(await readable(request, claims));
+      const own = claims.role === 'candidate' || claims.role === 'phone';
+      response.json({ session: own ? pageSummary(summary, claims.role, deps.showVerdictToCandidate) : summary });
     }),
   );
 
@@ -108,12 +122,23 @@ export function createRouter({ hub, sessions, tokens, access, logger, photos, pa
       const record = await readable(request, claims);
       const after = parse(AfterSeqSchema, request.query.after ?? '0');
       if (!after.ok) throw new KitError('bad-message', `after ${after.message}.`);
-      response.json(await sessions.events(record.sessionId, after.value));
+      const { events, more } = await sessions.events(record.sessionId, after.value);
+      const own = claims.role === 'candidate' || claims.role === 'phone';
+      response.json({ events: own ? events.map(pageEvent) : events, more });
     }),
   );
 
-  mountIdentityRoutes(router, { sessions, photos, logger, authorized, readable });
-  mountRecordingRoutes(router, { recordings, store: recordingStore, authorized, readable });
+  const review = reviewAccess({
+    sessions,
+    signer: urls,
+    signedRequests: SharedRateLimit.per(bus, 'signed-links', limits.signedLinkRequestsPerMinute, 60_000, logger),
+    signedRequestsPerMinute: limits.signedLinkRequestsPerMinute,
+    authorized,
+    readable,
+  });
+  mountIdentityRoutes(router, { sessions, photos, logger, authorized, readable, access: review });
+  mountRecordingRoutes(router, { recordings, store: recordingStore, authorized, readable, access: review, urls });
+  mountReviewRoutes(router, { reviews: deps.reviews, reports, access: review, authorized });
   mountPhoneRoutes(router, { sessions, hub, tokens, pairings, phonePageUrl, limits, authorized, readable, bus, logger });
 
   router.use('/network', networkTestRouter(authorized, SharedRateLimit.per(bus, 'network-test', (networkTestBudget ?? NETWORK_TEST_BUDGET).maxBytes, (networkTestBudget ?? NETWORK_TEST_BUDGET).windowMs, logger)));

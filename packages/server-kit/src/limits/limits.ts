@@ -29,6 +29,12 @@ export interface KitLimits {
   maxEventsPerSession: number;
   /** REST requests one person may make per minute. Default: 600. */
   requestsPerMinute: number;
+  /**
+   * Requests one client address may make per minute with signed links (recordings, screenshots,
+   * identity photos, the printable report), which carry no token: enough for a video player's
+   * Range requests. Default: 1,200.
+   */
+  signedLinkRequestsPerMinute: number;
   /** Phone pairing redemptions one client address may try per minute. Default: 10. */
   pairingAttemptsPerMinute: number;
   /**
@@ -52,6 +58,7 @@ export const DEFAULT_LIMITS: Readonly<KitLimits> = {
   eventBytesPerMinute: 512 * 1024,
   maxEventsPerSession: 20_000,
   requestsPerMinute: 600,
+  signedLinkRequestsPerMinute: 1200,
   pairingAttemptsPerMinute: 10,
   pairingFailuresPerMinute: 100,
   recordingBytesPerSession: 4 * 1024 ** 3,

@@ -45,7 +45,7 @@ describe('recording a feed through the kit', () => {
     assert.equal(run!.mimeType, 'video/webm;codecs=vp8');
     assert.ok(Math.abs(run!.durationMs! - 6_000) < 1_000, `duration ${run!.durationMs} ms`);
     assert.deepEqual(run!.chunks, { received: 3, missing: [] });
-    assert.equal(run!.url, `/proctor/sessions/${ADA}/recordings/webcam/runs/${runId}/file`);
+    assert.match(run!.url!, new RegExp(`^/proctor/sessions/${ADA}/recordings/webcam/runs/${runId}/file\\?expires=\\d+&signature=[\\w-]{43}$`), 'a signed link');
     assert.deepEqual(manifest.gaps, []);
 
     const whole = await fetch(`${kit.server.origin}${run!.url}`, { headers: { authorization: `Bearer ${kit.supervisor}` } });
@@ -290,7 +290,7 @@ describe('the recording routes refuse', () => {
     await assertNothingStored(kit);
   });
 
-  test('the manifest and the files to anyone but the candidate’s supervisors', async (t) => {
+  test('the manifest and the files to anyone but the candidate’s supervisors and reviewers', async (t) => {
     const kit = await recordingServer(t);
     const runId = await new RecordingClient(kit.server, kit.ada).record('webcam', cut(await recorded('webm'), 2));
     const { url } = (await new RecordingClient(kit.server, kit.supervisor).settledManifest()).recordings[0]!.runs[0]!;
@@ -299,7 +299,10 @@ describe('the recording routes refuse', () => {
     await assertError(await new RecordingClient(kit.server, bobsSupervisor).request(''), 404, 'not-found');
     await assertError(await fetch(`${kit.server.origin}${url}`, { headers: { authorization: `Bearer ${bobsSupervisor}` } }), 404, 'not-found');
     await assertError(await fetch(`${kit.server.origin}${url}`, { headers: { authorization: `Bearer ${kit.ada}` } }), 403, 'forbidden');
-    await assertError(await fetch(`${kit.server.origin}${url}`), 401, 'unauthorized');
+    await assertError(await fetch(`${kit.server.origin}${url!.split('?')[0]}`), 401, 'unauthorized', /Bearer/);
+    const reviewer = await kit.server.kit.issueToken({ role: 'reviewer', examId: 'exam-1', reviewerId: 'rev-1', name: 'Reviewer', candidates: ['ada'] });
+    assert.equal((await new RecordingClient(kit.server, reviewer).manifest()).recordings[0]!.runs[0]!.runId, runId, 'a reviewer of the candidate reads the manifest');
+    assert.equal((await fetch(`${kit.server.origin}${url!.split('?')[0]}`, { headers: { authorization: `Bearer ${reviewer}` } })).status, 200, 'and the file');
     await assertError(await new RecordingClient(kit.server, kit.supervisor).request(`/webcam/runs/${runId}x/file`), 404, 'not-found');
   });
 

@@ -18,6 +18,8 @@ import type { SessionRecord, StoredRun } from '../store/session-store.js';
 import { recordingManifest } from './manifest.js';
 import type { Recordings } from './recordings.js';
 import type { RecordingStore } from './recording-store.js';
+import type { ReviewAccess } from '../review/review-access.js';
+import { SIGNED_URL_VALIDITY_MS, type UrlSigner } from '../review/signed-urls.js';
 
 type Handler = (request: Request, response: Response, claims: Claims) => Promise<void>;
 
@@ -27,6 +29,9 @@ export interface RecordingRouteDeps {
   store: RecordingStore;
   authorized(handler: Handler): RequestHandler;
   readable(request: Request, claims: Claims): Promise<SessionRecord>;
+  /** Who may watch: the candidate's supervisors and reviewers, or a signed link of the manifest. */
+  access: ReviewAccess;
+  urls: UrlSigner;
 }
 
 const RUN = '/sessions/:sessionId/recordings/:feed/runs/:runId';
@@ -34,9 +39,10 @@ const RUN = '/sessions/:sessionId/recordings/:feed/runs/:runId';
 /**
  * The recording routes. The candidate's pages start a run, upload its chunks (through the kit, or
  * straight to the object store with a URL the kit signs) and end it; the candidate's supervisors
- * read the manifest and the finished files, with Range requests so a player can seek.
+ * and reviewers read the manifest and the finished files, with Range requests so a player can
+ * seek. The manifest's file URLs are signed links (an hour), so a `<video src>` plays them.
  */
-export function mountRecordingRoutes(router: Router, { recordings, store, authorized, readable }: RecordingRouteDeps): void {
+export function mountRecordingRoutes(router: Router, { recordings, store, authorized, readable, access, urls }: RecordingRouteDeps): void {
   router.post(
     '/sessions/:sessionId/recordings/:feed/runs',
     authorized(async (request, response, claims) => {
@@ -90,17 +96,17 @@ export function mountRecordingRoutes(router: Router, { recordings, store, author
   router.get(
     '/sessions/:sessionId/recordings',
     authorized(async (request, response, claims) => {
-      const record = await supervised(request, claims);
+      const { record } = await access.reviewable(request, claims);
       const base = `${request.baseUrl}/sessions/${record.sessionId}/recordings`;
-      const manifest = await recordingManifest(record, recordings, (run) => `${base}/${run.feed}/runs/${run.runId}/file`);
+      const expiresAt = Date.now() + SIGNED_URL_VALIDITY_MS;
+      const manifest = await recordingManifest(record, recordings, (run) => urls.sign(`${base}/${run.feed}/runs/${run.runId}/file`, expiresAt));
       response.set('Cache-Control', 'private, no-store').json(manifest);
     }),
   );
 
   router.get(
     `${RUN}/file`,
-    authorized(async (request, response, claims) => {
-      const record = await supervised(request, claims);
+    access.media(async (request, response, record) => {
       const feed = feedOf(request);
       const runId = idOf(request.params.runId, 'runId');
       const run = record.recordings?.find((r) => r.runId === runId && r.feed === feed);
@@ -108,13 +114,6 @@ export function mountRecordingRoutes(router: Router, { recordings, store, author
       await serveFile(request, response, store, run);
     }),
   );
-
-  /** The session if the token is a supervisor's that covers it (404 as for any unreadable session). */
-  async function supervised(request: Request, claims: Claims): Promise<SessionRecord> {
-    const record = await readable(request, claims);
-    if (claims.role !== 'supervisor') throw new KitError('forbidden', "Only the candidate's supervisors see the recordings.");
-    return record;
-  }
 }
 
 /** Serves a finished run: whole (200) or the one byte range asked for (206), privately cached. */

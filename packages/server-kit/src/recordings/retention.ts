@@ -4,17 +4,18 @@ import type { KitStore } from '../store/kit-store.js';
 /** What a sweep removed of one session. */
 export interface ErasedMedia {
   recordings: number;
+  screenshots: number;
   photos: number;
 }
 
 export interface RetentionSweepOptions {
-  /** How long after an exam ended its recordings and identity photos are kept, in days (fractions allowed). */
+  /** How long after an exam ended its recordings, screenshots and identity photos are kept, in days (fractions allowed). */
   days: number;
   /** How often to look for sessions past it. */
   everyMs: number;
   store: KitStore;
   logger: Logger;
-  /** Deletes one session's recordings and identity photos; the session's log says so. */
+  /** Deletes one session's recordings, screenshots and identity photos; the session's log says so. */
   erase(sessionId: string): Promise<ErasedMedia>;
 }
 
@@ -22,7 +23,7 @@ export interface RetentionSweepOptions {
 const BATCH = 100;
 
 /**
- * Deletes the recordings and identity photos of every session whose exam ended more than
+ * Deletes the recordings, screenshots and identity photos of every session whose exam ended more than
  * `retentionDays` ago: once when the kit starts, then every `everyMs`. Every instance sharing a
  * store may sweep; erasing is idempotent, so two sweeps at once delete each object once and log once.
  */
@@ -61,9 +62,9 @@ export class RetentionSweep {
         for (const { sessionId } of due) {
           tried.add(sessionId);
           try {
-            const { recordings, photos } = await this.options.erase(sessionId);
+            const { recordings, screenshots, photos } = await this.options.erase(sessionId);
             erased++;
-            this.options.logger.info(`retention: deleted ${recordings} recording object(s) and ${photos} identity photo(s) of session ${sessionId}`);
+            this.options.logger.info(`retention: deleted ${recordings} recording object(s), ${screenshots} screenshot(s) and ${photos} identity photo(s) of session ${sessionId}`);
           } catch (error) {
             this.options.logger.error(`retention: deleting the media of session ${sessionId} failed; the next sweep tries again`, error);
           }

@@ -1,4 +1,4 @@
-import type { ClockState, Feed, FeedStates, IdentityPhoto, IdentityStatus, RecordingState, RunEndReason } from '@proctorkit/core/protocol';
+import type { ClockState, Feed, FeedStates, IdentityPhoto, IdentityStatus, RecordingState, RunEndReason, ScreenshotType, Verdict } from '@proctorkit/core/protocol';
 
 /** What the kit keeps about one session. */
 export interface SessionRecord {
@@ -25,6 +25,12 @@ export interface SessionRecord {
   recordings?: StoredRun[];
   /** How much of each feed's recording waits on its page to upload (ms), as the page last reported it. */
   recordingBacklog?: Partial<Record<Feed, number>>;
+  /** The latest signed verdict (the log holds every one): the summary's `verdict`, and what a revision chains to. */
+  verdict?: { verdictId: string; verdict: Verdict; reason?: string; signedAt: number; signature: string };
+  /** The screenshots whose images are stored (the log says who took each); emptied when the session's media is erased. */
+  screenshots?: { screenshotId: string; contentType: ScreenshotType }[];
+  /** The integrity signals (by `seq`) a person confirmed as a flag or dismissed: each is judged once. */
+  judgedSignals?: number[];
 }
 
 /** One recording run as the kit keeps it; its chunks and its finished file are in the recording store. */
