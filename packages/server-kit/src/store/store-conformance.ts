@@ -171,6 +171,15 @@ export function describeStore(name: string, open: OpenStore): void {
       assert.deepEqual((await store.listEndedWithMedia(cutoff, 1)).map((s) => s.sessionId), [photosAfterTheEnd.sessionId], 'a swept session leaves the list');
     });
 
+    test('counts reviewers’ screenshots as media a retention sweep deletes', async (t) => {
+      const { store } = await open(t);
+      const shots = await store.createSession({ ...record(), clock: endedClock(1000) });
+      await write(store, shots.sessionId, { ...shots, screenshots: [{ screenshotId: 'shot-1', contentType: 'image/jpeg' }] }, []);
+      assert.deepEqual((await store.listEndedWithMedia(10_000, 10)).map((s) => s.sessionId), [shots.sessionId]);
+      await write(store, shots.sessionId, { ...shots, screenshots: [] }, []);
+      assert.deepEqual(await store.listEndedWithMedia(10_000, 10), []);
+    });
+
     test('keeps what it stored when the caller changes its objects afterwards', async (t) => {
       const { store } = await open(t);
       const a = record();
