@@ -192,7 +192,7 @@ describe('the candidate’s side never sees what reviewers record', () => {
     await created(await new ReviewCalls(kit.server, kit.tokens.reviewer).note({ at: 1, text: 'Suspicious.' }), 'note');
     await created(await new ReviewCalls(kit.server, kit.tokens.reviewer).verdict({ verdict: 'rejected', reason: 'Helped.' }), 'verdict');
     for (const token of [kit.tokens.ada, kit.tokens.phone]) {
-      const { events } = (await (await new ReviewCalls(kit.server, token).request('/events')).json()) as { events: { seq: number; type: string; data: object; by?: string }[] };
+      const { events } = (await (await new ReviewCalls(kit.server, token).request('/events')).json()) as { events: { seq: number; at: number; type: string; data: object; by?: string }[] };
       assert.deepEqual(events.map((e) => e.seq), [1, 2, 3, 4, 5, 6, 7, 8], 'no gap');
       assert.deepEqual(events.slice(6), [
         { seq: 7, at: events[6]!.at, type: 'review.recorded', source: 'server', data: {} },

@@ -147,7 +147,7 @@ export class ReviewCalls {
     return this.post('/verdicts', body);
   }
 
-  screenshot(image: Uint8Array = JPEG, { contentType = 'image/jpeg', query = 'feed=webcam&at=1700000000000&width=640&height=480' } = {}): Promise<Response> {
+  screenshot(image: Uint8Array<ArrayBuffer> = JPEG, { contentType = 'image/jpeg', query = 'feed=webcam&at=1700000000000&width=640&height=480' } = {}): Promise<Response> {
     return this.request(`/screenshots?${query}`, { method: 'POST', headers: { 'content-type': contentType }, body: image });
   }
 
