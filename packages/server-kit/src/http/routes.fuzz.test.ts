@@ -23,6 +23,8 @@ const METHODS = ['GET', 'POST', 'PUT', 'DELETE', 'PATCH'] as const;
 const SESSION = ':sessionId';
 const KIND = ':kind';
 const PHOTO = ':photoId';
+const SEQ = ':seq';
+const SCREENSHOT = ':screenshotId';
 
 type Route = { method: (typeof METHODS)[number]; path: string[]; query?: string };
 
@@ -37,6 +39,13 @@ const ROUTES: Route[] = [
   { method: 'GET', path: ['sessions', SESSION, 'identity'] },
   { method: 'GET', path: ['sessions', SESSION, 'identity', 'photos', PHOTO] },
   { method: 'POST', path: ['sessions', SESSION, 'phone', 'pairings'] },
+  { method: 'POST', path: ['sessions', SESSION, 'notes'] },
+  { method: 'POST', path: ['sessions', SESSION, 'flags'] },
+  { method: 'POST', path: ['sessions', SESSION, 'signals', SEQ, 'dismiss'] },
+  { method: 'POST', path: ['sessions', SESSION, 'verdicts'] },
+  { method: 'POST', path: ['sessions', SESSION, 'screenshots'], query: 'feed' },
+  { method: 'GET', path: ['sessions', SESSION, 'screenshots', SCREENSHOT], query: 'signature' },
+  { method: 'GET', path: ['sessions', SESSION, 'report'], query: 'format' },
   { method: 'POST', path: ['phone', 'redeem'] },
   { method: 'GET', path: ['network', 'ping'] },
   { method: 'GET', path: ['network', 'download'], query: 'bytes' },
@@ -70,7 +79,8 @@ function validSegment(world: World, placeholder: string): fc.Arbitrary<string> {
     return fc.oneof({ weight: 4, arbitrary: fc.constant(world.sessionId) }, fc.constantFrom(world.otherSessionId, '0b6f7c1e-8a53-4f0e-9d6b-2f1c3e4a5b6c'));
   }
   if (placeholder === KIND) return fc.constantFrom('document', 'face');
-  if (placeholder === PHOTO) return fc.uuid();
+  if (placeholder === PHOTO || placeholder === SCREENSHOT) return fc.uuid();
+  if (placeholder === SEQ) return fc.integer({ min: 0, max: 20 }).map(String);
   return fc.constant(placeholder);
 }
 
@@ -88,7 +98,7 @@ function path(world: World, route: Route, hostile: boolean): fc.Arbitrary<string
     .record({
       segments: fc.tuple(...route.path.map(part)),
       extra: hostile ? fc.oneof({ weight: 3, arbitrary: noExtra }, { weight: 1, arbitrary: hostileSegment }) : noExtra,
-      query: fc.option(fc.array(fc.tuple(fc.constantFrom(route.query ?? 'after', 'bytes', '__proto__'), queryValue), { minLength: 1, maxLength: 3 }), { freq: 2 }),
+      query: fc.option(fc.array(fc.tuple(fc.constantFrom(route.query ?? 'after', 'bytes', '__proto__', 'expires', 'signature'), queryValue), { minLength: 1, maxLength: 3 }), { freq: 2 }),
     })
     .map(({ segments, extra, query }) => {
       const pathname = `/proctor/${[...segments, ...(extra === null ? [] : [extra])].join('/')}`;
@@ -206,6 +216,8 @@ async function authorizations(sessionId: string): Promise<Pick<World, 'valid' | 
       bearer(await tokens.issue(supervisorClaims('*'))),
       bearer(await tokens.issue(supervisorClaims(['nobody']))),
       bearer(await tokens.issue(supervisorClaims('*', OTHER_EXAM))),
+      bearer(await tokens.issue({ role: 'reviewer', examId: EXAM, reviewerId: 'rev-1', name: 'Reviewer', candidates: '*' })),
+      bearer(await tokens.issue({ role: 'reviewer', examId: OTHER_EXAM, reviewerId: 'rev-2', name: 'Reviewer', candidates: ['ada'] })),
     ],
     refused: [
       token,
