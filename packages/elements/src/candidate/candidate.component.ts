@@ -23,6 +23,7 @@ import { candidateStyles } from './candidate.styles.js';
 import { examRunning, mayStart, stageOf, stagesOf, type OnboardingInput, type PhoneStep, type Stage } from './onboarding.js';
 import { recordingLine } from '../shared/recording-status.js';
 import { renderUploadAtEnd } from './upload-at-end.js';
+import { renderVerdict } from './verdict.js';
 import { WARNINGS_MS, crossedWarning, formatRemaining, spokenMinutes, spokenRemaining } from '../shared/time-format.js';
 import { checkIcon, flagIcon, messageIcon, pauseIcon } from './icons.js';
 
@@ -140,6 +141,7 @@ const timeOfDay = new Intl.DateTimeFormat(undefined, { hour: 'numeric', minute: 
  * @csspart message - One message; `data-state` is `new` or `acked`.
  * @csspart pause - The overlay that covers the element while the exam is paused.
  * @csspart ended - What the element shows once the exam has ended.
+ * @csspart verdict - Once ended, the review's verdict, when the host lets candidates see it (`data-verdict`: `accepted`, `rejected`, `inconclusive`).
  * @csspart upload - Once ended, how much recording is left to upload (`data-state`: `uploading`, `later` after `upload-wait`, `done`).
  * @csspart recording - Whether the feeds are being recorded and how much waits to upload; `data-state` is `recording`, `uploading` or `problem`.
  *
@@ -438,6 +440,7 @@ export class ProctorCandidate extends LitElement {
         <p class="reason" data-reason=${ended.reason}>${endText(ended)}</p>
         <p class="fine">${stoppedText(this.current!.feeds)}</p>
         ${renderUploadAtEnd(this.state?.recording, this.state?.consented === true, this.recordingSaved, this.backlogAtEndMs, this.uploadWaitOver)}
+        ${renderVerdict(this.state?.session?.verdict)}
       </div>
     </section>`;
   }

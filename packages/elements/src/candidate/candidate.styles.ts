@@ -311,8 +311,19 @@ export const candidateStyles = css`
     overflow-wrap: anywhere;
   }
 
-  .upload-at-end {
+  .upload-at-end,
+  .verdict {
     margin-top: 0.6rem;
+  }
+  .verdict {
+    padding: 0.6rem 0.8rem;
+    border-radius: 8px;
+    border: 1px solid var(--_border);
+    background: var(--_bg);
+  }
+  .verdict p {
+    margin: 0;
+    overflow-wrap: anywhere;
   }
   .upload-at-end progress {
     display: block;

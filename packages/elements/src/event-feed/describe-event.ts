@@ -1,11 +1,12 @@
-import type { SessionEvent, SignalCode } from '@proctorkit/core';
+import { FLAG_REASON_LABELS, type FlagReason, type SessionEvent, type SignalCode } from '@proctorkit/core';
 
 /**
  * What kind of line an event makes: an integrity `signal` (highlighted: it informs, it accuses no
  * one), a supervisor's or the host's `command`, a `problem` with the connection or a feed, a host
- * `log` line, or plain `info`.
+ * `log` line, a person's `review` record (note, screenshot, flag, dismissed signal, verdict), or
+ * plain `info`.
  */
-export type EventTone = 'signal' | 'command' | 'problem' | 'log' | 'info';
+export type EventTone = 'signal' | 'command' | 'problem' | 'log' | 'review' | 'info';
 
 /** One event as a supervisor reads it. */
 export interface EventLine {
@@ -50,6 +51,26 @@ const END_TEXT: Record<string, string> = {
   finished: 'Finished the exam',
   terminated: 'The exam was ended',
 };
+
+const VERDICT_TEXT: Record<string, string> = { accepted: 'accepted', rejected: 'not accepted', inconclusive: 'inconclusive' };
+
+/** Words for the records people write about a session (by their signer); `undefined` for any other event. */
+function describeReview({ type, data, at }: SessionEvent): string | undefined {
+  const by = `by ${(data.by as { name?: string } | undefined)?.name}`;
+  const text = data.text ? `: ${quote(data.text)}` : '';
+  if (type === 'note.added') {
+    // A note about another moment (a replay's playhead) says which.
+    return `Note ${by}${Math.abs(Number(data.at) - at) > 60_000 ? ` about ${formatTime(Number(data.at))}` : ''}${text}`;
+  }
+  if (type === 'screenshot.taken') return `Screenshot of the ${feedName(data.feed).toLowerCase()} ${by}`;
+  if (type === 'flag.created') {
+    const reason = FLAG_REASON_LABELS[data.reason as FlagReason];
+    return `Flag (${String(data.severity)}): ${reason}, ${formatTime(Number(data.from))}–${formatTime(Number(data.to))}, ${by}${text}`;
+  }
+  if (type === 'signal.dismissed') return `Signal dismissed ${by}${data.comment ? `: ${quote(data.comment)}` : ''}`;
+  if (type === 'verdict.signed') return `Verdict: ${VERDICT_TEXT[String(data.verdict)]} ${by}${data.reason ? `. Reason: ${quote(data.reason)}` : ''}`;
+  return undefined;
+}
 
 /** `12 s`, `3 min 5 s`, `1 h 2 min`. */
 export function formatDuration(ms: number): string {
@@ -101,6 +122,8 @@ export function describeEvent(event: SessionEvent): EventLine {
     if (count !== undefined && count > 1) text += ` (${count} times)`;
     return { text, tone: 'signal' };
   }
+  const review = describeReview(event);
+  if (review) return { text: review, tone: 'review' };
   if (type.startsWith('log.')) {
     const details = compactData(data);
     return { text: details ? `${type.slice(4)} · ${details}` : type.slice(4), tone: 'log' };

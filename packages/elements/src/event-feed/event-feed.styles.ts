@@ -3,6 +3,7 @@ import { css } from 'lit';
 export const eventFeedStyles = css`
   :host {
     --_signal-bg: var(--proctor-event-feed-signal-background, color-mix(in srgb, var(--_warn) 16%, transparent));
+    --_review: var(--proctor-color-review, #a78bfa);
     display: block;
     font-size: 0.85rem;
     line-height: 1.35;
@@ -52,6 +53,9 @@ export const eventFeedStyles = css`
   }
   li[data-tone='problem'] {
     border-left-color: var(--_danger);
+  }
+  li[data-tone='review'] {
+    border-left-color: var(--_review);
   }
   time {
     font-variant-numeric: tabular-nums;

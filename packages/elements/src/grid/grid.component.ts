@@ -11,6 +11,7 @@ import {
   pageItems,
   type FeedStats,
   type FeedStreams,
+  type ReviewClient,
   type RoomState,
   type SessionSummary,
 } from '@proctorkit/core';
@@ -41,6 +42,9 @@ const STATUS_WORD: Record<SessionSummary['status'], string> = {
   ended: 'ended',
 };
 
+/** The large view's note, screenshot and flag, loaded the first time a candidate is focused. */
+const loadObservations = () => import('./observation/observation-panel.js');
+
 /** Whether an Escape pressed at `path` is for something else than leaving the large view. */
 function escapeIsTaken(path: EventTarget[]): boolean {
   return path.some(
@@ -55,7 +59,9 @@ function escapeIsTaken(path: EventTarget[]): boolean {
  * new integrity signals, a page at a time, beside the room's event feed. Only the candidates on
  * the visible page are received; focusing one (click, Enter or Space, or a line of the event
  * feed) shows it large at full quality with its controls (pause / resume, add time, message, room
- * scan, end the exam) and its whole event log, until Esc. The toolbar pauses, resumes or extends every
+ * scan, end the exam), what the supervisor records about it (a note, a screenshot of a feed, a
+ * flag; integrity signals confirmed as incidents or dismissed from the event log) and its whole
+ * event log, until Esc. The toolbar pauses, resumes or extends every
  * candidate at once, for a technical problem that hits everyone.
  *
  * Commands are also methods (`pause`, `extend`, `pauseAll`…); each resolves with the sessions it
@@ -69,6 +75,7 @@ function escapeIsTaken(path: EventTarget[]): boolean {
  * @event proctor-connection - The control channel's state changed. Detail: `ConnectionDetail`.
  * @event proctor-session-error - The token was refused. Detail: `SessionErrorDetail`.
  * @event proctor-command - A supervisor's command was carried out (from the controls or a method). Detail: `CommandDetail`.
+ * @event proctor-recorded - The supervisor recorded a note, a screenshot, a flag or a signal's dismissal. Detail: `RecordedDetail`.
  *
  * @csspart toolbar - The bar with the counts, connection state, room commands and pager.
  * @csspart tiles - The grid of tiles.
@@ -76,6 +83,7 @@ function escapeIsTaken(path: EventTarget[]): boolean {
  * @csspart room-feed - The panel with the room's event feed.
  * @csspart side - The focused candidate's panel: controls and event feed.
  * @csspart controls - The focused candidate's `<proctor-controls>`.
+ * @csspart observations - The focused candidate's note, screenshot and flag (`<proctor-observation-panel>`).
  * @csspart identity - The focused candidate's `<proctor-identity-review>` (only with an identity check).
  * @csspart dialog - The dialogs of "Pause all" and "Extend all".
  *
@@ -107,6 +115,8 @@ export class ProctorGrid extends LitElement {
   @state() private roomFeedOpen = true;
 
   private room?: SupervisorRoom;
+  /** The kit's review routes for notes, screenshots and flags; made once the large view's chunk has loaded. */
+  @state() private review?: ReviewClient;
   private readonly roomState = new ReadableController<RoomState>(this);
   private readonly streams = new ReadableController<ReadonlyMap<string, FeedStreams>>(this);
   private lastConnection?: RoomState['connection'];
@@ -147,6 +157,7 @@ export class ProctorGrid extends LitElement {
     this.moveFocusToView = !!sessionId;
     this.focusedId = sessionId;
     if (sessionId) {
+      this.loadReview();
       const index = this.sessions.findIndex((s) => s.sessionId === sessionId);
       if (index >= 0) this.page = Math.floor(index / this.pageSize);
       this.room?.markSeen(sessionId);
@@ -322,8 +333,22 @@ export class ProctorGrid extends LitElement {
               session.sessionId,
               html`<proctor-identity-review part="identity" server=${this.server} token=${this.room?.token ?? this.token} .session=${session} .commands=${this}></proctor-identity-review>
                 <proctor-controls part="controls" .session=${session} .events=${events} .commands=${this}></proctor-controls>
+                <proctor-observation-panel
+                  part="observations"
+                  .session=${session}
+                  .streams=${this.streams.value?.get(session.sessionId) ?? {}}
+                  .now=${this.serverNow}
+                  .review=${this.review}
+                ></proctor-observation-panel>
                 <h2>Events</h2>
-                <proctor-event-feed class="feed" label="Events of ${session.name}" .events=${events}></proctor-event-feed>`,
+                <proctor-event-feed
+                  class="feed"
+                  label="Events of ${session.name}"
+                  session-id=${session.sessionId}
+                  judge
+                  .review=${this.review}
+                  .events=${events}
+                ></proctor-event-feed>`,
             )}
           </aside>
         </div>
@@ -406,10 +431,19 @@ export class ProctorGrid extends LitElement {
     this.room.connect();
   }
 
+  private loadReview(): void {
+    const room = this.room;
+    if (!room || this.review) return;
+    void loadObservations().then(({ ReviewClient }) => {
+      if (this.room === room) this.review ??= new ReviewClient(this.server, () => room.token);
+    });
+  }
+
   private shut(): void {
     this.openedWith = undefined;
     this.room?.close();
     this.room = undefined;
+    this.review = undefined;
     this.roomState.bind(undefined);
     this.streams.bind(undefined);
   }

@@ -108,6 +108,14 @@ export interface EventSelectDetail {
   seq: number;
 }
 
+/** Detail of `proctor-recorded`: a person recorded a note, a screenshot, a flag or a signal's dismissal in a session's log. */
+export interface RecordedDetail {
+  sessionId: string;
+  record: 'note' | 'screenshot' | 'flag' | 'dismissal';
+  /** The `seq` of the log event that holds it. */
+  seq: number;
+}
+
 /** Fires a Proctorkit event the way every element does: bubbling out of shadow roots. */
 export function fire<K extends keyof ProctorEventMap>(target: EventTarget, type: K, detail: ProctorEventMap[K]['detail']) {
   target.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true }));
@@ -130,6 +138,7 @@ export interface ProctorEventMap {
   'proctor-ended': CustomEvent<EndedDetail>;
   'proctor-command': CustomEvent<CommandDetail>;
   'proctor-event-select': CustomEvent<EventSelectDetail>;
+  'proctor-recorded': CustomEvent<RecordedDetail>;
   'proctor-identity': CustomEvent<IdentityDetail>;
   'proctor-phone-connected': CustomEvent<PhoneConnectedDetail>;
   'proctor-room-scan': CustomEvent<RoomScanDetail>;
