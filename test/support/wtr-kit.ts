@@ -1,7 +1,8 @@
 // A real server kit inside the browser tests' dev server, mounted as a host mounts it: its router
 // at `base`, its control channel at `${base}/ws`, and a token route handing out tokens as a host's
 // backend would after its own login: `?role=candidate&candidateId=…&name=…` or
-// `?role=supervisor&candidates=a,b` (all when omitted); `&expiresIn=<seconds>` for a short-lived one.
+// `?role=supervisor&candidates=a,b` (all when omitted), `?role=reviewer&candidates=a,b` (all when
+// omitted); `&expiresIn=<seconds>` for a short-lived one.
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import type { Server } from 'node:http';
@@ -38,8 +39,9 @@ export async function wtrKit({ base, tokenPath = `${base}/test-token`, examId, k
     limits: { pairingAttemptsPerMinute: 10_000 },
     ...options,
   });
-  // Each supervisor page is a person of its own, as in a real event.
+  // Each supervisor or reviewer page is a person of its own, as in a real event.
   let supervisors = 0;
+  let reviewers = 0;
   const app = express();
   app.disable('x-powered-by');
   app.get(tokenPath, async (request, response) => {
@@ -55,6 +57,14 @@ export async function wtrKit({ base, tokenPath = `${base}/test-token`, examId, k
               name: String(name ?? 'Test supervisor'),
               candidates: candidates ? String(candidates).split(',') : '*',
             }, lifetime)
+          : role === 'reviewer'
+            ? await kit.issueToken({
+                role: 'reviewer',
+                examId,
+                reviewerId: `wtr-reviewer-${++reviewers}`,
+                name: String(name ?? 'Test reviewer'),
+                candidates: candidates ? String(candidates).split(',') : '*',
+              }, lifetime)
           : await kit.issueToken({ role: 'candidate', examId, candidateId: String(candidateId ?? ''), name: String(name ?? candidateId ?? '') }, lifetime);
       response.json({ token });
     } catch (error) {

@@ -1,6 +1,7 @@
 /**
  * Proctorkit's custom elements. Importing this module registers `<proctor-candidate>`,
- * `<proctor-grid>`, `<proctor-tile>`, `<proctor-controls>` and `<proctor-event-feed>`.
+ * `<proctor-grid>`, `<proctor-tile>`, `<proctor-controls>`, `<proctor-event-feed>` and
+ * `<proctor-review>` (whose player loads on demand, in a chunk of its own).
  * @module @proctorkit/elements
  */
 export * from './candidate/candidate.js';
@@ -13,4 +14,5 @@ export * from './identity-review/identity-review.js';
 export * from './phone/phone.js';
 export * from './phone-pairing/phone-pairing.js';
 export * from './device-check/device-check.js';
+export * from './review/review.js';
 export type * from './shared/events.js';

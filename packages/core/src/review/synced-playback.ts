@@ -83,9 +83,9 @@ export interface SyncedPlaybackOptions {
 const HAVE_CURRENT_DATA = 2;
 const HAVE_FUTURE_DATA = 3;
 /** Drift is corrected over about this long by nudging the rate, s. */
-const NUDGE_HORIZON_S = 1;
+const NUDGE_HORIZON_S = 0.5;
 /** The most a nudge changes the rate, as a share of it. */
-const NUDGE_MAX = 0.25;
+const NUDGE_MAX = 0.3;
 /** A paused feed this far from the master time seeks exactly, s. */
 const PAUSED_TOLERANCE_S = 0.05;
 /** State is published at most this often while only the time changes, ms. */

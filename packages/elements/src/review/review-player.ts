@@ -1,0 +1,450 @@
+import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import {
+  FEEDS,
+  PLAYBACK_RATES,
+  ProctorError,
+  ReviewClient,
+  SyncedPlayback,
+  buildTimeline,
+  reviewRecords,
+  type Feed,
+  type FlagInput,
+  type PlaybackState,
+  type RecordingManifest,
+  type ReviewRecords,
+  type SessionEvent,
+  type SessionSummary,
+  type SessionTimeline,
+  type Verdict,
+  type VerdictEntry,
+  type VerdictInput,
+} from '@proctorkit/core';
+import { keyAction, type KeyAction } from './review-keys.js';
+
+/** What the player needs of its element. */
+export interface ReviewHost extends ReactiveControllerHost, HTMLElement {
+  server: string;
+  token: string;
+  session: string;
+  readonly renderRoot: HTMLElement | DocumentFragment;
+}
+
+/** How often a live session's log and recordings are fetched again, ms. */
+export const LIVE_REFRESH_MS = 15_000;
+/** A signed link is renewed this long before it expires, ms. */
+const LINK_MARGIN_MS = 60_000;
+/** A failing file fetches a fresh manifest at most this often, ms. */
+const ERROR_REFRESH_MS = 5_000;
+
+/** A form under the transport: a note or a flag at the playhead. */
+export type Annotation = 'note' | 'flag';
+
+function message(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** A line of the event list: the entry, and the session time it is about. */
+export interface EventLine {
+  event: SessionEvent;
+  at: number;
+}
+
+/** The session time an entry is about: a note's or screenshot's moment, a flag's start, else when it happened. */
+function lineTime(event: SessionEvent): number {
+  const { data } = event;
+  if ((event.type === 'note.added' || event.type === 'screenshot.taken') && typeof data.at === 'number') return data.at;
+  if (event.type === 'flag.created' && typeof data.from === 'number') return data.from;
+  return event.occurredAt ?? event.at;
+}
+
+/** When the earliest signed link of the manifest expires (`?expires=<ms>`), if any says. */
+function linksExpireAt(manifest: RecordingManifest): number | undefined {
+  const times = manifest.recordings
+    .flatMap((feed) => feed.runs)
+    .map((run) => (run.url ? Number(new URL(run.url, 'http://x').searchParams.get('expires')) : NaN))
+    .filter((t) => Number.isFinite(t) && t > 0);
+  return times.length ? Math.min(...times) : undefined;
+}
+
+/**
+ * The review player's state and behaviour, for `<proctor-review>`: loads a session's summary,
+ * log and recordings through the kit's review routes, drives the feeds with a
+ * {@link SyncedPlayback}, refreshes a live session and expired links, and records notes, flags and
+ * verdicts. Renders nothing itself.
+ */
+export class ReviewPlayer implements ReactiveController {
+  summary?: SessionSummary;
+  events: SessionEvent[] = [];
+  /** The log as the event list shows it: each entry at the time it is about, in time order. */
+  lines: EventLine[] = [];
+  records: ReviewRecords = reviewRecords([]);
+  timeline?: SessionTimeline;
+  playback?: SyncedPlayback;
+  /** An error that keeps the session from loading at all. */
+  loadError?: string;
+  /** The feed shown large, or all side by side. */
+  large?: Feed;
+  /** The open form, and the playhead it was opened at. */
+  annotation?: Annotation;
+  annotationAt = 0;
+  annotationError?: string;
+  verdictError?: string;
+  /** The verdict chosen in the form (the reason field shows for `rejected`). */
+  verdictChoice: Verdict = 'accepted';
+  reportError?: string;
+  busy = false;
+  /** For screen readers: the latest thing done. */
+  announcement = '';
+  /** Called when a verdict was signed here (the element fires `proctor-verdict`). */
+  onVerdict?: (detail: { sessionId: string; verdict: VerdictEntry }) => void;
+  /** One video per feed, kept across renders (a re-created element would reload its file). */
+  readonly videos: Record<Feed, HTMLVideoElement>;
+
+  private client?: ReviewClient;
+  private loadedFor = '';
+  private stopState?: () => void;
+  private timer?: ReturnType<typeof setTimeout>;
+  private lastErrorRefresh = 0;
+  private refreshing?: Promise<void>;
+
+  constructor(private readonly host: ReviewHost) {
+    host.addController(this);
+    this.videos = Object.fromEntries(
+      FEEDS.map((feed) => {
+        const video = document.createElement('video');
+        video.setAttribute('part', 'video');
+        video.dataset.feed = feed;
+        // Only the webcam's file may have sound.
+        video.muted = feed !== 'webcam';
+        return [feed, video];
+      }),
+    ) as Record<Feed, HTMLVideoElement>;
+  }
+
+  /** The playback state now (time, playing, rate, each feed's status). */
+  get state(): PlaybackState | undefined {
+    return this.playback?.state.value;
+  }
+
+  get time(): number {
+    return this.playback?.time ?? this.timeline?.start ?? 0;
+  }
+
+  hostConnected(): void {
+    this.configure();
+  }
+
+  hostDisconnected(): void {
+    this.stop();
+    this.loadedFor = '';
+  }
+
+  /** Loads the session named by the element's properties, once they are all set (again when they change). */
+  configure(): void {
+    const { server, session } = this.host;
+    const key = `${server}\n${session}`;
+    if (!server || !session || !this.host.token || key === this.loadedFor || !this.host.isConnected) return;
+    this.stop();
+    this.loadedFor = key;
+    this.client = new ReviewClient(server, () => this.host.token);
+    this.summary = undefined;
+    this.events = [];
+    this.timeline = undefined;
+    this.loadError = undefined;
+    this.host.requestUpdate();
+    void this.load(key);
+  }
+
+  private async load(key: string): Promise<void> {
+    try {
+      const client = this.client!;
+      const [summary, events, manifest] = await Promise.all([client.session(this.host.session), client.events(this.host.session), client.recordings(this.host.session)]);
+      if (key !== this.loadedFor) return;
+      this.summary = summary;
+      this.setEvents(events);
+      this.apply(manifest);
+    } catch (error) {
+      if (key !== this.loadedFor) return;
+      this.loadError = message(error);
+      this.host.requestUpdate();
+    }
+  }
+
+  /** Fetches what is new: the summary, the log after the last entry, and the manifest (fresh links, new runs). */
+  refresh(): Promise<void> {
+    this.refreshing ??= this.fetchNew().finally(() => {
+      this.refreshing = undefined;
+    });
+    return this.refreshing;
+  }
+
+  private async fetchNew(): Promise<void> {
+    const client = this.client;
+    if (!client || !this.timeline) return this.configure();
+    const key = this.loadedFor;
+    try {
+      const after = this.events.at(-1)?.seq ?? 0;
+      const [summary, events, manifest] = await Promise.all([client.session(this.host.session), client.events(this.host.session, after), client.recordings(this.host.session)]);
+      if (key !== this.loadedFor) return;
+      this.summary = summary;
+      if (events.length) this.setEvents([...this.events, ...events.filter((event) => event.seq > after)]);
+      this.apply(manifest);
+    } catch (error) {
+      this.announce(`Could not refresh: ${message(error)}`);
+      this.schedule(this.timeline.live ? LIVE_REFRESH_MS : undefined);
+    }
+  }
+
+  private setEvents(events: SessionEvent[]): void {
+    this.events = events;
+    this.records = reviewRecords(events);
+    this.lines = events.map((event) => ({ event, at: lineTime(event) })).sort((a, b) => a.at - b.at || a.event.seq - b.event.seq);
+  }
+
+  /** Builds the timeline from the manifest and the log, and hands it to the playback (made anew when the feeds change). */
+  private apply(manifest: RecordingManifest): void {
+    const timeline = buildTimeline(manifest, this.events);
+    const previous = this.timeline;
+    this.timeline = timeline;
+    const sameFeeds = previous && previous.feeds.join() === timeline.feeds.join();
+    if (this.playback && sameFeeds) {
+      this.playback.setTimeline(timeline);
+    } else {
+      const at = this.playback?.time;
+      const rate = this.playback?.state.value.rate;
+      const playing = this.playback?.state.value.playing;
+      this.stopPlayback();
+      const videos = Object.fromEntries(timeline.feeds.map((feed) => [feed, this.videos[feed]]));
+      this.playback = new SyncedPlayback({
+        timeline,
+        videos,
+        ...(at !== undefined ? { startAt: at } : {}),
+        onError: () => this.linkFailed(),
+      });
+      if (rate) this.playback.setRate(rate);
+      if (playing) this.playback.play();
+      this.stopState = this.playback.state.subscribe(() => this.host.requestUpdate());
+      if (this.large && !timeline.feeds.includes(this.large)) this.large = undefined;
+    }
+    const expires = linksExpireAt(manifest);
+    const untilExpiry = expires === undefined ? undefined : Math.max(5_000, expires - Date.now() - LINK_MARGIN_MS);
+    this.schedule(timeline.live ? Math.min(LIVE_REFRESH_MS, untilExpiry ?? Infinity) : untilExpiry);
+    this.host.requestUpdate();
+  }
+
+  /** A file failed (most likely its signed link expired: the kit answers 403): fetch fresh links. */
+  private linkFailed(): void {
+    const now = performance.now();
+    if (now - this.lastErrorRefresh < ERROR_REFRESH_MS) {
+      this.schedule(ERROR_REFRESH_MS);
+      return;
+    }
+    this.lastErrorRefresh = now;
+    void this.refresh();
+  }
+
+  private schedule(inMs: number | undefined): void {
+    clearTimeout(this.timer);
+    if (inMs !== undefined && Number.isFinite(inMs)) this.timer = setTimeout(() => void this.refresh(), inMs);
+  }
+
+  private stopPlayback(): void {
+    this.stopState?.();
+    this.stopState = undefined;
+    this.playback?.close();
+    this.playback = undefined;
+  }
+
+  private stop(): void {
+    clearTimeout(this.timer);
+    this.stopPlayback();
+  }
+
+  // ---- transport -------------------------------------------------------------------------
+
+  toggle(): void {
+    if (!this.playback) return;
+    if (this.playback.state.value.playing) this.playback.pause();
+    else this.playback.play();
+  }
+
+  seek(t: number): Promise<void> {
+    return this.playback?.seek(t) ?? Promise.resolve();
+  }
+
+  step(seconds: number): void {
+    void this.seek(this.time + seconds * 1000);
+  }
+
+  setRate(rate: number): void {
+    this.playback?.setRate(rate);
+    this.host.requestUpdate();
+  }
+
+  /** One speed slower or faster among {@link PLAYBACK_RATES}. */
+  speed(direction: -1 | 1): void {
+    const rate = this.state?.rate ?? 1;
+    const index = PLAYBACK_RATES.findIndex((r) => r >= rate);
+    const next = PLAYBACK_RATES[Math.min(PLAYBACK_RATES.length - 1, Math.max(0, (index === -1 ? PLAYBACK_RATES.length - 1 : index) + direction))]!;
+    this.setRate(next);
+    this.announce(`Speed ${next}×`);
+  }
+
+  /** Jumps to the previous or next flag. */
+  jumpFlag(direction: -1 | 1): void {
+    const flag = direction > 0 ? this.timeline?.nextFlag(this.time) : this.timeline?.previousFlag(this.time);
+    if (!flag) {
+      this.announce(direction > 0 ? 'No flag after this point.' : 'No flag before this point.');
+      return;
+    }
+    void this.seek(flag.at);
+  }
+
+  /** Shows `feed` large, or every feed side by side again. */
+  showLarge(feed: Feed | undefined): void {
+    this.large = feed === this.large ? undefined : feed;
+    this.host.requestUpdate();
+  }
+
+  // ---- keyboard --------------------------------------------------------------------------
+
+  /** The element's keydown: runs the shortcut, if the key is one here. */
+  readonly onKey = (event: KeyboardEvent): void => {
+    const action = keyAction(event);
+    if (!action || !this.timeline) return;
+    event.preventDefault();
+    this.run(action);
+  };
+
+  private run(action: KeyAction): void {
+    switch (action.type) {
+      case 'toggle':
+        return this.toggle();
+      case 'step':
+        return this.step(action.seconds);
+      case 'flag':
+        return this.jumpFlag(action.direction);
+      case 'speed':
+        return this.speed(action.direction);
+      case 'large':
+        return this.showLarge(action.index === 0 ? undefined : this.timeline!.feeds[action.index - 1] ?? this.large);
+      case 'add-note':
+        return this.annotate('note');
+      case 'add-flag':
+        return this.annotate('flag');
+      case 'help':
+        this.host.renderRoot.querySelector<HTMLDialogElement>('dialog.help')?.showModal();
+        return;
+    }
+  }
+
+  // ---- notes, flags, verdicts, report ------------------------------------------------------
+
+  /** Opens the note or flag form at the playhead (pausing, so the playhead stays where it was meant). */
+  annotate(kind: Annotation): void {
+    this.playback?.pause();
+    this.annotation = kind;
+    this.annotationAt = Math.round(this.time);
+    this.annotationError = undefined;
+    this.host.requestUpdate();
+    void this.host.updateComplete.then(() => this.host.renderRoot.querySelector<HTMLElement>('.annotation [autofocus]')?.focus());
+  }
+
+  closeAnnotation(): void {
+    this.annotation = undefined;
+    this.annotationError = undefined;
+    this.host.requestUpdate();
+  }
+
+  /** Shows why a form cannot be sent. */
+  refuse(text: string): void {
+    this.annotationError = text;
+    this.host.requestUpdate();
+  }
+
+  addNote(text: string): Promise<void> {
+    const at = this.annotationAt;
+    return this.write(
+      (client, session) => client.addNote(session, at, text),
+      () => {
+        this.closeAnnotation();
+        this.announce(`Note added at ${this.timeline!.offset(at)}.`);
+      },
+      (error) => this.refuse(error),
+    );
+  }
+
+  addFlag(flag: FlagInput): Promise<void> {
+    return this.write(
+      (client, session) => client.addFlag(session, flag),
+      () => {
+        this.closeAnnotation();
+        this.announce(`Flag added from ${this.timeline!.offset(flag.from)} to ${this.timeline!.offset(flag.to)}.`);
+      },
+      (error) => this.refuse(error),
+    );
+  }
+
+  signVerdict(verdict: VerdictInput): Promise<void> {
+    this.verdictError = undefined;
+    return this.write(
+      (client, session) => client.signVerdict(session, verdict),
+      (entry, session) => {
+        this.announce('Verdict signed.');
+        this.onVerdict?.({ sessionId: session, verdict: entry });
+      },
+      (error) => {
+        this.verdictError = error;
+      },
+    );
+  }
+
+  chooseVerdict(verdict: Verdict): void {
+    this.verdictChoice = verdict;
+    this.host.requestUpdate();
+  }
+
+  /** Opens the printable report in a new tab (opened at once, so the click's permission to open one holds). */
+  async openReport(): Promise<void> {
+    if (!this.client) return;
+    this.reportError = undefined;
+    const tab = window.open('', '_blank');
+    try {
+      const report = await this.client.report(this.host.session);
+      if (tab) {
+        tab.opener = null;
+        tab.location.href = new URL(report.htmlUrl, location.href).href;
+      } else {
+        window.open(report.htmlUrl, '_blank', 'noopener');
+      }
+    } catch (error) {
+      tab?.close();
+      this.reportError = `The report could not be opened: ${message(error)}`;
+      this.host.requestUpdate();
+    }
+  }
+
+  /** Sends a record to the kit; once stored, fetches the log so its marker and line appear. */
+  private async write<T>(send: (client: ReviewClient, session: string) => Promise<T>, done: (written: T, session: string) => void, failed: (message: string) => void): Promise<void> {
+    if (!this.client || this.busy) return;
+    this.busy = true;
+    this.host.requestUpdate();
+    const session = this.host.session;
+    try {
+      const written = await send(this.client, session);
+      await this.refresh();
+      done(written, session);
+    } catch (error) {
+      failed(error instanceof ProctorError || error instanceof Error ? error.message : String(error));
+    } finally {
+      this.busy = false;
+      this.host.requestUpdate();
+    }
+  }
+
+  announce(text: string): void {
+    // A live region speaks only changes: the same words twice need a difference.
+    this.announcement = text === this.announcement ? `${text}\u00a0` : text;
+    this.host.requestUpdate();
+  }
+}

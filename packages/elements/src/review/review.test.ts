@@ -1,0 +1,327 @@
+/// <reference path="../../test-support/mocha-globals.d.ts" />
+// The review player in headless Chromium against the real kit: a real session (a candidate's page
+// that consents, copies text, logs a line, gets a supervisor's message and is ended), replayed with
+// clips this page records itself (a canvas with the feed's name, the time into the clip and a frame
+// counter, as H.264 MP4), served as the session's recording manifest.
+import { expect, fixture, html, waitUntil } from '@open-wc/testing';
+import { sendKeys } from '@web/test-runner-commands';
+import { CandidateSession, ReviewClient, SupervisorRoom, type Feed, type RecordingManifest, type RecordingRun } from '@proctorkit/core';
+import type { ProctorReview } from './review.js';
+import './review.js';
+
+async function token(query: Record<string, string>): Promise<string> {
+  const response = await fetch(`/test-token?${new URLSearchParams(query)}`);
+  if (!response.ok) throw new Error(`GET /test-token answered ${response.status}`);
+  return ((await response.json()) as { token: string }).token;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** A clip of about `seconds`: the feed's name, the time into the clip and a frame counter on a coloured canvas. */
+async function recordClip(label: string, color: string, seconds: number): Promise<{ url: string; durationMs: number; mimeType: string }> {
+  const canvas = document.createElement('canvas');
+  canvas.width = 320;
+  canvas.height = 240;
+  const context = canvas.getContext('2d')!;
+  const fps = 30;
+  const stream = canvas.captureStream(fps);
+  const mimeType = MediaRecorder.isTypeSupported('video/mp4;codecs=avc1') ? 'video/mp4;codecs=avc1' : 'video/webm;codecs=vp8';
+  const recorder = new MediaRecorder(stream, { mimeType, videoBitsPerSecond: 400_000 });
+  const parts: Blob[] = [];
+  recorder.ondataavailable = (event) => parts.push(event.data);
+  const began = performance.now();
+  let frame = 0;
+  const draw = () => {
+    const t = (performance.now() - began) / 1000;
+    context.fillStyle = color;
+    context.fillRect(0, 0, 320, 240);
+    context.fillStyle = '#ffffff';
+    context.fillRect(0, 226, (t / seconds) * 320, 14);
+    context.font = 'bold 28px sans-serif';
+    context.fillText(label, 16, 44);
+    context.font = 'bold 56px monospace';
+    context.fillText(`${t.toFixed(2)} s`, 16, 130);
+    context.font = '22px monospace';
+    context.fillText(`frame ${frame++}`, 16, 180);
+  };
+  draw();
+  recorder.start();
+  const timer = setInterval(draw, 1000 / fps);
+  await sleep(seconds * 1000);
+  recorder.stop();
+  await new Promise((resolve) => (recorder.onstop = resolve));
+  clearInterval(timer);
+  for (const track of stream.getTracks()) track.stop();
+  const url = URL.createObjectURL(new Blob(parts, { type: mimeType.split(';')[0] }));
+  const probe = document.createElement('video');
+  probe.muted = true;
+  probe.src = url;
+  await new Promise((resolve) => probe.addEventListener('loadedmetadata', resolve, { once: true }));
+  return { url, durationMs: Math.round(probe.duration * 1000), mimeType };
+}
+
+interface Reviewed {
+  sessionId: string;
+  candidateId: string;
+  reviewer: string;
+  /** The exam's start (server ms): 00:00 of the player. */
+  started: number;
+  manifest: RecordingManifest;
+}
+
+let reviewed: Promise<Reviewed> | undefined;
+const closing: { close(): void }[] = [];
+
+function run(runId: string, startedAt: number, clip: { url: string; durationMs: number; mimeType: string }): RecordingRun {
+  return {
+    runId,
+    startedAt,
+    endedAt: startedAt + clip.durationMs,
+    durationMs: clip.durationMs,
+    bytes: 1,
+    mimeType: clip.mimeType,
+    state: 'complete',
+    url: clip.url,
+    chunks: { received: 1, missing: [] },
+  };
+}
+
+/**
+ * The session every test reviews, made once: 15 s of exam with a webcam and a phone throughout and
+ * a screen shared from 0 to 6 s and again from 9 s (its share stopped in between).
+ */
+function reviewedSession(): Promise<Reviewed> {
+  reviewed ??= (async () => {
+    const candidateId = `review-${crypto.randomUUID().slice(0, 8)}`;
+    const candidate = new CandidateSession({ server: '/proctor', token: await token({ candidateId, name: 'Ada Lovelace' }), feeds: ['webcam'], record: false });
+    closing.push(candidate);
+    candidate.connect();
+    await waitUntil(() => candidate.state.value.session, 'the candidate never connected');
+    const sessionId = candidate.state.value.session!.sessionId;
+    const room = new SupervisorRoom({ server: '/proctor', token: await token({ role: 'supervisor', candidates: candidateId, name: 'Dr. Reyes' }) });
+    closing.push(room);
+    room.connect();
+    await waitUntil(() => room.state.value.connection === 'open', 'the supervisor never connected');
+    await candidate.consent();
+
+    const clips = Promise.all([
+      recordClip('Webcam', '#1e3a8a', 15),
+      recordClip('Screen · part 1', '#14532d', 6),
+      (async () => {
+        await sleep(9000);
+        return recordClip('Screen · part 2', '#166534', 6);
+      })(),
+      recordClip('Phone', '#581c87', 15),
+    ]);
+    await sleep(2000);
+    document.dispatchEvent(new Event('copy'));
+    await sleep(2000);
+    candidate.log('question.opened', { question: 3 });
+    await sleep(3000);
+    await room.message(sessionId, 'Please share your screen again.');
+    const [webcam, screen1, screen2, phone] = await clips;
+    await room.terminate(sessionId, 'Review test over.');
+    await waitUntil(() => candidate.state.value.ended, 'the exam never ended');
+
+    const reviewer = await token({ role: 'reviewer', candidates: candidateId, name: 'Rita Reviewer' });
+    const events = await new ReviewClient('/proctor', () => reviewer).events(sessionId);
+    const started = events.find((event) => event.type === 'session.started')!.at;
+    const manifest: RecordingManifest = {
+      recordings: [
+        { feed: 'webcam', runs: [run('webcam-run-1', started, webcam)] },
+        { feed: 'screen', runs: [run('screen-run-1', started, screen1), run('screen-run-2', started + 9000, screen2)] },
+        { feed: 'phone', runs: [run('phone-run-1', started, phone)] },
+      ],
+      gaps: [{ feed: 'screen', from: started + screen1.durationMs, to: started + 9000, reason: 'share-stopped' }],
+    };
+    // The kit's manifest, with these clips as the session's recordings.
+    const realFetch = window.fetch.bind(window);
+    window.fetch = (input, init) => {
+      const url = input instanceof Request ? input.url : String(input);
+      if (new URL(url, location.href).pathname === `/proctor/sessions/${sessionId}/recordings`) {
+        return Promise.resolve(new Response(JSON.stringify(manifest), { headers: { 'content-type': 'application/json' } }));
+      }
+      return realFetch(input, init);
+    };
+    return { sessionId, candidateId, reviewer, started, manifest };
+  })();
+  return reviewed;
+}
+
+after(() => {
+  for (const one of closing.splice(0)) one.close();
+});
+
+async function player(): Promise<{ element: ProctorReview; session: Reviewed }> {
+  const session = await reviewedSession();
+  const element = await fixture<ProctorReview>(html`<proctor-review server="/proctor" token=${session.reviewer} session=${session.sessionId}></proctor-review>`);
+  await waitUntil(() => element.playback, 'the player never loaded the session', { timeout: 10_000 });
+  await waitUntil(() => Object.values(element.playback!.state.value.feeds).every((feed) => feed.status === 'ready' || feed.status === 'gap'), 'the feeds never got ready', { timeout: 10_000 });
+  await element.updateComplete;
+  return { element, session };
+}
+
+const root = (element: ProctorReview) => element.shadowRoot!;
+const video = (element: ProctorReview, feed: Feed) => root(element).querySelector<HTMLVideoElement>(`video[data-feed="${feed}"]`)!;
+
+/** How far each feed's picture is from `t` (server ms), in ms. */
+function offsets(element: ProctorReview, session: Reviewed, t: number): Record<string, number> {
+  const result: Record<string, number> = {};
+  for (const { feed, runs } of session.manifest.recordings) {
+    const covering = runs.find((r) => t >= r.startedAt && t < r.startedAt + r.durationMs!);
+    if (covering) result[feed] = Math.abs(video(element, feed).currentTime * 1000 - (t - covering.startedAt));
+  }
+  return result;
+}
+
+async function settled(element: ProctorReview): Promise<void> {
+  await waitUntil(() => !element.playback!.state.value.waiting, 'the feeds never settled', { timeout: 5000 });
+  await element.updateComplete;
+}
+
+describe('<proctor-review>', function () {
+  this.timeout(60_000);
+
+  it('shows the first frame of every recorded feed, side by side, with the session and its markers', async () => {
+    const { element } = await player();
+    const feeds = [...root(element).querySelectorAll<HTMLElement>('[part="feed"]')].map((figure) => figure.dataset.feed);
+    expect(feeds).to.deep.equal(['webcam', 'screen', 'phone']);
+    for (const feed of ['webcam', 'screen', 'phone'] as const) {
+      expect(video(element, feed).readyState, `${feed} has a frame`).to.be.at.least(2);
+      expect(video(element, feed).videoWidth).to.equal(320);
+    }
+    expect(root(element).querySelector('header h2')!.textContent).to.equal('Ada Lovelace');
+    const kinds = [...root(element).querySelectorAll<HTMLElement>('.markers [part="marker"]')].map((marker) => marker.dataset.kind);
+    expect(kinds).to.include.members(['signal', 'log', 'command']);
+    const slider = root(element).querySelector('[role="slider"]')!;
+    expect(slider.getAttribute('aria-valuetext')).to.match(/^00:00 of 00:1\d$/);
+  });
+
+  it('seeks every feed to a marker and to an event line within 150 ms', async () => {
+    const { element, session } = await player();
+    const marker = root(element).querySelector<HTMLButtonElement>('[part="marker"][data-kind="log"]')!;
+    const line = element.playback!.state.value;
+    expect(line.time).to.equal(element.playback!.state.value.time);
+    const target = element.shadowRoot!.querySelector<HTMLElement>('[part="event"][data-seq="' + marker.dataset.seq + '"]');
+    expect(target, 'the log line is in the event list').to.exist;
+
+    const clicked = performance.now();
+    marker.click();
+    await settled(element);
+    const seekMs = performance.now() - clicked;
+    const at = element.playback!.time;
+    for (const [feed, off] of Object.entries(offsets(element, session, at))) expect(off, `${feed} after the marker`).to.be.below(150);
+    expect(marker.getAttribute('aria-label')).to.match(/^Exam site at 00:0\d: question\.opened/);
+
+    const copy = root(element).querySelector<HTMLButtonElement>('[part="event"]:is([data-seq])[aria-current]');
+    expect(copy).to.exist;
+    const signalLine = [...root(element).querySelectorAll<HTMLButtonElement>('[part="event"]')].find((button) => button.textContent!.includes('Copied text'))!;
+    signalLine.click();
+    await settled(element);
+    const signalAt = element.playback!.time;
+    expect(signalAt).to.be.below(at);
+    for (const [feed, off] of Object.entries(offsets(element, session, signalAt))) expect(off, `${feed} after the event line`).to.be.below(150);
+    expect(signalLine.getAttribute('aria-current')).to.equal('true');
+    console.log(`seek to a marker: ${Math.round(seekMs)} ms until every feed showed it; stats ${JSON.stringify(element.playback!.driftStats(60_000).seekMs)}`);
+  });
+
+  it('plays at 2× with every feed within 150 ms of the clock', async () => {
+    const { element, session } = await player();
+    const speed = root(element).querySelector<HTMLSelectElement>('[part="speed"]')!;
+    speed.value = '2';
+    speed.dispatchEvent(new Event('change'));
+    await element.seek(session.started + 500);
+    element.play();
+    const worst: Record<string, number> = {};
+    for (let i = 0; i < 12; i++) {
+      await sleep(400);
+      const state = element.playback!.state.value;
+      if (state.waiting) continue;
+      const t = element.playback!.time;
+      for (const [feed, off] of Object.entries(offsets(element, session, t))) worst[feed] = Math.max(worst[feed] ?? 0, off);
+    }
+    element.pause();
+    const stats = element.playback!.driftStats(5000);
+    console.log(`2×: worst currentTime offset ${JSON.stringify(worst)}; drift ${JSON.stringify({ ...stats, seekMs: undefined })}`);
+    expect(stats.samples).to.be.above(20);
+    expect(stats.maxMs).to.be.below(150);
+    for (const off of Object.values(worst)) expect(off).to.be.below(150);
+  });
+
+  it('shows why a feed has no picture while the playhead crosses its gap, then plays it again', async () => {
+    const { element, session } = await player();
+    await element.seek(session.started + 5200);
+    element.play();
+    const screen = () => root(element).querySelector<HTMLElement>('[part="feed"][data-feed="screen"]')!;
+    await waitUntil(() => screen().dataset.status === 'gap', 'the screen never showed its gap', { timeout: 4000 });
+    const words = screen().querySelector('[part="gap-words"]')!.textContent!.replace(/\s+/g, ' ').trim();
+    expect(words).to.match(/^Screen share stopped 00:0[56]–00:09$/);
+    expect(root(element).querySelector('[part="feed"][data-feed="webcam"]')!.getAttribute('data-status')).to.equal('playing');
+    await waitUntil(() => screen().dataset.status === 'playing', 'the screen never played again after its gap', { timeout: 6000 });
+    element.pause();
+    await settled(element);
+    for (const [feed, off] of Object.entries(offsets(element, session, element.playback!.time))) expect(off, feed).to.be.below(150);
+    const lane = root(element).querySelector<HTMLElement>('.lane[data-feed="screen"] [part="gap"]')!;
+    expect(lane.getAttribute('aria-label')).to.equal(`Screen: ${words}`);
+  });
+
+  it('answers its keys, and none while typing in a field', async () => {
+    const { element, session } = await player();
+    root(element).querySelector<HTMLElement>('[role="slider"]')!.focus();
+    const state = () => element.playback!.state.value;
+
+    await sendKeys({ press: 'k' });
+    expect(state().playing).to.equal(true);
+    await sendKeys({ press: 'Space' });
+    expect(state().playing).to.equal(false);
+
+    await element.seek(session.started + 1000);
+    await sendKeys({ press: 'l' });
+    await settled(element);
+    expect(element.playback!.time - session.started).to.be.closeTo(6000, 50);
+    await sendKeys({ press: 'ArrowLeft' });
+    await settled(element);
+    expect(element.playback!.time - session.started).to.be.closeTo(1000, 50);
+
+    await sendKeys({ press: '>' });
+    expect(state().rate).to.equal(1.5);
+    await sendKeys({ press: '<' });
+    await sendKeys({ press: '<' });
+    expect(state().rate).to.equal(0.5);
+
+    await sendKeys({ press: '2' });
+    await element.updateComplete;
+    expect(root(element).querySelector('[data-large]')?.getAttribute('data-feed')).to.equal('screen');
+    expect(root(element).querySelector('[part="stage"]')!.getAttribute('data-layout')).to.equal('large');
+    await sendKeys({ press: '0' });
+    await element.updateComplete;
+    expect(root(element).querySelector('[data-large]')).to.equal(null);
+
+    // N opens the note form at the playhead; typing there types.
+    await sendKeys({ press: 'n' });
+    await element.updateComplete;
+    const note = root(element).querySelector<HTMLTextAreaElement>('#note-text')!;
+    expect(root(element).activeElement).to.equal(note);
+    await sendKeys({ type: 'k l 2 j' });
+    expect(note.value).to.equal('k l 2 j');
+    expect(state().playing).to.equal(false);
+    expect(root(element).querySelector('[data-large]')).to.equal(null);
+    await sendKeys({ press: 'Escape' });
+    await element.updateComplete;
+    expect(root(element).querySelector('#note-text')).to.equal(null);
+  });
+
+  it('lists every key in a help dialog that ? opens and Escape closes', async () => {
+    const { element } = await player();
+    root(element).querySelector<HTMLElement>('[role="slider"]')!.focus();
+    await sendKeys({ press: '?' });
+    const dialog = root(element).querySelector<HTMLDialogElement>('dialog.help')!;
+    expect(dialog.open).to.equal(true);
+    const text = dialog.textContent!.replace(/\s+/g, ' ');
+    for (const words of ['Space or K', 'Play or pause', 'J or ←', 'L or →', 'Previous flag', 'Next flag', 'Slower', 'Faster', '1 or 2 or 3', 'Add a note', 'Flag an incident', '?']) {
+      expect(text).to.include(words);
+    }
+    await sendKeys({ press: 'Escape' });
+    expect(dialog.open).to.equal(false);
+  });
+});
