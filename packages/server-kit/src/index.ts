@@ -4,7 +4,7 @@
  * @module @proctorkit/server-kit
  */
 export { createProctorKit } from './kit.js';
-export type { ProctorKit, ProctorKitOptions, AttachOptions, SessionsApi } from './kit.js';
+export type { ProctorKit, ProctorKitOptions, AttachOptions, SessionsApi, ReportOptions } from './kit.js';
 export { KitError } from './errors.js';
 export { DEFAULT_LIMITS } from './limits/limits.js';
 export type { KitLimits } from './limits/limits.js';
@@ -57,4 +57,5 @@ export type { PhotoStore, StoredPhoto } from './store/photo-store.js';
 export type { IdentityPhoto, IdentityPhotoType, IdentityStatus, IdentitySummary } from '@proctorkit/core/protocol';
 export type { IssueOptions } from './tokens.js';
 export type { Person } from './limits/person.js';
-export type { CandidateClaims, SupervisorClaims, Claims, SessionSummary, SessionEvent, ClockState } from '@proctorkit/core/protocol';
+export type { CandidateClaims, SupervisorClaims, ReviewerClaims, Claims, SessionSummary, SessionEvent, ClockState } from '@proctorkit/core/protocol';
+export type { SessionReport, ReportVerdict, ReportScreenshot, Flag, Note, Screenshot, SignalDismissal, VerdictEntry, VerdictSummary, Signer } from '@proctorkit/core/protocol';

@@ -32,6 +32,9 @@ const RUN_END_TEXT: Record<string, string> = {
 
 const END_TEXT: Record<string, string> = { expired: 'Time is up: the exam ended', finished: 'Finished the exam', terminated: 'The exam was ended' };
 
+/** How a device check's result reads. */
+export const CHECK_WORDS: Record<string, string> = { pass: 'passed', warn: 'passed with a warning', fail: 'failed', skipped: 'skipped' };
+
 /** How a verdict reads. */
 export const VERDICT_WORDS: Record<string, string> = { accepted: 'Accepted', rejected: 'Not accepted', inconclusive: 'Inconclusive' };
 
@@ -88,6 +91,10 @@ export function eventWords(event: SessionEvent, clock: (at: number) => string): 
     if (duration !== undefined) text += ` (${code === 'page-visible' ? 'hidden' : 'away'} for ${formatDuration(duration)})`;
     if (times !== undefined && times > 1) text += ` (${times} times)`;
     return text;
+  }
+  if (type === 'log.device-check.completed') {
+    const verdict = String(data.verdict ?? '');
+    return `Device check ${CHECK_WORDS[verdict] ?? verdict}`;
   }
   if (type.startsWith('log.')) {
     return withDetails(type.slice(4), data);

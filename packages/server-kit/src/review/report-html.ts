@@ -1,5 +1,5 @@
 import { FLAG_REASON_LABELS, type SessionEvent, type SessionReport } from '@proctorkit/core/protocol';
-import { FEED_WORDS, VERDICT_WORDS, actorOf, eventWords, formatDuration } from './event-words.js';
+import { CHECK_WORDS, FEED_WORDS, VERDICT_WORDS, actorOf, eventWords, formatDuration } from './event-words.js';
 import { html, type SafeHtml } from './html.js';
 import { REPORT_CSS } from './report-styles.js';
 
@@ -12,7 +12,7 @@ const STATUS_WORDS: Record<string, string> = {
   ended: 'Ended',
 };
 const END_WORDS: Record<string, string> = { expired: 'time ran out', finished: 'the candidate finished', terminated: 'ended by a supervisor or the exam site' };
-const IDENTITY_WORDS: Record<string, string> = { none: 'No photos submitted', submitted: 'Waiting for a verdict', approved: 'Confirmed', rejected: 'Not confirmed' };
+const IDENTITY_WORDS: Record<string, string> = { none: 'Not submitted', submitted: 'Waiting for a verdict', approved: 'Confirmed', rejected: 'Not confirmed' };
 const GAP_WORDS: Record<string, string> = {
   'share-stopped': 'screen sharing stopped',
   'camera-lost': 'the camera stopped',
@@ -20,7 +20,6 @@ const GAP_WORDS: Record<string, string> = {
   disconnected: 'disconnected',
   unknown: 'unknown',
 };
-const CHECK_WORDS: Record<string, string> = { pass: 'passed', warn: 'passed with a warning', fail: 'failed', skipped: 'skipped' };
 const CHECKS = ['camera', 'microphone', 'screen', 'network', 'browser'] as const;
 const ROLE_WORDS: Record<string, string> = { supervisor: 'supervisor', reviewer: 'reviewer', host: 'exam site' };
 
@@ -199,7 +198,7 @@ function eventLog(events: readonly SessionEvent[], times: Times): SafeHtml {
   const rows = events.map((event) => {
     const who = actorOf(event) ?? (event.source === 'candidate' ? 'Candidate' : event.source === 'server' ? 'Proctorkit' : event.source);
     const tone = event.type.startsWith('signal.') && event.type !== 'signal.dismissed' ? 'signal' : '';
-    return html`<tr class="${tone}"><td class="num">${event.seq}</td><td class="nowrap">${times.offset(event.occurredAt ?? event.at)}</td><td class="nowrap">${times.clock(event.occurredAt ?? event.at)}</td><td>${who}</td><td>${eventWords(event, times.offset)}</td></tr>`;
+    return html`<tr class="${tone}"><td class="num">${event.seq}</td><td class="nowrap">${times.offset(event.occurredAt ?? event.at)}</td><td class="nowrap">${times.clock(event.occurredAt ?? event.at)}</td><td class="who">${who}</td><td>${eventWords(event, times.offset)}</td></tr>`;
   });
   return section(`Event log (${events.length})`, table(['#', 'mm:ss', 'Time', 'Who', 'What happened'], rows), 'log');
 }

@@ -15,11 +15,12 @@ p { margin: 3pt 0; }
 .muted { font-size: 8.5pt; }
 .none { color: #5a6470; font-style: italic; }
 .nowrap { white-space: nowrap; }
-.num { text-align: right; color: #5a6470; }
+.num { text-align: right; color: #5a6470; white-space: nowrap; }
+.log td.who { width: 26mm; overflow-wrap: normal; }
 header { margin-bottom: 10pt; }
 .overview { display: flex; gap: 12pt; align-items: flex-start; break-inside: avoid; }
 .facts { flex: 1; border-collapse: collapse; }
-.facts th { text-align: left; font-weight: 600; padding: 2pt 10pt 2pt 0; width: 28mm; vertical-align: top; }
+.facts th { text-align: left; font-weight: 600; padding: 2pt 10pt 2pt 0; width: 28mm; vertical-align: top; white-space: nowrap; }
 .facts td { padding: 2pt 0; }
 .verdict-box { min-width: 42mm; border: 1.5pt solid #8a939e; border-radius: 4pt; padding: 6pt 9pt; text-align: center; }
 .verdict-box .label { font-size: 8pt; text-transform: uppercase; letter-spacing: .06em; color: #5a6470; }
@@ -46,7 +47,7 @@ tr.signal td { background: #fff6dd; }
 figure { margin: 0; }
 figure img { display: block; width: 100%; height: auto; border: .5pt solid #b7bec7; background: #eef0f2; }
 figcaption { font-size: 7.5pt; color: #5a6470; margin-top: 1pt; overflow-wrap: anywhere; }
-.gaps { margin: 2pt 0; padding-left: 14pt; }
+.gaps { margin: 2pt 0; padding-left: 14pt; font-size: 9pt; }
 .log table.list { font-size: 8.5pt; }
 footer { margin-top: 14pt; font-size: 8pt; border-top: .5pt solid #d5dae0; padding-top: 4pt; }
 `);
