@@ -88,6 +88,7 @@ describe('signal dismissals', () => {
     await assertError(await calls.flag({ from: 1, to: 2, feeds: ['webcam'], severity: 'low', reason: 'talking', signalSeq: OTHER_SIGNAL }), 409, 'conflict');
     await assertError(await calls.dismiss(4, {}), 404, 'not-found', /no integrity signal/);
     await assertError(await calls.dismiss(4242, {}), 404, 'not-found', /no event 4242/);
+    await assertError(await calls.dismiss(7, {}), 404, 'not-found', /no integrity signal \(it is signal\.dismissed\)/);
     assert.deepEqual((await reviewEvents(kit)).map((e) => [e.type, e.data.signalSeq]), [['signal.dismissed', OTHER_SIGNAL], ['signal.dismissed', SIGNAL]]);
   });
 });

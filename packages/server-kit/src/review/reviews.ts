@@ -170,7 +170,10 @@ export class Reviews {
   private async requireSignal(sessionId: string, seq: number, code: 'bad-message' | 'not-found'): Promise<void> {
     const [event] = await this.deps.store.listEvents(sessionId, seq - 1, 1);
     if (!event || event.seq !== seq) throw new KitError(code, `This session has no event ${seq}.`);
-    if (!event.type.startsWith('signal.')) throw new KitError(code, `Event ${seq} of this session is no integrity signal (it is ${event.type}).`);
+    // A dismissal is a `signal.*` event too, but a person's judgement, not a signal.
+    if (!event.type.startsWith('signal.') || event.type === 'signal.dismissed') {
+      throw new KitError(code, `Event ${seq} of this session is no integrity signal (it is ${event.type}).`);
+    }
   }
 
   /** Appends the one event `draft` makes of the session as it is now; its data must fit an event. */
