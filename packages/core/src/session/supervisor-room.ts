@@ -254,7 +254,8 @@ export class SupervisorRoom {
     const change: Partial<RoomState> = { events: perSession };
     if (live) {
       change.roomEvents = [...state.roomEvents, ...events.map((event) => ({ sessionId, event }))].slice(-ROOM_EVENTS);
-      const signals = events.filter((e) => e.type.startsWith('signal.')).length;
+      // `signal.dismissed` is a person's judgement of a signal, not a new one.
+      const signals = events.filter((e) => e.type.startsWith('signal.') && e.type !== 'signal.dismissed').length;
       if (signals > 0 && state.focused !== sessionId) {
         const unseen = new Map(state.unseen);
         unseen.set(sessionId, (unseen.get(sessionId) ?? 0) + signals);

@@ -113,6 +113,9 @@ export function describeEvent(event: SessionEvent): EventLine {
   const { type, data } = event;
   // The host's backend acts as one anonymous actor (`by: 'host'`): name it for what it is.
   const who = event.source === 'host' ? 'The exam site' : event.source === 'server' && event.by === 'retention' ? 'The retention period' : event.by;
+  // Before the signals: `signal.dismissed` is a person's judgement of one.
+  const review = describeReview(event);
+  if (review) return { text: review, tone: 'review' };
   if (type.startsWith('signal.')) {
     const code = type.slice('signal.'.length);
     let text = SIGNAL_TEXT[code as SignalCode] ?? `Signal: ${code}`;
@@ -122,8 +125,6 @@ export function describeEvent(event: SessionEvent): EventLine {
     if (count !== undefined && count > 1) text += ` (${count} times)`;
     return { text, tone: 'signal' };
   }
-  const review = describeReview(event);
-  if (review) return { text: review, tone: 'review' };
   if (type.startsWith('log.')) {
     const details = compactData(data);
     return { text: details ? `${type.slice(4)} · ${details}` : type.slice(4), tone: 'log' };

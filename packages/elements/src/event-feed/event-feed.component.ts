@@ -98,7 +98,8 @@ export class ProctorEventFeed extends LitElement {
   }
 
   private renderLine({ sessionId, event }: { sessionId: string; event: SessionEvent }) {
-    const { text, tone } = describeEvent(event);
+    const line = describeEvent(event);
+    const { text, tone } = line;
     const at = event.occurredAt ?? event.at;
     const late = event.occurredAt !== undefined && event.at - event.occurredAt > 5000;
     const time = html`<time datetime=${new Date(at).toISOString()} title=${late ? `Recorded at ${formatTime(event.at)}, after a reconnect` : nothing}
@@ -106,7 +107,7 @@ export class ProctorEventFeed extends LitElement {
     >`;
     if (!this.names) {
       return html`<li part="line" data-tone=${tone} data-type=${event.type}>
-        ${time} <span class="text">${text}${this.reviewLines?.extra(event, text)}</span>
+        ${time} <span class="text">${text}${this.reviewLines?.extra(event, line)}</span>
       </li>`;
     }
     const name = this.names.get(sessionId) ?? 'Unknown candidate';

@@ -1,6 +1,6 @@
 /// <reference path="../../test-support/mocha-globals.d.ts" />
-import { expect, fixture, html, oneEvent } from '@open-wc/testing';
-import type { RoomEvent, SessionEvent } from '@proctorkit/core';
+import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
+import type { ReviewClient, RoomEvent, SessionEvent } from '@proctorkit/core';
 import { describeEvent, formatTime } from './describe-event.js';
 import type { ProctorEventFeed } from './event-feed.js';
 import './event-feed.js';
@@ -58,6 +58,34 @@ describe('describeEvent', () => {
     for (const [input, text] of cases) expect(describeEvent(input).text, input.type).to.equal(text);
   });
 
+  it('words what people record about a session, never as raw data', () => {
+    const ana = { role: 'supervisor', id: 's-1', name: 'Ana' };
+    const by = { source: 'supervisor', by: 'Ana' } as const;
+    const from = AT - 120_000;
+    const cases: [SessionEvent, string][] = [
+      [event('note.added', { noteId: 'n-1', at: AT + 60 * 1000, text: 'Looks away', by: ana }, by), 'Note by Ana: “Looks away”'],
+      [event('note.added', { noteId: 'n-2', at: from, text: 'At the playhead', by: ana }, by), `Note by Ana about ${formatTime(from)}: “At the playhead”`],
+      [event('screenshot.taken', { screenshotId: 'x', feed: 'screen', at: AT, width: 1, height: 1, contentType: 'image/jpeg', bytes: 9, by: ana }, by), 'Screenshot of the screen by Ana'],
+      [
+        event('flag.created', { flagId: 'f', from, to: AT, feeds: ['webcam'], severity: 'high', reason: 'phone-or-device', by: ana }, by),
+        `Flag (high): Phone or other device, ${formatTime(from)}–${formatTime(AT)}, by Ana`,
+      ],
+      [
+        event('flag.created', { flagId: 'g', from, to: AT, feeds: ['screen'], severity: 'low', reason: 'other', text: 'Odd tab', by: ana }, by),
+        `Flag (low): Other, ${formatTime(from)}–${formatTime(AT)}, by Ana: “Odd tab”`,
+      ],
+      [event('signal.dismissed', { signalSeq: 3, comment: 'Closed a notification', by: ana }, by), 'Signal dismissed by Ana: “Closed a notification”'],
+      [event('signal.dismissed', { signalSeq: 4, by: ana }, by), 'Signal dismissed by Ana'],
+      [event('verdict.signed', { verdictId: 'v', verdict: 'accepted', signature: 's', by: ana }, { source: 'reviewer', by: 'Ana' }), 'Verdict: accepted by Ana'],
+      [event('verdict.signed', { verdictId: 'w', verdict: 'rejected', reason: 'A second person', signature: 's', by: ana }, by), 'Verdict: not accepted by Ana. Reason: “A second person”'],
+      [event('verdict.signed', { verdictId: 'z', verdict: 'inconclusive', signature: 's', by: ana }, by), 'Verdict: inconclusive by Ana'],
+    ];
+    for (const [input, text] of cases) {
+      expect(describeEvent(input).text, input.type).to.equal(text);
+      expect(describeEvent(input).tone, input.type).to.equal('review');
+    }
+  });
+
   it('marks integrity signals as signals and commands as commands', () => {
     expect(describeEvent(event('signal.copy')).tone).to.equal('signal');
     expect(describeEvent(event('session.paused', {}, { source: 'supervisor', by: 'A' })).tone).to.equal('command');
@@ -112,5 +140,55 @@ describe('<proctor-event-feed>', () => {
     const events = Array.from({ length: 5 }, () => event('signal.copy'));
     const feed = await fixture<ProctorEventFeed>(html`<proctor-event-feed .events=${events} limit="2"></proctor-event-feed>`);
     expect(lines(feed)).to.have.length(2);
+  });
+
+  describe('with review', () => {
+    const ana = { role: 'reviewer', id: 'r-1', name: 'Ana' };
+    /** A review client that serves every screenshot as a 4×3 PNG and counts the requests. */
+    function fakeReview() {
+      const asked: string[] = [];
+      const canvas = Object.assign(document.createElement('canvas'), { width: 4, height: 3 });
+      const png = new Promise<Blob>((resolve) => canvas.toBlob((blob) => resolve(blob!), 'image/png'));
+      const review = { screenshot: (_sessionId: string, id: string) => (asked.push(id), png) } as unknown as ReviewClient;
+      return { review, asked };
+    }
+    const shot = (id: string) =>
+      event('screenshot.taken', { screenshotId: id, feed: 'webcam', at: AT, width: 4, height: 3, contentType: 'image/png', bytes: 9, by: ana }, { source: 'reviewer', by: 'Ana' });
+    const thumbnails = (feed: ProctorEventFeed) => [...feed.shadowRoot!.querySelectorAll<HTMLImageElement>('img[part="thumbnail"]')];
+
+    it('shows a screenshot’s image only for the lines shown, and revokes it once its line is gone', async () => {
+      const { review, asked } = fakeReview();
+      const events = [shot('old'), shot('new')];
+      const feed = await fixture<ProctorEventFeed>(html`<proctor-event-feed session-id="s-1" limit="1" .review=${review} .events=${events}></proctor-event-feed>`);
+      await waitUntil(() => thumbnails(feed).length === 1, 'no image shown');
+      expect(asked, 'only the line shown loads its image').to.deep.equal(['new']);
+      const [img] = thumbnails(feed);
+      expect(img!.alt).to.equal(`Screenshot of the webcam at ${formatTime(events[1]!.at)}`);
+      const url = img!.src;
+      expect((await fetch(url)).ok).to.equal(true);
+
+      feed.events = [...events, event('session.joined')];
+      await feed.updateComplete;
+      expect(thumbnails(feed)).to.have.length(0);
+      const revoked = await fetch(url).then(() => false, () => true);
+      expect(revoked, 'the blob URL is revoked').to.equal(true);
+    });
+
+    it('shows a signal’s judgement from the log, and actions only with judge', async () => {
+      const { review } = fakeReview();
+      const judged = event('signal.page-hidden');
+      const events = [judged, event('signal.copy'), event('signal.dismissed', { signalSeq: judged.seq, comment: 'Notification', by: ana }, { source: 'reviewer', by: 'Ana' })];
+      const feed = await fixture<ProctorEventFeed>(html`<proctor-event-feed session-id="s-1" .review=${review} .events=${events}></proctor-event-feed>`);
+      const line = (type: string) => feed.shadowRoot!.querySelector(`[data-type="${type}"]`)!;
+      await waitUntil(() => line('signal.page-hidden').querySelector('[part="judgement"]'), 'no judgement shown');
+      expect(line('signal.page-hidden').querySelector('[part="judgement"]')!.textContent).to.equal('Dismissed by Ana: “Notification”');
+      expect(feed.shadowRoot!.querySelector('[part="judge"]'), 'no actions without judge').to.equal(null);
+
+      feed.judge = true;
+      await feed.updateComplete;
+      expect(line('signal.copy').querySelectorAll('[part="judge"] button')).to.have.length(2);
+      expect(line('signal.page-hidden').querySelector('[part="judge"]'), 'a judged signal offers no actions').to.equal(null);
+      expect(line('signal.dismissed').querySelector('[part="judge"]'), 'a dismissal is no signal').to.equal(null);
+    });
   });
 });

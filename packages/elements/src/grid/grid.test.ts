@@ -111,8 +111,13 @@ async function focusOn(element: ProctorGrid, name: string): Promise<string> {
   return tile.session!.sessionId;
 }
 
+/** The feed's lines as they read, without the buttons that judge a signal. */
 function feedLines(feed: ProctorEventFeed | null): string[] {
-  return [...(feed?.shadowRoot!.querySelectorAll('[part="line"]') ?? [])].map((l) => l.textContent!.replace(/\s+/g, ' ').trim());
+  return [...(feed?.shadowRoot!.querySelectorAll('[part="line"]') ?? [])].map((line) => {
+    const words = line.cloneNode(true) as Element;
+    words.querySelector('[part="judge"]')?.remove();
+    return words.textContent!.replace(/\s+/g, ' ').trim();
+  });
 }
 
 /** Runs `action` and resolves with the `proctor-command` it makes the grid fire. */

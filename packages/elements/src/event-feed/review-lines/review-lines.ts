@@ -1,7 +1,7 @@
 import { html, nothing, type ReactiveController, type ReactiveControllerHost } from 'lit';
 import type { ReviewClient, RoomEvent, SessionEvent } from '@proctorkit/core';
 import type { RecordedDetail } from '../../shared/events.js';
-import { formatTime } from '../describe-event.js';
+import { formatTime, type EventLine } from '../describe-event.js';
 import { judgements, signalFlagDraft, type Judgement } from './signal-judgement.js';
 import { Thumbnails } from './thumbnails.js';
 
@@ -61,8 +61,8 @@ export class ReviewLines implements ReactiveController {
     this.thumbnails.clear();
   }
 
-  /** What `event`'s line (described as `text`) shows below its words. */
-  extra(event: SessionEvent, text: string) {
+  /** What `event`'s line (described as `line`) shows below its words. */
+  extra(event: SessionEvent, { text, tone }: EventLine) {
     const { review, sessionId } = this.host;
     if (!review || !sessionId) return nothing;
     if (event.type === 'screenshot.taken') {
@@ -73,7 +73,7 @@ export class ReviewLines implements ReactiveController {
         ? html`<a class="shot" href=${url} target="_blank" title="Open the screenshot"><img part="thumbnail" src=${url} alt=${alt} width=${width} height=${height} /></a>`
         : html`<span class="shot loading" style="aspect-ratio: ${width} / ${height}"></span>`;
     }
-    if (!event.type.startsWith('signal.')) return nothing;
+    if (tone !== 'signal') return nothing;
     const judgement = this.judged.get(event.seq) ?? this.judgedHere.get(event.seq);
     if (judgement) return html`<span class="judgement" part="judgement" data-confirmed=${judgement.confirmed}>${judgement.text}</span>`;
     if (!this.host.judge) return nothing;

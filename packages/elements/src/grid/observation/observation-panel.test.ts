@@ -216,6 +216,25 @@ describe('<proctor-grid> large view: notes, screenshots, flags', () => {
 });
 
 describe('<proctor-grid> large view: judging integrity signals', () => {
+  it('counts no dismissal as a new signal on the candidate’s tile', async () => {
+    const candidateId = newCandidateId();
+    const page = await joined(candidateId, 'Uma Patel');
+    const token = await testToken({ role: 'supervisor', candidates: candidateId, name: SUPERVISOR });
+    const grid = await fixture<ProctorGrid>(html`<proctor-grid server="/proctor" token=${token}></proctor-grid>`);
+    await waitUntil(() => grid.sessions.length === 1, 'the candidate never appeared');
+    const badge = () => grid.shadowRoot!.querySelector<ProctorTile>('proctor-tile')!.shadowRoot!.querySelector('[part="signals"]')?.textContent?.trim();
+    await signal(page, 'paste');
+    await waitUntil(() => badge() === '1', 'the signal is never counted');
+    const { sessionId } = grid.sessions[0]!;
+    const pasted = (await new ReviewClient('/proctor', () => token).events(sessionId)).find((e) => e.type === 'signal.paste')!;
+    await new ReviewClient('/proctor', () => token).dismissSignal(sessionId, pasted.seq);
+    const roomFeed = grid.shadowRoot!.querySelector<ProctorEventFeed>('.room-feed proctor-event-feed')!;
+    await waitUntil(() => roomFeed.shadowRoot!.querySelector('[data-type="signal.dismissed"]'), 'the dismissal never reached the room');
+    await grid.updateComplete;
+    expect(badge()).to.equal('1');
+    expect(words(roomFeed.shadowRoot!.querySelector('[data-type="signal.dismissed"]'))).to.contain(`Uma Patel Signal dismissed by ${SUPERVISOR}`);
+  });
+
   it('confirms a signal as an incident: the flag starts from the signal’s time, feed and a likely reason, and the line then shows the judgement', async () => {
     const candidateId = newCandidateId();
     const page = await joined(candidateId, 'Sofia Costa');
