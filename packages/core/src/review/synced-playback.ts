@@ -96,7 +96,8 @@ interface Slot {
   feed: Feed;
   video: HTMLVideoElement;
   run?: TimelineRun;
-  /** The run whose file is in the video. */
+  /** The run whose file is in the video (the covering one, or the next one while in a gap). */
+  loaded?: TimelineRun;
   runId?: string;
   error?: MediaError | null;
   /** A user's seek asked for an exact position. */
@@ -271,9 +272,9 @@ export class SyncedPlayback {
     const slot: Slot = { feed, video, exact: true, nudged: false, stop: () => {} };
     const changed = () => this.tick();
     const failed = () => {
-      if (!slot.run || !video.getAttribute('src')) return;
+      if (!slot.loaded || !video.getAttribute('src')) return;
       slot.error = video.error;
-      this.onError?.(feed, slot.run, video.error);
+      this.onError?.(feed, slot.loaded, video.error);
       this.tick();
     };
     const events = ['seeked', 'canplay', 'canplaythrough', 'loadeddata', 'waiting', 'playing', 'stalled', 'ended'];
@@ -361,6 +362,7 @@ export class SyncedPlayback {
     const { video } = slot;
     if (wanted?.url && slot.runId !== wanted.runId) {
       slot.runId = wanted.runId;
+      slot.loaded = wanted;
       slot.error = undefined;
       slot.blockedSince = undefined;
       video.src = wanted.url;

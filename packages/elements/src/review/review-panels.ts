@@ -52,7 +52,7 @@ function noteForm(player: ReviewPlayer) {
   return html`<form class="annotation" part="annotation" novalidate @submit=${submit} @keydown=${closeOnEscape(player)}>
     <h3>Note at ${timeline.offset(player.annotationAt)}</h3>
     <label for="note-text" class="visually-hidden">Note</label>
-    <textarea id="note-text" name="text" rows="3" maxlength="1000" autofocus placeholder="What you see at this moment"></textarea>
+    <textarea id="note-text" name="text" rows="3" maxlength="1000" data-autofocus placeholder="What you see at this moment"></textarea>
     ${player.annotationError ? html`<p class="error" role="alert">${player.annotationError}</p>` : nothing}
     <div class="actions">
       <button type="button" class="secondary" @click=${() => player.closeAnnotation()}>Cancel</button>
@@ -111,7 +111,7 @@ function flagForm(player: ReviewPlayer) {
       <span id="range-hint" class="hint">mm:ss from the exam’s start</span>
     </div>
     <label for="flag-reason">Reason</label>
-    <select id="flag-reason" name="reason" autofocus>
+    <select id="flag-reason" name="reason" data-autofocus>
       <option value="">Choose a reason…</option>
       ${FLAG_REASONS.map((reason) => html`<option value=${reason}>${FLAG_REASON_LABELS[reason]}</option>`)}
     </select>
@@ -148,7 +148,7 @@ export function renderAnnotation(player: ReviewPlayer) {
               <button class="secondary" @click=${() => player.annotate('flag')}>Flag an incident <kbd>F</kbd></button>
             </div>`;
   return html`<section class="card" aria-labelledby="annotate-title">
-    <h2 id="annotate-title">At the playhead</h2>
+    <h2 id="annotate-title">At the playhead <span class="hint">${player.timeline!.offset(player.annotation ? player.annotationAt : player.time)}</span></h2>
     ${body}
   </section>`;
 }

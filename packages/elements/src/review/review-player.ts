@@ -347,7 +347,7 @@ export class ReviewPlayer implements ReactiveController {
     this.annotationAt = Math.round(this.time);
     this.annotationError = undefined;
     this.host.requestUpdate();
-    void this.host.updateComplete.then(() => this.host.renderRoot.querySelector<HTMLElement>('.annotation [autofocus]')?.focus());
+    void this.host.updateComplete.then(() => this.host.renderRoot.querySelector<HTMLElement>('.annotation [data-autofocus]')?.focus());
   }
 
   closeAnnotation(): void {

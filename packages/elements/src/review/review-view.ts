@@ -14,7 +14,14 @@ export { ReviewPlayer } from './review-player.js';
 export { reviewStyles } from './review.styles.js';
 
 const FEED_WORD: Record<Feed, string> = { webcam: 'Webcam', screen: 'Screen', phone: 'Phone camera' };
-const STATUS_WORD: Record<string, string> = { waiting: 'Not started', running: 'Live', paused: 'Paused', ended: 'Ended', offline: 'Offline' };
+const STATUS_WORD: Record<string, string> = {
+  connecting: 'Connecting',
+  preparing: 'Preparing',
+  live: 'Live',
+  'feed-lost': 'Live · a feed is lost',
+  offline: 'Offline',
+  ended: 'Ended',
+};
 
 function renderFeed(player: ReviewPlayer, timeline: SessionTimeline, feed: Feed, index: number, playback: FeedPlayback | undefined) {
   const large = player.large === feed;
@@ -154,7 +161,8 @@ export function renderReview(player: ReviewPlayer) {
   if (!timeline) return html`<div class="player">${renderHeader(player, undefined)}<p class="hint loading-text">Loading the session…</p></div>`;
   const time = player.state?.time ?? timeline.start;
   const currentSeq = currentEvent(player.lines, time);
-  return html`<div class="player">
+  // Focusable, so a click on a video or the bar keeps the keys working in the player.
+  return html`<div class="player" tabindex="-1">
     ${renderHeader(player, timeline)} ${renderStage(player, timeline)}
     ${renderTimelineBar({ timeline, time, seek: (t) => void player.seek(t), step: (s) => player.step(s) })} ${renderTransport(player, timeline)}
     <div class="below">

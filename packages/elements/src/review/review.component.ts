@@ -87,10 +87,22 @@ export class ProctorReview extends LitElement {
     this.player.onVerdict = (detail) => this.dispatchEvent(new CustomEvent('proctor-verdict', { detail, bubbles: true, composed: true }));
   });
 
-  constructor() {
-    super();
-    this.addEventListener('keydown', (event) => this.player?.onKey(event));
+  override connectedCallback(): void {
+    super.connectedCallback();
+    document.addEventListener('keydown', this.onKey);
   }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    document.removeEventListener('keydown', this.onKey);
+  }
+
+  /** Keys pressed in the player, or anywhere on a page where nothing has focus and this is its first player. */
+  private readonly onKey = (event: KeyboardEvent) => {
+    const inside = event.composedPath().includes(this);
+    const unfocused = !document.activeElement || document.activeElement === document.body;
+    if (inside || (unfocused && document.querySelector('proctor-review') === this)) this.player?.onKey(event);
+  };
 
   /** The playback driving the feeds (its `state`, `driftStats()`), once the session loaded. */
   get playback(): SyncedPlayback | undefined {

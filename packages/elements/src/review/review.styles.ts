@@ -27,6 +27,9 @@ export const reviewStyles = css`
     display: grid;
     gap: 0.75rem;
   }
+  .player:focus {
+    outline: none;
+  }
   h2 {
     font-size: 1rem;
     margin: 0;
@@ -83,7 +86,8 @@ export const reviewStyles = css`
     padding: 0.1em 0.6em;
     background: #e5e7eb;
   }
-  .badge[data-status='running'] {
+  .badge[data-status='live'],
+  .badge[data-status='feed-lost'] {
     background: color-mix(in srgb, var(--_live) 18%, #fff);
     color: #166534;
   }
@@ -113,6 +117,10 @@ export const reviewStyles = css`
   }
   .stage[data-layout='large'] .feed:not([data-large]) {
     grid-column: 2;
+  }
+  .stage[data-layout='large'] .feed[data-large] .screen {
+    aspect-ratio: auto;
+    height: min(62vh, 36rem);
   }
   .stage.empty {
     color: #e5e7eb;
@@ -206,7 +214,7 @@ export const reviewStyles = css`
   }
   .bar {
     position: relative;
-    margin-left: 4.5rem;
+    margin: 0 0.75rem 0 4.5rem;
     touch-action: none;
     cursor: pointer;
     user-select: none;

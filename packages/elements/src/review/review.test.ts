@@ -70,6 +70,20 @@ interface Reviewed {
 }
 
 let reviewed: Promise<Reviewed> | undefined;
+
+const realFetch = window.fetch.bind(window);
+const manifests = new Map<string, (real: () => Promise<RecordingManifest>) => Promise<RecordingManifest>>();
+window.fetch = (input, init) => {
+  const url = new URL(input instanceof Request ? input.url : String(input), location.href);
+  const serve = manifests.get(url.pathname);
+  if (!serve) return realFetch(input, init);
+  return serve(async () => (await realFetch(input, init)).json()).then((manifest) => new Response(JSON.stringify(manifest), { headers: { 'content-type': 'application/json' } }));
+};
+
+/** Answers `GET …/sessions/:id/recordings` with `serve` (which may ask the kit for its own). */
+function serveManifest(sessionId: string, serve: (real: () => Promise<RecordingManifest>) => Promise<RecordingManifest>): void {
+  manifests.set(`/proctor/sessions/${sessionId}/recordings`, serve);
+}
 const closing: { close(): void }[] = [];
 
 function run(runId: string, startedAt: number, clip: { url: string; durationMs: number; mimeType: string }): RecordingRun {
@@ -135,14 +149,7 @@ function reviewedSession(): Promise<Reviewed> {
       gaps: [{ feed: 'screen', from: started + screen1.durationMs, to: started + 9000, reason: 'share-stopped' }],
     };
     // The kit's manifest, with these clips as the session's recordings.
-    const realFetch = window.fetch.bind(window);
-    window.fetch = (input, init) => {
-      const url = input instanceof Request ? input.url : String(input);
-      if (new URL(url, location.href).pathname === `/proctor/sessions/${sessionId}/recordings`) {
-        return Promise.resolve(new Response(JSON.stringify(manifest), { headers: { 'content-type': 'application/json' } }));
-      }
-      return realFetch(input, init);
-    };
+    serveManifest(sessionId, async () => manifest);
     return { sessionId, candidateId, reviewer, started, manifest };
   })();
   return reviewed;
@@ -152,13 +159,17 @@ after(() => {
   for (const one of closing.splice(0)) one.close();
 });
 
-async function player(): Promise<{ element: ProctorReview; session: Reviewed }> {
-  const session = await reviewedSession();
-  const element = await fixture<ProctorReview>(html`<proctor-review server="/proctor" token=${session.reviewer} session=${session.sessionId}></proctor-review>`);
+async function mount(reviewer: string, sessionId: string): Promise<ProctorReview> {
+  const element = await fixture<ProctorReview>(html`<proctor-review server="/proctor" token=${reviewer} session=${sessionId}></proctor-review>`);
   await waitUntil(() => element.playback, 'the player never loaded the session', { timeout: 10_000 });
   await waitUntil(() => Object.values(element.playback!.state.value.feeds).every((feed) => feed.status === 'ready' || feed.status === 'gap'), 'the feeds never got ready', { timeout: 10_000 });
   await element.updateComplete;
-  return { element, session };
+  return element;
+}
+
+async function player(): Promise<{ element: ProctorReview; session: Reviewed }> {
+  const session = await reviewedSession();
+  return { element: await mount(session.reviewer, session.sessionId), session };
 }
 
 const root = (element: ProctorReview) => element.shadowRoot!;
@@ -323,5 +334,162 @@ describe('<proctor-review>', function () {
     }
     await sendKeys({ press: 'Escape' });
     expect(dialog.open).to.equal(false);
+  });
+
+  it('adds a note at the playhead; its marker and line appear without a reload', async () => {
+    const { element, session } = await player();
+    await element.seek(session.started + 4000);
+    await sendKeys({ press: 'n' });
+    await element.updateComplete;
+    expect(root(element).querySelector('#annotate-title')!.textContent).to.include('00:04');
+    await sendKeys({ type: 'Looks at something left of the screen' });
+    root(element).querySelector<HTMLButtonElement>('[part="annotation"] button[type="submit"]')!.click();
+    await waitUntil(() => root(element).querySelector('[part="marker"][data-kind="note"]'), 'the note never appeared on the timeline', { timeout: 5000 });
+    const marker = root(element).querySelector<HTMLButtonElement>('[part="marker"][data-kind="note"]')!;
+    expect(marker.getAttribute('aria-label')).to.equal('Note at 00:04: Looks at something left of the screen');
+    expect(root(element).querySelector('[part="annotation"]')).to.equal(null, 'the form closed');
+    const line = root(element).querySelector('li[data-type="note.added"] [part="event"]')!;
+    expect(line.querySelector('time')!.textContent).to.equal('00:04');
+  });
+
+  it('flags an incident around the playhead (a reason, a text for Other, a feed); ] and [ step to it', async () => {
+    const { element, session } = await player();
+    await element.seek(session.started + 10_000);
+    await sendKeys({ press: 'f' });
+    await element.updateComplete;
+    const form = root(element).querySelector<HTMLFormElement>('[part="annotation"]')!;
+    expect(form.querySelector<HTMLInputElement>('[name="from"]')!.value).to.equal('00:00', '30 s before, within the session');
+    expect(form.querySelector<HTMLInputElement>('[name="to"]')!.value).to.match(/^00:1\d$/, '30 s after, within the session');
+    const save = form.querySelector<HTMLButtonElement>('button[type="submit"]')!;
+    save.click();
+    await element.updateComplete;
+    expect(form.querySelector('[role="alert"]')!.textContent).to.equal('Choose a reason.');
+    const reason = form.querySelector<HTMLSelectElement>('[name="reason"]')!;
+    reason.value = 'other';
+    save.click();
+    await element.updateComplete;
+    expect(form.querySelector('[role="alert"]')!.textContent).to.equal('Say what happened: the reason is “Other”.');
+    form.querySelector<HTMLTextAreaElement>('[name="text"]')!.value = 'Reads from a sheet of paper';
+    form.querySelector<HTMLInputElement>('[name="from"]')!.value = '00:08';
+    form.querySelector<HTMLInputElement>('[name="to"]')!.value = '00:12';
+    form.querySelector<HTMLInputElement>('[name="severity"][value="high"]')!.click();
+    save.click();
+    await waitUntil(() => root(element).querySelector('[part="marker"][data-kind="flag"]'), 'the flag never appeared on the timeline', { timeout: 5000 });
+    const marker = root(element).querySelector<HTMLButtonElement>('[part="marker"][data-kind="flag"]')!;
+    expect(marker.dataset.severity).to.equal('high');
+    expect(marker.getAttribute('aria-label')).to.equal('Flag, high: Other: Reads from a sheet of paper, 00:08–00:12');
+    expect(root(element).querySelector('.flag-range')).to.exist;
+
+    await element.seek(session.started);
+    root(element).querySelector<HTMLElement>('[role="slider"]')!.focus();
+    await sendKeys({ press: ']' });
+    await settled(element);
+    expect(element.playback!.time - session.started).to.be.closeTo(8000, 1);
+    await sendKeys({ press: 'l' });
+    await settled(element);
+    await sendKeys({ press: '[' });
+    await settled(element);
+    expect(element.playback!.time - session.started).to.be.closeTo(8000, 1);
+  });
+
+  it('signs a verdict (a reason for rejected), then a revision that needs a comment, and shows the history', async () => {
+    const { element } = await player();
+    const verdicts = () => root(element).querySelector<HTMLElement>('[part="verdicts"]')!;
+    const form = () => verdicts().querySelector('form')!;
+    form().querySelector<HTMLInputElement>('[value="rejected"]')!.click();
+    await element.updateComplete;
+    form().querySelector<HTMLButtonElement>('button[type="submit"]')!.click();
+    await element.updateComplete;
+    expect(verdicts().querySelector('[role="alert"]')!.textContent).to.include('Give the reason the candidate may see');
+    form().querySelector<HTMLTextAreaElement>('[name="reason"]')!.value = 'Notes were used during the exam.';
+    form().querySelector<HTMLButtonElement>('button[type="submit"]')!.click();
+    await waitUntil(() => verdicts().querySelectorAll('.verdict-entry').length === 1, 'the verdict never showed', { timeout: 5000 });
+    expect(verdicts().querySelector('.verdict-entry')!.textContent!.replace(/\s+/g, ' ')).to.match(/Rejected · Rita Reviewer \(reviewer\) · .*Reason for the candidate: “Notes were used during the exam\.”/);
+
+    form().querySelector<HTMLInputElement>('[value="inconclusive"]')!.click();
+    await element.updateComplete;
+    form().querySelector<HTMLButtonElement>('button[type="submit"]')!.click();
+    await element.updateComplete;
+    expect(verdicts().querySelector('[role="alert"]')!.textContent).to.include('a comment is required');
+    form().querySelector<HTMLTextAreaElement>('[name="comment"]')!.value = 'The sheet may be the allowed formula card.';
+    const signed = new Promise<CustomEvent>((resolve) => element.addEventListener('proctor-verdict', resolve as EventListener, { once: true }));
+    form().querySelector<HTMLButtonElement>('button[type="submit"]')!.click();
+    expect((await signed).detail.verdict.verdict).to.equal('inconclusive');
+    await waitUntil(() => verdicts().querySelectorAll('.verdict-entry').length === 2, 'the revision never showed', { timeout: 5000 });
+    const revision = verdicts().querySelectorAll('.verdict-entry')[1]!.textContent!.replace(/\s+/g, ' ');
+    expect(revision).to.match(/Inconclusive · Rita Reviewer .*Comment: “The sheet may be the allowed formula card\.” Revises Rejected of /);
+    expect(root(element).querySelector('[part="marker"][data-kind="verdict"]')).to.exist;
+  });
+
+  it('opens the printable report by its signed link in a new tab', async () => {
+    const { element } = await player();
+    const opened: string[] = [];
+    const realOpen = window.open;
+    window.open = () => ({ opener: window, location: { set href(url: string) { opened.push(url); } }, close() {} }) as unknown as Window;
+    try {
+      root(element).querySelector<HTMLButtonElement>('[part="report"]')!.click();
+      await waitUntil(() => opened.length === 1, 'the report never opened', { timeout: 5000 });
+    } finally {
+      window.open = realOpen;
+    }
+    expect(opened[0]).to.match(/\/report\?.*signature=/);
+    const page = await fetch(opened[0]!);
+    expect(page.status).to.equal(200);
+    expect(page.headers.get('content-type')).to.match(/text\/html/);
+  });
+
+  it('replays a live session with nothing recorded yet, and shows the kit’s refusal of a verdict before the end', async () => {
+    const candidateId = `review-live-${crypto.randomUUID().slice(0, 8)}`;
+    const candidate = new CandidateSession({ server: '/proctor', token: await token({ candidateId, name: 'Grace Hopper' }), feeds: [], record: false });
+    closing.push(candidate);
+    candidate.connect();
+    await waitUntil(() => candidate.state.value.session, 'the candidate never connected');
+    const reviewer = await token({ role: 'reviewer', candidates: candidateId });
+    const element = await fixture<ProctorReview>(html`<proctor-review server="/proctor" token=${reviewer} session=${candidate.state.value.session!.sessionId}></proctor-review>`);
+    await waitUntil(() => root(element).querySelector('[part="stage"]'), 'the player never loaded', { timeout: 10_000 });
+    expect(root(element).querySelector('[part="stage"]')!.textContent).to.include('Nothing is recorded yet');
+    expect(root(element).querySelector('header')!.textContent).to.include('Refreshes every 15 s');
+    const form = root(element).querySelector('[part="verdicts"] form')!;
+    form.querySelector<HTMLButtonElement>('button[type="submit"]')!.click();
+    await waitUntil(() => root(element).querySelector('[part="verdicts"] [role="alert"]'), 'the refusal never showed', { timeout: 5000 });
+    expect(root(element).querySelector('[part="verdicts"] [role="alert"]')!.textContent).to.equal('Sign the verdict once the exam ended.');
+  });
+
+  it('plays the kit’s own recording by its signed link, and fetches fresh links when one fails', async () => {
+    const candidateId = `review-rec-${crypto.randomUUID().slice(0, 8)}`;
+    const candidate = new CandidateSession({ server: '/proctor', token: await token({ candidateId, name: 'Ada' }), feeds: ['webcam'] });
+    closing.push(candidate);
+    candidate.connect();
+    await waitUntil(() => candidate.state.value.session, 'the candidate never connected');
+    const sessionId = candidate.state.value.session!.sessionId;
+    await candidate.consent();
+    await waitUntil(() => candidate.state.value.recording?.recording.includes('webcam'), 'the webcam was never recorded');
+    await sleep(5000);
+    const room = new SupervisorRoom({ server: '/proctor', token: await token({ role: 'supervisor', candidates: candidateId }) });
+    closing.push(room);
+    room.connect();
+    await waitUntil(() => room.state.value.connection === 'open');
+    await room.terminate(sessionId, 'Recording review test over.');
+    expect(await candidate.drainRecordings(15_000)).to.equal(true);
+    const reviewer = await token({ role: 'reviewer', candidates: candidateId });
+    const client = new ReviewClient('/proctor', () => reviewer);
+    await waitUntil(async () => (await client.recordings(sessionId)).recordings[0]?.runs.every((r) => r.state === 'complete'), 'the run never completed', { timeout: 20_000, interval: 300 });
+
+    // The first manifest's link has a bad signature (as an expired one, the kit answers 403); the next is the kit's own.
+    let calls = 0;
+    serveManifest(sessionId, async (real) => {
+      const manifest = await real();
+      if (calls++ > 0) return manifest;
+      const run = manifest.recordings[0]!.runs[0]!;
+      return { ...manifest, recordings: [{ feed: 'webcam', runs: [{ ...run, url: run.url!.replace(/signature=[^&]+/, 'signature=AAAA') }] }] };
+    });
+    const element = await mount(reviewer, sessionId);
+    const webcam = video(element, 'webcam');
+    await waitUntil(() => calls === 2 && webcam.readyState >= 2, 'the player never recovered with a fresh link', { timeout: 10_000 });
+    expect(webcam.currentSrc).to.match(/\/file\?expires=\d+&signature=/);
+    expect(webcam.duration).to.be.within(4, 9);
+    const [run] = (await client.recordings(sessionId)).recordings[0]!.runs;
+    await element.seek(run!.startedAt + 3000);
+    expect(Math.abs(webcam.currentTime - 3)).to.be.below(0.15);
   });
 });
