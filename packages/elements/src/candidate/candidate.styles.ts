@@ -325,6 +325,9 @@ export const candidateStyles = css`
     margin: 0;
     overflow-wrap: anywhere;
   }
+  .verdict p + p {
+    margin-top: 0.25rem;
+  }
   .upload-at-end progress {
     display: block;
     width: 100%;
