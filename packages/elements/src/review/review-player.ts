@@ -16,7 +16,6 @@ import {
   type SessionSummary,
   type SessionTimeline,
   type Verdict,
-  type VerdictEntry,
   type VerdictInput,
 } from '@proctorkit/core';
 import { keyAction, type KeyAction } from './review-keys.js';
@@ -95,8 +94,6 @@ export class ReviewPlayer implements ReactiveController {
   busy = false;
   /** For screen readers: the latest thing done. */
   announcement = '';
-  /** Called when a verdict was signed here (the element fires `proctor-verdict`). */
-  onVerdict?: (detail: { sessionId: string; verdict: VerdictEntry }) => void;
   /** One video per feed, kept across renders (a re-created element would reload its file). */
   readonly videos: Record<Feed, HTMLVideoElement>;
 
@@ -131,10 +128,12 @@ export class ReviewPlayer implements ReactiveController {
   }
 
   hostConnected(): void {
+    document.addEventListener('keydown', this.onKey);
     this.configure();
   }
 
   hostDisconnected(): void {
+    document.removeEventListener('keydown', this.onKey);
     this.stop();
     this.loadedFor = '';
   }
@@ -308,8 +307,11 @@ export class ReviewPlayer implements ReactiveController {
 
   // ---- keyboard --------------------------------------------------------------------------
 
-  /** The element's keydown: runs the shortcut, if the key is one here. */
-  readonly onKey = (event: KeyboardEvent): void => {
+  /** Keys pressed in the player, or anywhere on a page where nothing has focus and this is its first player. */
+  private readonly onKey = (event: KeyboardEvent): void => {
+    const inside = event.composedPath().includes(this.host);
+    const unfocused = !document.activeElement || document.activeElement === document.body;
+    if (!inside && !(unfocused && document.querySelector(this.host.localName) === this.host)) return;
     const action = keyAction(event);
     if (!action || !this.timeline) return;
     event.preventDefault();
@@ -391,7 +393,7 @@ export class ReviewPlayer implements ReactiveController {
       (client, session) => client.signVerdict(session, verdict),
       (entry, session) => {
         this.announce('Verdict signed.');
-        this.onVerdict?.({ sessionId: session, verdict: entry });
+        this.host.dispatchEvent(new CustomEvent('proctor-verdict', { detail: { sessionId: session, verdict: entry }, bubbles: true, composed: true }));
       },
       (error) => {
         this.verdictError = error;

@@ -84,38 +84,11 @@ export class ProctorReview extends LitElement {
   private readonly viewLoaded = loadView().then((loaded) => {
     this.view = loaded;
     this.player = new loaded.ReviewPlayer(this);
-    this.player.onVerdict = (detail) => this.dispatchEvent(new CustomEvent('proctor-verdict', { detail, bubbles: true, composed: true }));
   });
 
-  override connectedCallback(): void {
-    super.connectedCallback();
-    document.addEventListener('keydown', this.onKey);
-  }
-
-  override disconnectedCallback(): void {
-    super.disconnectedCallback();
-    document.removeEventListener('keydown', this.onKey);
-  }
-
-  /** Keys pressed in the player, or anywhere on a page where nothing has focus and this is its first player. */
-  private readonly onKey = (event: KeyboardEvent) => {
-    const inside = event.composedPath().includes(this);
-    const unfocused = !document.activeElement || document.activeElement === document.body;
-    if (inside || (unfocused && document.querySelector('proctor-review') === this)) this.player?.onKey(event);
-  };
-
-  /** The playback driving the feeds (its `state`, `driftStats()`), once the session loaded. */
+  /** The playback driving the feeds (`play()`, `pause()`, `setRate()`, `state`, `driftStats()`), once the session loaded. */
   get playback(): SyncedPlayback | undefined {
     return this.player?.playback;
-  }
-
-  /** Plays every feed from the playhead. */
-  play(): void {
-    this.player?.playback?.play();
-  }
-
-  pause(): void {
-    this.player?.playback?.pause();
   }
 
   /** Moves every feed to `t` (server ms); resolves once each shows it. */

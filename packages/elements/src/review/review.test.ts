@@ -242,7 +242,7 @@ describe('<proctor-review>', function () {
     speed.value = '2';
     speed.dispatchEvent(new Event('change'));
     await element.seek(session.started + 500);
-    element.play();
+    element.playback!.play();
     const worst: Record<string, number> = {};
     for (let i = 0; i < 12; i++) {
       await sleep(400);
@@ -251,7 +251,7 @@ describe('<proctor-review>', function () {
       const t = element.playback!.time;
       for (const [feed, off] of Object.entries(offsets(element, session, t))) worst[feed] = Math.max(worst[feed] ?? 0, off);
     }
-    element.pause();
+    element.playback!.pause();
     const stats = element.playback!.driftStats(5000);
     console.log(`2×: worst currentTime offset ${JSON.stringify(worst)}; drift ${JSON.stringify({ ...stats, seekMs: undefined })}`);
     expect(stats.samples).to.be.above(20);
@@ -262,14 +262,14 @@ describe('<proctor-review>', function () {
   it('shows why a feed has no picture while the playhead crosses its gap, then plays it again', async () => {
     const { element, session } = await player();
     await element.seek(session.started + 5200);
-    element.play();
+    element.playback!.play();
     const screen = () => root(element).querySelector<HTMLElement>('[part="feed"][data-feed="screen"]')!;
     await waitUntil(() => screen().dataset.status === 'gap', 'the screen never showed its gap', { timeout: 4000 });
     const words = screen().querySelector('[part="gap-words"]')!.textContent!.replace(/\s+/g, ' ').trim();
     expect(words).to.match(/^Screen share stopped 00:0[56]–00:09$/);
     expect(root(element).querySelector('[part="feed"][data-feed="webcam"]')!.getAttribute('data-status')).to.equal('playing');
     await waitUntil(() => screen().dataset.status === 'playing', 'the screen never played again after its gap', { timeout: 6000 });
-    element.pause();
+    element.playback!.pause();
     await settled(element);
     for (const [feed, off] of Object.entries(offsets(element, session, element.playback!.time))) expect(off, feed).to.be.below(150);
     const lane = root(element).querySelector<HTMLElement>('.lane[data-feed="screen"] [part="gap"]')!;
