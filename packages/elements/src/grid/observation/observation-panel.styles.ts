@@ -30,34 +30,33 @@ export const observationPanelStyles = [
       font-weight: 600;
       color: rgb(255 255 255 / 0.75);
     }
+    .head {
+      display: flex;
+      align-items: center;
+      justify-content: space-between;
+      gap: 0.5rem;
+    }
     .note-actions {
       display: flex;
       align-items: center;
       justify-content: space-between;
       gap: 0.5rem;
     }
+    .note-actions button {
+      white-space: nowrap;
+    }
     .hint {
-      font-size: 0.78rem;
+      font-size: 0.75rem;
       color: rgb(255 255 255 / 0.55);
     }
-    .row {
-      display: flex;
-      flex-wrap: wrap;
-      align-items: center;
-      justify-content: space-between;
-      gap: 0.5rem;
-    }
     .shots {
-      display: flex;
-      flex-wrap: wrap;
-      align-items: center;
+      display: grid;
       gap: 0.35rem;
     }
-    .shots .label {
-      margin-right: 0.2rem;
-    }
-    .shots button {
-      padding-inline: 0.65em;
+    .shots .buttons {
+      display: flex;
+      flex-wrap: wrap;
+      gap: 0.4rem;
     }
     .notice,
     .error {

@@ -53,7 +53,10 @@ export class ProctorObservationPanel extends LitElement {
     if (!session) return nothing;
     const disabled = !this.review;
     return html`<section aria-labelledby="observe-title">
-      <h2 id="observe-title">Observations</h2>
+      <div class="head">
+        <h2 id="observe-title">Observations</h2>
+        <button class="flag" aria-haspopup="dialog" ?disabled=${disabled} @click=${this.openFlag}>Flag incident…</button>
+      </div>
       <form class="note" @submit=${this.saveNote}>
         <label for="note">Note at the current time</label>
         <textarea
@@ -66,13 +69,13 @@ export class ProctorObservationPanel extends LitElement {
           @keydown=${this.noteKey}
         ></textarea>
         <div class="note-actions">
-          <span id="note-hint" class="hint">Enter saves · Shift+Enter for a new line</span>
+          <span id="note-hint" class="hint">Enter saves · Shift+Enter: new line</span>
           <button type="submit" class="primary" ?disabled=${disabled || this.saving === 'note'}>Save note</button>
         </div>
       </form>
-      <div class="row">
-        <div class="shots" role="group" aria-labelledby="shot-label">
-          <span id="shot-label" class="label">Screenshot</span>
+      <div class="shots" role="group" aria-labelledby="shot-label">
+        <span id="shot-label" class="label">Screenshot</span>
+        <div class="buttons">
           ${FEEDS.map((feed) => {
             const live = !!this.streams[feed] && tileFeedState(session, feed, this.streams[feed]) === 'live';
             return html`<button
@@ -86,7 +89,6 @@ export class ProctorObservationPanel extends LitElement {
             </button>`;
           })}
         </div>
-        <button class="flag" aria-haspopup="dialog" ?disabled=${disabled} @click=${this.openFlag}>Flag incident…</button>
       </div>
       <p class="notice ${this.notice ? '' : 'visually-hidden'}" role="status">${this.notice ?? ''}</p>
       ${this.error ? html`<p class="error" role="alert">${this.error}</p>` : nothing}

@@ -87,10 +87,28 @@ export class ProctorFlagDialog extends LitElement {
     const fixed = draft.from !== undefined;
     return html`<form novalidate @submit=${this.submit}>
       <h2 id="flag-title">Flag an incident${this.candidate ? html` · ${this.candidate}` : nothing}</h2>
+      <label for="reason">Reason</label>
+      <select id="reason" name="reason" autofocus aria-invalid=${invalid === 'reason' ? 'true' : 'false'}>
+        <option value="" ?selected=${!draft.reason}>Choose a reason…</option>
+        ${FLAG_REASONS.map((r) => html`<option value=${r} ?selected=${r === draft.reason}>${FLAG_REASON_LABELS[r]}</option>`)}
+      </select>
+      <label for="text">Details <span class="optional">(required for “Other”)</span></label>
+      <textarea id="text" name="text" rows="2" maxlength="500" aria-invalid=${invalid === 'text' ? 'true' : 'false'}></textarea>
+      <fieldset>
+        <legend>Severity</legend>
+        ${FLAG_SEVERITIES.map(
+          (s) => html`<label><input type="radio" name="severity" value=${s} ?checked=${s === severity} />${SEVERITY_LABEL[s]}</label>`,
+        )}
+      </fieldset>
+      <fieldset aria-invalid=${invalid === 'feeds' ? 'true' : 'false'}>
+        <legend>Feeds</legend>
+        ${FEEDS.map((f) => html`<label><input type="checkbox" name="feeds" value=${f} ?checked=${feeds.has(f)} />${FEED_LABEL[f]}</label>`)}
+      </fieldset>
       ${fixed
-        ? html`<p class="range">From ${formatTime(draft.from!)} to ${formatTime(draft.to)}${draft.signalSeq ? ', around the signal' : ''}.</p>`
-        : html`<div class="range">
-            <label for="minutes">Covers the last</label>
+        ? html`<span class="label">When</span>
+            <p class="range">From ${formatTime(draft.from!)} to ${formatTime(draft.to)}${draft.signalSeq ? ', around the signal' : ''}.</p>`
+        : html`<label for="minutes">When</label>
+          <div class="range">
             <input
               id="minutes"
               name="minutes"
@@ -103,25 +121,8 @@ export class ProctorFlagDialog extends LitElement {
               aria-describedby="range-end"
               aria-invalid=${invalid === 'minutes' ? 'true' : 'false'}
             />
-            <span id="range-end">minutes, up to ${formatTime(draft.to)}</span>
+            <span id="range-end">minutes up to ${formatTime(draft.to)}</span>
           </div>`}
-      <fieldset>
-        <legend>Severity</legend>
-        ${FLAG_SEVERITIES.map(
-          (s) => html`<label><input type="radio" name="severity" value=${s} ?checked=${s === severity} />${SEVERITY_LABEL[s]}</label>`,
-        )}
-      </fieldset>
-      <label for="reason">Reason</label>
-      <select id="reason" name="reason" autofocus aria-invalid=${invalid === 'reason' ? 'true' : 'false'}>
-        <option value="" ?selected=${!draft.reason}>Choose a reason…</option>
-        ${FLAG_REASONS.map((r) => html`<option value=${r} ?selected=${r === draft.reason}>${FLAG_REASON_LABELS[r]}</option>`)}
-      </select>
-      <label for="text">Details <span class="optional">(required for “Other”)</span></label>
-      <textarea id="text" name="text" rows="2" maxlength="500" aria-invalid=${invalid === 'text' ? 'true' : 'false'}></textarea>
-      <fieldset aria-invalid=${invalid === 'feeds' ? 'true' : 'false'}>
-        <legend>Feeds</legend>
-        ${FEEDS.map((f) => html`<label><input type="checkbox" name="feeds" value=${f} ?checked=${feeds.has(f)} />${FEED_LABEL[f]}</label>`)}
-      </fieldset>
       ${error ? html`<p class="error" role="alert">${error}</p>` : nothing}
       <div class="dialog-actions">
         <button type="button" @click=${() => this.dialog.dialog?.close()}>Cancel</button>

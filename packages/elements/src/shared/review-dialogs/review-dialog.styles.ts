@@ -61,11 +61,21 @@ export const reviewDialogStyles = [
       gap: 0.5rem;
       font-size: 0.9rem;
     }
+    dialog p.range {
+      margin: 0 0 0.9rem;
+      color: inherit;
+    }
     .range input {
       width: 4.5rem;
     }
-    dialog .range label {
-      margin: 0;
+    .label {
+      display: block;
+      font-size: 0.85rem;
+      font-weight: 600;
+      margin-bottom: 0.35rem;
+    }
+    h2 + label {
+      margin-top: 0.9rem;
     }
     .optional {
       font-weight: 400;
