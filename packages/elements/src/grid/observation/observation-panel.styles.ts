@@ -46,6 +46,7 @@ export const observationPanelStyles = [
       white-space: nowrap;
     }
     .hint {
+      text-wrap: balance;
       font-size: 0.75rem;
       color: rgb(255 255 255 / 0.55);
     }
