@@ -103,6 +103,7 @@ export class ReviewPlayer implements ReactiveController {
   private timer?: ReturnType<typeof setTimeout>;
   private lastErrorRefresh = 0;
   private refreshing?: Promise<void>;
+  private followed?: HTMLElement;
 
   constructor(private readonly host: ReviewHost) {
     host.addController(this);
@@ -125,6 +126,17 @@ export class ReviewPlayer implements ReactiveController {
 
   get time(): number {
     return this.playback?.time ?? this.timeline?.start ?? 0;
+  }
+
+  /** Keeps the event list's line at the playhead in view as the playhead moves. */
+  hostUpdated(): void {
+    const current = this.host.renderRoot.querySelector<HTMLElement>('[part="event"][aria-current="true"]');
+    const list = current?.closest<HTMLElement>('[part="events"]');
+    if (!current || !list || current === this.followed) return;
+    this.followed = current;
+    // The list is the line's offset parent (it is positioned).
+    const top = current.offsetTop;
+    if (top < list.scrollTop || top + current.offsetHeight > list.scrollTop + list.clientHeight) list.scrollTop = top - list.clientHeight / 3;
   }
 
   hostConnected(): void {

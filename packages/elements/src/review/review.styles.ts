@@ -532,6 +532,7 @@ export const reviewStyles = css`
     align-content: start;
   }
   .event-list {
+    position: relative;
     list-style: none;
     margin: 0;
     padding: 0;
