@@ -58,4 +58,4 @@ export type { IdentityPhoto, IdentityPhotoType, IdentityStatus, IdentitySummary 
 export type { IssueOptions } from './tokens.js';
 export type { Person } from './limits/person.js';
 export type { CandidateClaims, SupervisorClaims, ReviewerClaims, Claims, SessionSummary, SessionEvent, ClockState } from '@proctorkit/core/protocol';
-export type { SessionReport, ReportVerdict, ReportScreenshot, Flag, Note, Screenshot, SignalDismissal, VerdictEntry, VerdictSummary, Signer } from '@proctorkit/core/protocol';
+export type { SessionReport, ReportVerdict, ReportScreenshot, RecordingManifest, RecordingRun, Flag, Note, Screenshot, SignalDismissal, VerdictEntry, VerdictSummary, Signer } from '@proctorkit/core/protocol';
