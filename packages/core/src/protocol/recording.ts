@@ -89,7 +89,7 @@ export const RecordingRunSchema = v.object({
   mimeType: v.string(),
   state: RecordingStateSchema,
   url: v.nullable(v.string()),
-  /** Chunks the kit holds, and the numbers of those it knows are missing. */
+  // Chunks the kit holds, and the numbers of those it knows are missing.
   chunks: v.object({ received: v.number(), missing: v.array(v.number()) }),
 });
 export type RecordingRun = v.InferOutput<typeof RecordingRunSchema>;
