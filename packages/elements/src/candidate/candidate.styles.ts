@@ -311,22 +311,16 @@ export const candidateStyles = css`
     overflow-wrap: anywhere;
   }
 
-  .upload-at-end,
-  .verdict {
+  .upload-at-end {
     margin-top: 0.6rem;
   }
-  .verdict {
+  .ended .verdict {
+    margin-top: 0.6rem;
     padding: 0.6rem 0.8rem;
     border-radius: 8px;
     border: 1px solid var(--_border);
     background: var(--_bg);
-  }
-  .verdict p {
-    margin: 0;
     overflow-wrap: anywhere;
-  }
-  .verdict p + p {
-    margin-top: 0.25rem;
   }
   .upload-at-end progress {
     display: block;
