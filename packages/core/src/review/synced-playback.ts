@@ -349,9 +349,10 @@ export class SyncedPlayback {
     for (const slot of this.slots) this.drive(slot, time);
 
     this.publish(perf);
-    // Animation frames while visible; a timer as well, since hidden pages get none.
-    if (typeof requestAnimationFrame === 'function') this.frame = requestAnimationFrame(this.tick);
-    this.timer = setTimeout(this.tick, this.running ? 100 : 250);
+    // Animation frames while the clock moves or waits (a timer as well: hidden pages get none); idle, a slow timer.
+    const busy = this.playing || this.waiting;
+    if (busy && typeof requestAnimationFrame === 'function') this.frame = requestAnimationFrame(this.tick);
+    this.timer = setTimeout(this.tick, busy ? 100 : 250);
   };
 
   /** Points the feed's video at the run covering `time`, or at the next run while in a gap. */
