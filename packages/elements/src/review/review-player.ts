@@ -18,6 +18,7 @@ import {
   type Verdict,
   type VerdictInput,
 } from '@proctorkit/core';
+import { fire } from '../shared/events.js';
 import { keyAction, type KeyAction } from './review-keys.js';
 
 /** What the player needs of its element. */
@@ -380,7 +381,8 @@ export class ReviewPlayer implements ReactiveController {
     const at = this.annotationAt;
     return this.write(
       (client, session) => client.addNote(session, at, text),
-      () => {
+      ({ seq }, sessionId) => {
+        fire(this.host, 'proctor-recorded', { sessionId, record: 'note', seq });
         this.closeAnnotation();
         this.announce(`Note added at ${this.timeline!.offset(at)}.`);
       },
@@ -391,7 +393,8 @@ export class ReviewPlayer implements ReactiveController {
   addFlag(flag: FlagInput): Promise<void> {
     return this.write(
       (client, session) => client.addFlag(session, flag),
-      () => {
+      ({ seq }, sessionId) => {
+        fire(this.host, 'proctor-recorded', { sessionId, record: 'flag', seq });
         this.closeAnnotation();
         this.announce(`Flag added from ${this.timeline!.offset(flag.from)} to ${this.timeline!.offset(flag.to)}.`);
       },

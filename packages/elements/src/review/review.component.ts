@@ -27,6 +27,7 @@ const loadView = () => (view ??= import('./review-view.js'));
  * @tagname proctor-review
  * @summary Replays a session's feeds in sync on one timeline with its log, flags, notes and verdicts.
  *
+ * @event proctor-recorded - A note or a flag was stored. Detail: `RecordedDetail`.
  * @event proctor-verdict - A verdict was signed here. Detail: `VerdictDetail`.
  *
  * @csspart header - The candidate's name, the session's status, Refresh and Report.

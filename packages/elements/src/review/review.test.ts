@@ -357,7 +357,9 @@ describe('<proctor-review>', function () {
     await element.updateComplete;
     expect(root(element).querySelector('#annotate-title')!.textContent).to.include('00:04');
     await sendKeys({ type: 'Looks at something left of the screen' });
+    const recorded = new Promise<CustomEvent>((resolve) => element.addEventListener('proctor-recorded', resolve as EventListener, { once: true }));
     root(element).querySelector<HTMLButtonElement>('[part="annotation"] button[type="submit"]')!.click();
+    expect((await recorded).detail).to.include({ sessionId: session.sessionId, record: 'note' });
     await waitUntil(() => root(element).querySelector('[part="marker"][data-kind="note"]'), 'the note never appeared on the timeline', { timeout: 5000 });
     const marker = root(element).querySelector<HTMLButtonElement>('[part="marker"][data-kind="note"]')!;
     expect(marker.getAttribute('aria-label')).to.equal('Note at 00:04: Looks at something left of the screen');
