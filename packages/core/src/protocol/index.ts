@@ -16,3 +16,4 @@ export * from './json.js';
 export * from './phone.js';
 export * from './recording.js';
 export * from './review.js';
+export * from './review-records.js';
