@@ -18,6 +18,8 @@ const kitServer = await wtrKit({ base: '/proctor', tokenPath: '/test-token', exa
 const identityKit = await wtrKit({ base: '/proctor-identity', examId: 'wtr-identity-exam', kit: { requireIdentityCheck: true } });
 /** A kit whose tokens last 3 s, renewed every 1.5 s: pages must go on with the renewed ones. */
 const shortTokensKit = await wtrKit({ base: '/proctor-short-tokens', examId: 'wtr-short-tokens-exam', kit: { tokenTtl: 3 } });
+/** A kit that lets candidates see their verdict once their exam ended. */
+const verdictKit = await wtrKit({ base: '/proctor-verdict', examId: 'wtr-verdict-exam', kit: { showVerdictToCandidate: true } });
 /** A kit on Amazon Chime, against a fake control plane. */
 const chimeKit = await chimeTestKit({ base: '/proctor-chime', examId: 'wtr-chime-exam', maxRequestsPerSecond: 50 });
 /** A kit on Amazon Chime that makes 4 requests a second: a handful of joins always queue. */
@@ -42,7 +44,7 @@ export default {
       },
     }),
   ],
-  plugins: [esbuildPlugin({ ts: true, target: 'es2022', tsconfig }), kitServer.plugin, identityKit.plugin, shortTokensKit.plugin, chimeKit.plugin, slowChimeKit.plugin, s3Kit.plugin],
-  middleware: [s3Kit.middleware, chimeKit.middleware, slowChimeKit.middleware, identityKit.middleware, shortTokensKit.middleware, kitServer.middleware],
+  plugins: [esbuildPlugin({ ts: true, target: 'es2022', tsconfig }), kitServer.plugin, identityKit.plugin, shortTokensKit.plugin, verdictKit.plugin, chimeKit.plugin, slowChimeKit.plugin, s3Kit.plugin],
+  middleware: [s3Kit.middleware, chimeKit.middleware, slowChimeKit.middleware, identityKit.middleware, shortTokensKit.middleware, verdictKit.middleware, kitServer.middleware],
   testFramework: { config: { timeout: 10_000 } },
 };

@@ -33,7 +33,6 @@ async function reviewedExam(base: string, verdict: { verdict: 'accepted' } | { v
   return element;
 }
 
-const verdictKit = (await fetch('/proctor-verdict/test-token?role=candidate&candidateId=probe')).ok;
 
 describe('the verdict on the candidate’s ended page', () => {
   const at = Date.UTC(2026, 0, 12, 12);
@@ -65,8 +64,8 @@ describe('the verdict on the candidate’s ended page', () => {
     expect(element.shadowRoot!.querySelector('[part="verdict"]')).to.equal(null);
   });
 
-  // Runs against a kit with `showVerdictToCandidate: true` at /proctor-verdict (web-test-runner.config.mjs); skipped without one.
-  (verdictKit ? it : it.skip)('is shown on the ended page once signed, when the kit lets candidates see it', async function () {
+  // Against the kit with `showVerdictToCandidate: true` at /proctor-verdict (web-test-runner.config.mjs).
+  it('is shown on the ended page once signed, when the kit lets candidates see it', async function () {
     this.timeout(15_000);
     const element = await reviewedExam('/proctor-verdict', { verdict: 'rejected', reason: 'Another person answered.' });
     await waitUntil(() => element.shadowRoot!.querySelector('[part="ended"] [part="verdict"]'), 'the verdict is never shown');
