@@ -88,6 +88,8 @@ export function createExamSite(options: ExamSiteOptions): ExamSite {
       recordAudio: options.recording.recordAudio,
     }),
     webhooks: options.webhook ? [options.webhook.endpoint] : [],
+    // The demo's candidates see the reviewer's conclusion on their ended exam page.
+    showVerdictToCandidate: true,
   });
   const app = express();
   app.disable('x-powered-by');
