@@ -42,9 +42,13 @@ function typing(event: KeyboardEvent): boolean {
 /** The player's action for a key press, or `undefined` when the key is not a shortcut here. */
 export function keyAction(event: KeyboardEvent): KeyAction | undefined {
   if (event.ctrlKey || event.metaKey || event.altKey || event.defaultPrevented || typing(event)) return undefined;
-  const target = event.composedPath()[0];
-  // Space and Enter on a button press that button.
-  if (event.key === ' ' && target instanceof HTMLElement && (target.localName === 'button' || target.localName === 'summary' || target.localName === 'a')) return undefined;
+  const path = event.composedPath();
+  // An open dialog has the keys to itself: its radio buttons, checkboxes and buttons.
+  if (path.some((node) => node instanceof HTMLDialogElement)) return undefined;
+  const target = path[0];
+  // Space and Enter on a button press that button; Space checks a box, arrows choose a radio button.
+  if (event.key === ' ' && target instanceof HTMLElement && ['button', 'summary', 'a', 'input'].includes(target.localName)) return undefined;
+  if (event.key.startsWith('Arrow') && target instanceof HTMLInputElement && target.type === 'radio') return undefined;
   switch (event.key) {
     case ' ':
     case 'k':

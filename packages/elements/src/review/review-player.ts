@@ -18,7 +18,8 @@ import {
   type Verdict,
   type VerdictInput,
 } from '@proctorkit/core';
-import { fire } from '../shared/events.js';
+import { ReviewLines } from '../event-feed/review-lines/review-lines.js';
+import { fire, type RecordedDetail } from '../shared/events.js';
 import { keyAction, type KeyAction } from './review-keys.js';
 
 /** What the player needs of its element. */
@@ -35,6 +36,8 @@ export const LIVE_REFRESH_MS = 15_000;
 const LINK_MARGIN_MS = 60_000;
 /** A failing file fetches a fresh manifest at most this often, ms. */
 const ERROR_REFRESH_MS = 5_000;
+
+const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 
 /** A form under the transport: a note or a flag at the playhead. */
 export type Annotation = 'note' | 'flag';
@@ -97,6 +100,13 @@ export class ReviewPlayer implements ReactiveController {
   announcement = '';
   /** One video per feed, kept across renders (a re-created element would reload its file). */
   readonly videos: Record<Feed, HTMLVideoElement>;
+  /**
+   * Under each integrity signal of the event list, its judgement or "Confirm as incident" and
+   * "Dismiss" with their dialogs: the event feed's, so both say the same.
+   */
+  readonly signals: ReviewLines;
+  /** Counts judgements stored here: their lines change before the log brings them back. */
+  judgedHere = 0;
 
   private client?: ReviewClient;
   private loadedFor = '';
@@ -118,6 +128,30 @@ export class ReviewPlayer implements ReactiveController {
         return [feed, video];
       }),
     ) as Record<Feed, HTMLVideoElement>;
+    // The review lines' host is the element, seen through this player.
+    const player = this;
+    this.signals = new ReviewLines({
+      addController: (controller) => host.addController(controller),
+      removeController: (controller) => host.removeController(controller),
+      requestUpdate: () => host.requestUpdate(),
+      get updateComplete() {
+        return host.updateComplete;
+      },
+      get renderRoot() {
+        return host.renderRoot;
+      },
+      get events() {
+        return player.events;
+      },
+      get review() {
+        return player.client;
+      },
+      get sessionId() {
+        return host.session;
+      },
+      judge: true,
+      judgedWhen: (at) => dateTime.format(at),
+    });
   }
 
   /** The playback state now (time, playing, rate, each feed's status). */
@@ -458,6 +492,25 @@ export class ReviewPlayer implements ReactiveController {
       this.host.requestUpdate();
     }
   }
+
+  /**
+   * A signal's dialog stored its judgement: fetches the log so the flag's marker and the line's
+   * judgement appear, and gives focus to the signal's line (its buttons are gone) if nothing else took it.
+   */
+  readonly judged = ({ detail }: CustomEvent<RecordedDetail>): void => {
+    this.judgedHere += 1;
+    this.host.requestUpdate();
+    void this.refresh().then(async () => {
+      const { flags, dismissals } = this.records;
+      const flag = detail.record === 'flag' ? flags.find((f) => f.seq === detail.seq) : undefined;
+      const signalSeq = flag?.signalSeq ?? dismissals.find((d) => d.seq === detail.seq)?.signalSeq;
+      const offset = (t: number) => this.timeline?.offset(t) ?? '';
+      this.announce(flag ? `Signal confirmed as incident: flag from ${offset(flag.from)} to ${offset(flag.to)}.` : 'Signal dismissed.');
+      await this.host.updateComplete;
+      const lost = !document.activeElement || document.activeElement === document.body;
+      if (lost && signalSeq) this.host.renderRoot.querySelector<HTMLElement>(`[part="event"][data-seq="${signalSeq}"]`)?.focus();
+    });
+  };
 
   announce(text: string): void {
     // A live region speaks only changes: the same words twice need a difference.

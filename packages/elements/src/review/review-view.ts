@@ -101,11 +101,13 @@ function renderEvents(player: ReviewPlayer, timeline: SessionTimeline, currentSe
             player.lines,
             ({ event }) => event.seq,
             ({ event, at }) => {
-              const { text, tone } = describeEvent(event);
+              const line = describeEvent(event);
+              const { text, tone } = line;
               return html`<li data-tone=${tone} data-type=${event.type}>
                 <button part="event" data-seq=${event.seq} aria-current=${event.seq === currentSeq ? 'true' : 'false'} @click=${() => player.seek(at)} title="Go to ${formatTime(at)}">
                   <time datetime=${new Date(at).toISOString()}>${timeline.offset(at)}</time><span class="text">${text}</span>
                 </button>
+                ${tone === 'signal' ? player.signals.extra(event, line) : nothing}
               </li>`;
             },
           )}
@@ -166,10 +168,11 @@ export function renderReview(player: ReviewPlayer) {
     ${renderHeader(player, timeline)} ${renderStage(player, timeline)}
     ${renderTimelineBar({ timeline, time, seek: (t) => void player.seek(t), step: (s) => player.step(s) })} ${renderTransport(player, timeline)}
     <div class="below">
-      ${guard([player.lines, timeline, currentSeq], () => renderEvents(player, timeline, currentSeq))}
+      ${guard([player.lines, timeline, currentSeq, player.judgedHere], () => renderEvents(player, timeline, currentSeq))}
       <div class="side">${renderAnnotation(player)} ${renderVerdicts(player)}</div>
     </div>
     ${renderHelp()}
+    <div class="dialogs" @proctor-recorded=${player.judged}>${player.signals.renderDialogs()}</div>
     <p class="visually-hidden" role="status">${player.announcement}</p>
   </div>`;
 }

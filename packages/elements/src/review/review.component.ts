@@ -14,9 +14,10 @@ const loadView = () => (view ??= import('./review-view.js'));
  * timeline with markers by kind and severity (flags, integrity signals, notes, screenshots,
  * supervisors' commands, the exam site's log lines, verdicts) and the gaps in each feed's
  * recording with what caused them, the log as a list that seeks on click, notes and flags at the
- * playhead, the signed verdicts with a form to sign one, and the printable report.
+ * playhead, integrity signals confirmed as incidents or dismissed (each judged once, by whom and
+ * when), the signed verdicts with a form to sign one, and the printable report.
  *
- * Keys (not while typing in a field): Space/K play or pause, J/L or ←/→ 5 s back or forward,
+ * Keys (not while typing in a field, nor in a dialog): Space/K play or pause, J/L or ←/→ 5 s back or forward,
  * [ and ] the previous or next flag, < and > slower or faster, 1–3 one feed large (0 all), N a
  * note, F a flag, ? the list of keys.
  *
@@ -27,7 +28,7 @@ const loadView = () => (view ??= import('./review-view.js'));
  * @tagname proctor-review
  * @summary Replays a session's feeds in sync on one timeline with its log, flags, notes and verdicts.
  *
- * @event proctor-recorded - A note or a flag was stored. Detail: `RecordedDetail`.
+ * @event proctor-recorded - A note, a flag or a signal's dismissal was stored. Detail: `RecordedDetail`.
  * @event proctor-verdict - A verdict was signed here. Detail: `VerdictDetail`.
  *
  * @csspart header - The candidate's name, the session's status, Refresh and Report.
@@ -38,7 +39,7 @@ const loadView = () => (view ??= import('./review-view.js'));
  * @csspart gap-words - What a feed in a gap shows: why it was not recorded, and when.
  * @csspart timeline - The timeline: markers, the playhead slider, each feed's lane, the legend.
  * @csspart markers - The markers' row.
- * @csspart marker - One marker (a button); `data-kind` and `data-severity` say what it is.
+ * @csspart marker - One marker (a button); `data-kind` and `data-severity` say what it is, `data-dismissed` or `data-confirmed` how a signal was judged.
  * @csspart gap - A gap in a feed's lane; its words show on hover and focus.
  * @csspart legend - The markers' and gaps' legend.
  * @csspart transport - Play/pause, ±5 s, previous/next flag, speed, the time, note and flag.
@@ -47,6 +48,8 @@ const loadView = () => (view ??= import('./review-view.js'));
  * @csspart clock - The time from the exam's start and the time of day at the playhead.
  * @csspart events - The list of the log's events.
  * @csspart event - One event's line (a button that seeks there); `aria-current` on the one at the playhead.
+ * @csspart judge - Under a signal's line: "Confirm as incident" and "Dismiss".
+ * @csspart judgement - Under a judged signal's line: "Confirmed as incident (…) by Ana, <when>", "Dismissed by Ana, <when>: “…”".
  * @csspart annotation - The note or flag form.
  * @csspart verdicts - The verdicts and the form to sign one.
  * @csspart help - The keyboard shortcuts dialog.

@@ -1,6 +1,8 @@
 import { css } from 'lit';
+import { reviewLinesStyles } from '../event-feed/review-lines/review-lines.styles.js';
 
 export const reviewStyles = css`
+  ${reviewLinesStyles}
   :host {
     --_bg: var(--proctor-review-background, #f8fafc);
     --_fg: var(--proctor-review-color, #111827);
@@ -392,6 +394,10 @@ export const reviewStyles = css`
     background: transparent;
     box-shadow: inset 0 0 0 2px var(--_c);
   }
+  /* A signal confirmed as an incident: ringed, as a flag's colour is strong */
+  .marker[data-confirmed] .shape {
+    box-shadow: 0 0 0 1.5px #fff, 0 0 0 3.5px var(--_fg);
+  }
   .flag-range {
     position: absolute;
     bottom: 0;
@@ -540,7 +546,7 @@ export const reviewStyles = css`
     overflow: auto;
     font-size: 0.88rem;
   }
-  .event-list button {
+  .event-list [part='event'] {
     display: flex;
     gap: 0.6rem;
     width: 100%;
@@ -550,10 +556,10 @@ export const reviewStyles = css`
     padding: 0.2rem 0.4rem;
     border-left: 3px solid transparent;
   }
-  .event-list button:hover {
+  .event-list [part='event']:hover {
     background: #f3f4f6;
   }
-  .event-list button[aria-current='true'] {
+  .event-list [part='event'][aria-current='true'] {
     background: color-mix(in srgb, var(--_accent) 12%, #fff);
   }
   .event-list time {
@@ -562,18 +568,30 @@ export const reviewStyles = css`
     flex: none;
     min-width: 3.2rem;
   }
-  .event-list li[data-tone='signal'] button {
+  .event-list li[data-tone='signal'] [part='event'] {
     border-left-color: var(--_medium);
   }
-  .event-list li[data-tone='problem'] button {
+  .event-list li[data-tone='problem'] [part='event'] {
     border-left-color: var(--_danger);
   }
-  .event-list li[data-tone='command'] button {
+  .event-list li[data-tone='command'] [part='event'] {
     border-left-color: var(--_command);
   }
-  .event-list li[data-type^='flag.'] button,
-  .event-list li[data-type^='note.'] button,
-  .event-list li[data-type^='verdict.'] button {
+  /* A signal's judgement or its actions, under the line's words */
+  .event-list .judge,
+  .event-list .judgement {
+    margin: 0.1rem 0 0.35rem calc(3px + 0.4rem + 3.2rem + 0.6rem);
+  }
+  .event-list .judge button {
+    background: #fff;
+    border-color: var(--_border);
+  }
+  .event-list .judge button:hover {
+    background: #f3f4f6;
+  }
+  .event-list li[data-type^='flag.'] [part='event'],
+  .event-list li[data-type^='note.'] [part='event'],
+  .event-list li[data-type^='verdict.'] [part='event'] {
     border-left-color: var(--_note);
   }
   form {

@@ -5,7 +5,8 @@
 // counter, as H.264 MP4), served as the session's recording manifest.
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
-import { CandidateSession, ReviewClient, SupervisorRoom, type Feed, type RecordingManifest, type RecordingRun } from '@proctorkit/core';
+import { CandidateSession, FLAG_REASON_LABELS, ReviewClient, SupervisorRoom, type Feed, type RecordingManifest, type RecordingRun } from '@proctorkit/core';
+import type { RecordedDetail } from '../shared/events.js';
 import type { ProctorReview } from './review.js';
 import './review.js';
 
@@ -170,6 +171,32 @@ async function mount(reviewer: string, sessionId: string): Promise<ProctorReview
 async function player(): Promise<{ element: ProctorReview; session: Reviewed }> {
   const session = await reviewedSession();
   return { element: await mount(session.reviewer, session.sessionId), session };
+}
+
+/** An ended exam (nothing recorded) whose candidate copied, then pasted: two integrity signals to judge. */
+async function signalledSession(): Promise<{ sessionId: string; reviewer: string; client: ReviewClient }> {
+  const candidateId = `review-judge-${crypto.randomUUID().slice(0, 8)}`;
+  const candidate = new CandidateSession({ server: '/proctor', token: await token({ candidateId, name: 'Alan Turing' }), feeds: ['webcam'], record: false });
+  closing.push(candidate);
+  candidate.connect();
+  await waitUntil(() => candidate.state.value.session, 'the candidate never connected');
+  const sessionId = candidate.state.value.session!.sessionId;
+  await candidate.consent();
+  await waitUntil(() => candidate.state.value.session?.clock.startedAt, 'the exam never started');
+  const reviewer = await token({ role: 'reviewer', candidates: candidateId, name: 'Rita Reviewer' });
+  const client = new ReviewClient('/proctor', () => reviewer);
+  await sleep(500);
+  document.dispatchEvent(new Event('copy'));
+  await sleep(1000);
+  document.dispatchEvent(new Event('paste'));
+  await waitUntil(async () => (await client.events(sessionId)).some((event) => event.type === 'signal.paste'), 'the signals never reached the log', { interval: 200 });
+  const room = new SupervisorRoom({ server: '/proctor', token: await token({ role: 'supervisor', candidates: candidateId }) });
+  closing.push(room);
+  room.connect();
+  await waitUntil(() => room.state.value.connection === 'open', 'the supervisor never connected');
+  await room.terminate(sessionId, 'Judgement test over.');
+  await waitUntil(() => candidate.state.value.ended, 'the exam never ended');
+  return { sessionId, reviewer, client };
 }
 
 const root = (element: ProctorReview) => element.shadowRoot!;
@@ -435,6 +462,107 @@ describe('<proctor-review>', function () {
     const revision = verdicts().querySelectorAll('.verdict-entry')[1]!.textContent!.replace(/\s+/g, ' ');
     expect(revision).to.match(/Inconclusive · Rita Reviewer .*Comment: “The sheet may be the allowed formula card\.” Revises Rejected of /);
     expect(root(element).querySelector('[part="marker"][data-kind="verdict"]')).to.exist;
+  });
+
+  it('confirms a signal as an incident and dismisses another: the kit records both, each line says who judged it and when, each marker shows it', async () => {
+    const { sessionId, reviewer, client } = await signalledSession();
+    const element = await mount(reviewer, sessionId);
+    const line = (type: string) => root(element).querySelector<HTMLElement>(`li[data-type="${type}"]`)!;
+    const seqOf = (type: string) => Number(line(type).querySelector<HTMLElement>('[part="event"]')!.dataset.seq);
+    const [copySeq, pasteSeq] = [seqOf('signal.copy'), seqOf('signal.paste')];
+    const recorded: RecordedDetail[] = [];
+    element.addEventListener('proctor-recorded', (event) => recorded.push(event.detail));
+    const when = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+    const playing = () => element.playback!.state.value.playing;
+    const time = element.playback!.time;
+
+    // Confirm the copy, by keyboard: the flag dialog starts from the signal, and its keys are its own.
+    const [confirm, dismissCopy] = line('signal.copy').querySelectorAll<HTMLButtonElement>('[part="judge"] button');
+    expect([confirm!.textContent, dismissCopy!.textContent]).to.deep.equal(['Confirm as incident', 'Dismiss']);
+    expect(confirm!.getAttribute('aria-label')).to.match(/^Confirm “Copied text at \d\d:\d\d:\d\d” as incident$/);
+    expect(dismissCopy!.getAttribute('aria-label')).to.match(/^Dismiss “Copied text at \d\d:\d\d:\d\d”$/);
+    confirm!.focus();
+    await sendKeys({ press: 'Enter' });
+    const openDialog = (tag: 'proctor-flag-dialog' | 'proctor-dismiss-dialog') => root(element).querySelector(tag)?.shadowRoot?.querySelector<HTMLDialogElement>('dialog[open]');
+    await waitUntil(() => openDialog('proctor-flag-dialog'), 'the flag dialog never opened');
+    const flagDialog = openDialog('proctor-flag-dialog');
+    expect((flagDialog!.getRootNode() as ShadowRoot).activeElement?.id, 'the reason has focus').to.equal('reason');
+    expect(flagDialog!.querySelector<HTMLSelectElement>('#reason')!.value).to.equal('unauthorised-material');
+    const high = flagDialog!.querySelector<HTMLInputElement>('[name="severity"][value="high"]')!;
+    high.focus();
+    await sendKeys({ press: 'k' });
+    await sendKeys({ press: 'l' });
+    await sendKeys({ press: 'Space' });
+    expect(high.checked, 'Space checked the radio button').to.equal(true);
+    expect(playing(), 'K did not play').to.equal(false);
+    expect(element.playback!.time, 'L did not step').to.equal(time);
+    flagDialog!.querySelector<HTMLButtonElement>('button[type="submit"]')!.click();
+    await waitUntil(() => !flagDialog!.open, 'the flag dialog never closed', { timeout: 5000 });
+
+    const confirmed = (await client.events(sessionId)).find((event) => event.type === 'flag.created')!;
+    expect(confirmed.data).to.include({ signalSeq: copySeq, severity: 'high', reason: 'unauthorised-material' });
+    expect(recorded[0]).to.deep.equal({ sessionId, record: 'flag', seq: confirmed.seq });
+    const judgement = (type: string) => line(type).querySelector('[part="judgement"]')?.textContent;
+    await waitUntil(() => judgement('signal.copy')?.includes('Rita Reviewer'), 'the copy’s line never said who confirmed it', { timeout: 5000 });
+    expect(judgement('signal.copy')).to.equal(
+      `Confirmed as incident (high, ${FLAG_REASON_LABELS['unauthorised-material']}) by Rita Reviewer, ${when.format(confirmed.at)}`,
+    );
+    expect(line('signal.copy').querySelector('[part="judge"]'), 'a judged signal offers no actions').to.equal(null);
+    const flagMarker = root(element).querySelector<HTMLElement>(`[part="marker"][data-seq="${confirmed.seq}"]`)!;
+    expect(flagMarker.dataset.kind).to.equal('flag');
+    expect(flagMarker.getAttribute('aria-label')).to.match(/, confirms the signal at 00:0\d$/);
+    const copyMarker = root(element).querySelector<HTMLElement>(`[part="marker"][data-seq="${copySeq}"]`)!;
+    expect(copyMarker.hasAttribute('data-confirmed')).to.equal(true);
+    expect(copyMarker.getAttribute('aria-label')).to.match(/^Signal at 00:0\d: Copied text \(confirmed as incident: flag 00:00–00:\d\d\)$/);
+    await waitUntil(() => root(element).activeElement === line('signal.copy').querySelector('[part="event"]'), 'focus never went to the confirmed signal’s line');
+
+    // Dismiss the paste with a comment; typing it types.
+    line('signal.paste').querySelectorAll<HTMLButtonElement>('[part="judge"] button')[1]!.focus();
+    await sendKeys({ press: 'Enter' });
+    await waitUntil(() => openDialog('proctor-dismiss-dialog'), 'the dismiss dialog never opened');
+    const dismissDialog = openDialog('proctor-dismiss-dialog');
+    await sendKeys({ type: 'Pasted back the line she had just cut' });
+    expect(dismissDialog!.querySelector<HTMLTextAreaElement>('#comment')!.value).to.equal('Pasted back the line she had just cut');
+    expect(playing(), 'K did not play').to.equal(false);
+    dismissDialog!.querySelector<HTMLButtonElement>('button[type="submit"]')!.click();
+    await waitUntil(() => judgement('signal.paste')?.includes('Rita Reviewer'), 'the paste’s line never said who dismissed it', { timeout: 5000 });
+    const dismissal = (await client.events(sessionId)).find((event) => event.type === 'signal.dismissed')!;
+    expect(dismissal.data).to.include({ signalSeq: pasteSeq, comment: 'Pasted back the line she had just cut' });
+    expect(recorded[1]).to.deep.equal({ sessionId, record: 'dismissal', seq: dismissal.seq });
+    expect(judgement('signal.paste')).to.equal(`Dismissed by Rita Reviewer, ${when.format(dismissal.at)}: “Pasted back the line she had just cut”`);
+    const pasteMarker = root(element).querySelector<HTMLElement>(`[part="marker"][data-seq="${pasteSeq}"]`)!;
+    expect(pasteMarker.hasAttribute('data-dismissed')).to.equal(true);
+    expect(pasteMarker.getAttribute('aria-label')).to.match(/ \(dismissed\)$/);
+    const legend = root(element).querySelector('[part="legend"]')!.textContent!;
+    expect(legend).to.include('Confirmed').and.include('Dismissed');
+  });
+
+  it('shows the kit’s refusal when someone else judged the signal meanwhile, and gives focus back to the signal’s Dismiss', async () => {
+    const { sessionId, reviewer } = await signalledSession();
+    const element = await mount(reviewer, sessionId);
+    const line = () => root(element).querySelector<HTMLElement>('li[data-type="signal.copy"]')!;
+    const signalSeq = Number(line().querySelector<HTMLElement>('[part="event"]')!.dataset.seq);
+    const dismiss = line().querySelectorAll<HTMLButtonElement>('[part="judge"] button')[1]!;
+    dismiss.focus();
+    await sendKeys({ press: 'Enter' });
+    const openDialog = () => root(element).querySelector('proctor-dismiss-dialog')?.shadowRoot?.querySelector<HTMLDialogElement>('dialog[open]');
+    await waitUntil(openDialog, 'the dismiss dialog never opened');
+    const dialog = openDialog();
+
+    const other = await token({ role: 'reviewer', name: 'Sam Second' });
+    await new ReviewClient('/proctor', () => other).addFlag(sessionId, { from: 0, to: 1, feeds: ['webcam'], severity: 'low', reason: 'unauthorised-material', signalSeq });
+    dialog!.querySelector<HTMLButtonElement>('button[type="submit"]')!.click();
+    await waitUntil(() => dialog!.querySelector('[role="alert"]'), 'the refusal never showed', { timeout: 5000 });
+    expect(dialog!.querySelector('[role="alert"]')!.textContent).to.equal(`Integrity signal ${signalSeq} was already confirmed or dismissed; it is judged once. Add a note to say more.`);
+    expect(dialog!.open, 'the dialog stays open with the refusal').to.equal(true);
+    await sendKeys({ press: 'Escape' });
+    await waitUntil(() => !dialog!.open, 'Escape never closed the dialog');
+    await waitUntil(() => root(element).activeElement === dismiss, 'focus never went back to Dismiss');
+
+    await element.refresh();
+    await element.updateComplete;
+    expect(line().querySelector('[part="judgement"]')!.textContent).to.match(/^Confirmed as incident \(low, .+\) by Sam Second, /);
+    expect(line().querySelector('[part="judge"]')).to.equal(null);
   });
 
   it('opens the printable report by its signed link in a new tab', async () => {

@@ -15,18 +15,39 @@ const KIND_WORD: Record<MarkerKind, string> = {
 
 const FEED_WORD: Record<string, string> = { webcam: 'Webcam', screen: 'Screen', phone: 'Phone' };
 
-/** A marker's words: what it is, when, and for a flag its range, severity and reason. */
-export function markerLabel(marker: TimelineMarker, timeline: SessionTimeline): string {
+/**
+ * A marker's words: what it is, when, and for a flag its range, severity and reason. `linked` is a
+ * confirmed signal's flag, or the signal a flag confirms.
+ */
+export function markerLabel(marker: TimelineMarker, timeline: SessionTimeline, linked?: TimelineMarker): string {
   const { event } = marker;
   if (marker.kind === 'flag') {
     const reason = FLAG_REASON_LABELS[event.data.reason as FlagReason] ?? String(event.data.reason);
     const text = event.data.text ? `: ${String(event.data.text)}` : '';
-    return `Flag, ${marker.severity}: ${reason}${text}, ${timeline.offset(marker.at)}–${timeline.offset(marker.to ?? marker.at)}`;
+    const confirms = linked ? `, confirms the signal at ${timeline.offset(linked.at)}` : '';
+    return `Flag, ${marker.severity}: ${reason}${text}, ${timeline.offset(marker.at)}–${timeline.offset(marker.to ?? marker.at)}${confirms}`;
   }
   if (marker.kind === 'note') return `Note at ${timeline.offset(marker.at)}: ${String(event.data.text)}`;
   const text = describeEvent(event).text;
-  const dismissed = marker.dismissed ? ' (dismissed)' : '';
-  return `${KIND_WORD[marker.kind]} at ${timeline.offset(marker.at)}: ${text}${dismissed}`;
+  const judged = marker.dismissed
+    ? ' (dismissed)'
+    : linked
+      ? ` (confirmed as incident: flag ${timeline.offset(linked.at)}–${timeline.offset(linked.to ?? linked.at)})`
+      : '';
+  return `${KIND_WORD[marker.kind]} at ${timeline.offset(marker.at)}: ${text}${judged}`;
+}
+
+/** Each confirmed signal's flag and each confirming flag's signal, by the marker's `seq`. */
+function confirmations(markers: readonly TimelineMarker[]): Map<number, TimelineMarker> {
+  const bySeq = new Map(markers.map((marker) => [marker.event.seq, marker]));
+  const linked = new Map<number, TimelineMarker>();
+  for (const flag of markers) {
+    const signal = flag.kind === 'flag' ? bySeq.get(Number(flag.event.data.signalSeq)) : undefined;
+    if (signal?.kind !== 'signal') continue;
+    linked.set(signal.event.seq, flag);
+    linked.set(flag.event.seq, signal);
+  }
+  return linked;
 }
 
 /** Where `t` is along the bar, in percent. */
@@ -90,6 +111,8 @@ export function renderTimelineBar(model: TimelineBarModel) {
   const { timeline, time } = model;
   const at = percent(timeline, time);
   const kinds = new Set(timeline.markers.map((marker) => marker.kind));
+  const linked = confirmations(timeline.markers);
+  const confirmedSignal = (marker: TimelineMarker) => marker.kind === 'signal' && linked.has(marker.event.seq);
   return html`<div class="timeline" part="timeline">
     <div class="bar" @pointerdown=${scrub(model)}>
       <div class="markers" part="markers">
@@ -97,7 +120,7 @@ export function renderTimelineBar(model: TimelineBarModel) {
           timeline.markers,
           (marker) => marker.event.seq,
           (marker) => {
-            const label = markerLabel(marker, timeline);
+            const label = markerLabel(marker, timeline, linked.get(marker.event.seq));
             const left = percent(timeline, marker.at);
             const width = marker.to !== undefined ? Math.max(0, percent(timeline, marker.to) - left) : 0;
             return html`${marker.kind === 'flag' ? html`<span class="flag-range" data-severity=${marker.severity} style="left:${left}%;width:${width}%"></span>` : nothing}
@@ -108,6 +131,7 @@ export function renderTimelineBar(model: TimelineBarModel) {
                 data-severity=${marker.severity}
                 data-seq=${marker.event.seq}
                 ?data-dismissed=${marker.dismissed}
+                ?data-confirmed=${confirmedSignal(marker)}
                 style="left:${left}%"
                 aria-label=${label}
                 title=${label}
@@ -158,6 +182,12 @@ export function renderTimelineBar(model: TimelineBarModel) {
       ${(['flag', 'signal', 'note', 'screenshot', 'command', 'log', 'verdict'] as const)
         .filter((kind) => kinds.has(kind))
         .map((kind) => html`<li><span class="marker static" data-kind=${kind} data-severity=${kind === 'flag' || kind === 'signal' ? 'medium' : 'info'}><span class="shape"></span></span>${KIND_WORD[kind]}</li>`)}
+      ${timeline.markers.some(confirmedSignal)
+        ? html`<li><span class="marker static" data-kind="signal" data-severity="medium" data-confirmed><span class="shape"></span></span>Confirmed</li>`
+        : nothing}
+      ${timeline.markers.some((marker) => marker.dismissed)
+        ? html`<li><span class="marker static" data-kind="signal" data-severity="medium" data-dismissed><span class="shape"></span></span>Dismissed</li>`
+        : nothing}
       ${kinds.has('flag') || kinds.has('signal')
         ? html`<li class="severities">
             <span class="swatch" data-severity="low"></span>Low <span class="swatch" data-severity="medium"></span>Medium

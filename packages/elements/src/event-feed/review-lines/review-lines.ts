@@ -16,6 +16,8 @@ export interface ReviewLinesHost extends ReactiveControllerHost {
   readonly review?: ReviewClient | undefined;
   readonly sessionId: string;
   readonly judge: boolean;
+  /** Writes when a judgement was made, for lines that say it besides who made it (a review read after the fact). */
+  readonly judgedWhen?: ((at: number) => string) | undefined;
 }
 
 /**
@@ -48,7 +50,7 @@ export class ReviewLines implements ReactiveController {
     }
     if (events !== this.judgedFrom) {
       this.judgedFrom = events;
-      this.judged = judgements(events.map((e) => ('event' in e ? e.event : e)));
+      this.judged = judgements(events.map((e) => ('event' in e ? e.event : e)), this.host.judgedWhen);
     }
     this.thumbnails.beforeRender();
   }

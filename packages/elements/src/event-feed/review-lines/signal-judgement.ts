@@ -7,15 +7,19 @@ export interface Judgement {
   confirmed: boolean;
 }
 
-/** Each judged signal's judgement, by the signal's `seq`, read from the session's own log. */
-export function judgements(events: readonly SessionEvent[]): Map<number, Judgement> {
+/**
+ * Each judged signal's judgement, by the signal's `seq`, read from the session's own log. With
+ * `when`, each also says when it was made (`by Ana, 14:02:10`), as `when` writes the time.
+ */
+export function judgements(events: readonly SessionEvent[], when?: (at: number) => string): Map<number, Judgement> {
   const { flags, dismissals } = reviewRecords(events);
   const judged = new Map<number, Judgement>();
+  const by = (name: string, at: number) => `by ${name}${when ? `, ${when(at)}` : ''}`;
   for (const d of dismissals) {
-    judged.set(d.signalSeq, { text: `Dismissed by ${d.by.name}${d.comment ? `: “${d.comment}”` : ''}`, confirmed: false });
+    judged.set(d.signalSeq, { text: `Dismissed ${by(d.by.name, d.at)}${d.comment ? `: “${d.comment}”` : ''}`, confirmed: false });
   }
   for (const f of flags) {
-    if (f.signalSeq) judged.set(f.signalSeq, { text: `Confirmed as incident (${f.severity}, ${FLAG_REASON_LABELS[f.reason]}) by ${f.by.name}`, confirmed: true });
+    if (f.signalSeq) judged.set(f.signalSeq, { text: `Confirmed as incident (${f.severity}, ${FLAG_REASON_LABELS[f.reason]}) ${by(f.by.name, f.createdAt)}`, confirmed: true });
   }
   return judged;
 }

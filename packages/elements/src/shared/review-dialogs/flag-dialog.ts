@@ -68,7 +68,8 @@ export class ProctorFlagDialog extends LitElement {
 
   /** Opens the dialog with a fresh form, prefilled from `draft`. */
   openFlag(draft: FlagDraft = {}): void {
-    this.draft = { ...draft, to: Math.round(draft.to ?? this.now()) };
+    // The kit takes whole ms; a signal's time, the server's as its page estimated it, may not be.
+    this.draft = { ...draft, ...(draft.from === undefined ? {} : { from: Math.round(draft.from) }), to: Math.round(draft.to ?? this.now()) };
     this.invalid = undefined;
     this.dialog.open();
   }
