@@ -35,7 +35,10 @@ export function openPlayer(page: Page, session: { server: string; token: string;
   );
 }
 
-/** Clicks the marker of log entry `seq`; resolves when every feed shows a frame within 150 ms of `at`: latency and each feed's error (ms). */
+/**
+ * Clicks the marker of log entry `seq`; resolves once every feed presented a frame within 150 ms
+ * of `at`: the latency, and each feed's distance from `at` (ms) in that frame.
+ */
 export function seekToMarker(page: Page, seq: number, at: number, runStarts: RunStarts): Promise<{ latencyMs: number; errorMs: Record<string, number> }> {
   return page.evaluate(
     ({ seq, at, runStarts }) =>
@@ -44,36 +47,42 @@ export function seekToMarker(page: Page, seq: number, at: number, runStarts: Run
         const marker = root.querySelector<HTMLButtonElement>(`[part~="marker"][data-seq="${seq}"]`);
         if (!marker) return reject(new Error(`no marker for seq ${seq}`));
         const videos = [...root.querySelectorAll<HTMLElement>('[part~="feed"]')].map((part) => ({ feed: part.dataset.feed!, video: part.querySelector('video')! }));
-        const presented = new Map<string, number>();
+        const presentedAt = new Map<string, number>();
+        const errorMs: Record<string, number> = {};
         const started = performance.now();
+        for (const { feed, video } of videos) {
+          // Every frame presented from now on, until one shows the marker's time.
+          const onFrame = (_now: number, frame: VideoFrameCallbackMetadata) => {
+            errorMs[feed] = Math.abs(runStarts[feed]! + frame.mediaTime * 1000 - at);
+            if (errorMs[feed]! <= 150) presentedAt.set(feed, performance.now());
+            else video.requestVideoFrameCallback(onFrame);
+          };
+          video.requestVideoFrameCallback(onFrame);
+        }
         marker.click();
-        const settle = () => {
-          const errorMs: Record<string, number> = {};
-          for (const { feed, video } of videos) {
-            errorMs[feed] = Math.abs(runStarts[feed]! + video.currentTime * 1000 - at);
-            const ready = !video.seeking && video.readyState >= 2 && errorMs[feed]! <= 150;
-            if (ready && !presented.has(feed)) {
-              presented.set(feed, -1);
-              // The frame is on screen once the compositor presents it after the seek.
-              video.requestVideoFrameCallback(() => presented.set(feed, performance.now()));
-            }
-          }
-          if ([...presented.values()].filter((t) => t > 0).length === videos.length) {
-            resolve({ latencyMs: Math.max(...presented.values()) - started, errorMs });
-          } else if (performance.now() - started > 10_000) reject(new Error(`seek to seq ${seq} did not settle: ${JSON.stringify(errorMs)}`));
-          else requestAnimationFrame(settle);
+        const check = () => {
+          if (presentedAt.size === videos.length) resolve({ latencyMs: Math.max(...presentedAt.values()) - started, errorMs });
+          else if (performance.now() - started > 10_000) reject(new Error(`seek to seq ${seq} did not settle: ${JSON.stringify(errorMs)}`));
+          else setTimeout(check, 5);
         };
-        requestAnimationFrame(settle);
+        check();
       }),
     { seq, at, runStarts },
   );
 }
 
+export interface PlayedWindow {
+  spreads: number[];
+  advancedMs: number;
+  /** The player's own measure over the window: each presented frame against its clock (requestVideoFrameCallback). */
+  frameDrift: { samples: number; p95Ms: number; maxMs: number; nudges: number; corrections: number; stalls: number };
+}
+
 /** Plays at `rate` for `seconds`; every 100 ms the spread between the feeds' positions (ms), and where the playhead got. */
-export function playAndSampleDrift(page: Page, rate: number, seconds: number, runStarts: RunStarts): Promise<{ spreads: number[]; advancedMs: number }> {
+export function playAndSampleDrift(page: Page, rate: number, seconds: number, runStarts: RunStarts): Promise<PlayedWindow> {
   return page.evaluate(
     ({ rate, seconds, runStarts }) =>
-      new Promise<{ spreads: number[]; advancedMs: number }>((resolve) => {
+      new Promise<PlayedWindow>((resolve) => {
         const root = document.querySelector('proctor-review')!.shadowRoot!;
         const speed = root.querySelector<HTMLSelectElement>('[part~="speed"]')!;
         speed.value = String(rate);
@@ -89,8 +98,10 @@ export function playAndSampleDrift(page: Page, rate: number, seconds: number, ru
         }, 100);
         setTimeout(() => {
           clearInterval(timer);
+          const stats = (document.querySelector('proctor-review') as unknown as { playback: { driftStats(windowMs: number): PlayedWindow['frameDrift'] } }).playback.driftStats(seconds * 1000);
           root.querySelector<HTMLButtonElement>('[part~="play"]')!.click();
-          resolve({ spreads, advancedMs: position(videos[0]!.feed, videos[0]!.video) - from });
+          const { samples, p95Ms, maxMs, nudges, corrections, stalls } = stats;
+          resolve({ spreads, advancedMs: position(videos[0]!.feed, videos[0]!.video) - from, frameDrift: { samples, p95Ms, maxMs, nudges, corrections, stalls } });
         }, seconds * 1000);
       }),
     { rate, seconds, runStarts },

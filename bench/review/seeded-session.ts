@@ -135,7 +135,7 @@ async function finishedManifest(url: string, token: string, sessionId: string): 
     const runs = manifest.recordings.flatMap((r) => r.runs);
     if (runs.length === FEEDS.length && runs.every((run) => run.state === 'complete')) return manifest;
     if (runs.some((run) => run.state === 'incomplete')) throw new Error(`A run could not be finished: ${JSON.stringify(runs.map((r) => r.state))}`);
-    if (Date.now() > deadline) throw new Error('The kit did not finish the recordings within 3 minutes.');
+    if (Date.now() > deadline) throw new Error(`The kit did not finish the recordings within 3 minutes: ${JSON.stringify(manifest.recordings.map((r) => ({ feed: r.feed, runs: r.runs.map((run) => ({ state: run.state, chunks: run.chunks })) })))}`);
     await new Promise((resolve) => setTimeout(resolve, 500));
   }
 }
