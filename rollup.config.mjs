@@ -94,7 +94,8 @@ const browserBundle = {
   output: {
     dir: 'packages/elements/dist',
     entryFileNames: 'proctorkit-elements.js',
-    chunkFileNames: 'proctorkit-[name]-[hash].js',
+    // Chunk names as hosts' static routes expect them: letters, digits and dashes (`x.styles.ts` → `x-styles`).
+    chunkFileNames: (chunk) => `proctorkit-${chunk.name.replace(/[^\w-]/g, '-')}-[hash].js`,
     manualChunks: (id) => (id === CHIME_SDK_MODULE ? 'chime-sdk' : undefined),
     format: 'esm',
     sourcemap: true,
