@@ -152,12 +152,35 @@ try {
   await supervisor.locator('proctor-grid >>> proctor-controls >>> dialog button[type="submit"]').click();
   await slow.waitForFunction(`!!document.querySelector('proctor-candidate').shadowRoot.querySelector('[part="upload"]')`, { timeout: 30_000, polling: 200 });
   await shot(slow, 'candidate-ended-uploading');
+  // The uplink back to normal: the rest uploads, and the exam can be replayed below.
+  await uplink.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
 
   // What the site's webhook receiver verified: the exams started, the one just ended.
   const webhooks = await browser.newPage();
   await webhooks.setViewport({ width: 1440, height: 800 });
   await webhooks.goto(`${base}/webhooks`);
   await shot(webhooks, 'webhooks');
+
+  // Review: the exam's sessions, the ended one replayed with a verdict signed, and the candidate's
+  // page telling them (the demo lets candidates see their verdict).
+  const review = await browser.newPage();
+  await review.setViewport({ width: 1440, height: 1000 });
+  await review.goto(`${base}/review`);
+  await shot(review, 'review-list');
+  await review.locator(`a[aria-label="Review ${names[1]}"]`).click();
+  // Once the slow candidate's upload is done, the player (which fetches the manifest again every 15 s) shows the recording.
+  await review.waitForFunction(
+    `[...(document.querySelector('proctor-review')?.shadowRoot?.querySelectorAll('[part~="feed"] video') ?? [])].some((v) => v.readyState >= 2)`,
+    { timeout: 90_000, polling: 200 },
+  );
+  await review.locator('proctor-review >>> [part~="verdicts"] input[value="accepted"]').click();
+  await review.locator('proctor-review >>> #verdict-comment').fill('Nothing in the recordings or the log calls the result into question.');
+  await review.locator('proctor-review >>> [part~="verdicts"] button[type="submit"]').click();
+  await review.waitForFunction(`!!document.querySelector('proctor-review').shadowRoot.querySelector('.verdict-entry')`, { polling: 200 });
+  await review.evaluate(() => window.scrollTo(0, 0));
+  await shot(review, 'review-session');
+  await slow.waitForFunction(`!!document.querySelector('proctor-candidate').shadowRoot.querySelector('[part~="verdict"]')`, { timeout: 30_000, polling: 200 });
+  await shot(slow, 'candidate-verdict');
 } catch (error) {
   console.error(error);
   process.exitCode = 1;

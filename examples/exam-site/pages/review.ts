@@ -1,12 +1,13 @@
 import type { SessionSummary } from '@proctorkit/server-kit';
 import { escapeHtml, layout } from './layout.js';
 
-const STATUS_WORDS: Record<string, string> = {
-  waiting: 'Waiting to start',
-  running: 'In progress',
-  paused: 'Paused',
-  ended: 'Ended',
+const STATUS_WORDS: Record<SessionSummary['status'], string> = {
+  connecting: 'Connecting',
+  preparing: 'Preparing',
+  live: 'In progress',
+  'feed-lost': 'In progress, a feed lost',
   offline: 'Offline',
+  ended: 'Ended',
 };
 
 const VERDICT_WORDS: Record<string, string> = { accepted: 'Accepted', rejected: 'Rejected', inconclusive: 'Inconclusive' };
@@ -50,7 +51,7 @@ function sessionRow(session: SessionSummary): string {
     : '<span class="none">Not yet</span>';
   return `    <tr>
       <td>${escapeHtml(session.name)}<small>${escapeHtml(session.candidateId)}</small></td>
-      <td>${STATUS_WORDS[session.status] ?? escapeHtml(session.status)}</td>
+      <td>${STATUS_WORDS[session.status]}</td>
       <td><time datetime="${joined}">${joined.slice(0, 16).replace('T', ' ')} UTC</time></td>
       <td>${verdict}</td>
       <td><a class="button secondary" href="/review?session=${encodeURIComponent(session.sessionId)}" aria-label="Review ${escapeHtml(session.name)}">Review</a></td>

@@ -256,7 +256,7 @@ export class ReviewPlayer implements ReactiveController {
     if (this.playback && sameFeeds) {
       this.playback.setTimeline(timeline);
     } else {
-      const at = this.playback?.time;
+      const at = this.playback?.time ?? firstRecorded(timeline);
       const rate = this.playback?.state.value.rate;
       const playing = this.playback?.state.value.playing;
       this.stopPlayback();
@@ -517,4 +517,10 @@ export class ReviewPlayer implements ReactiveController {
     this.announcement = text === this.announcement ? `${text}\u00a0` : text;
     this.host.requestUpdate();
   }
+}
+
+/** Where a replay opens: the first moment a feed's file shows, rather than the exam's start before any recorder ran. */
+function firstRecorded(timeline: SessionTimeline): number | undefined {
+  const starts = [...timeline.runs.values()].flat().filter((run) => run.url !== null).map((run) => run.from);
+  return starts.length ? Math.min(...starts) : undefined;
 }
