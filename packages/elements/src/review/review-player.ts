@@ -519,8 +519,18 @@ export class ReviewPlayer implements ReactiveController {
   }
 }
 
-/** Where a replay opens: the first moment a feed's file shows, rather than the exam's start before any recorder ran. */
+/** Feeds whose first files start this close together open the replay where all of them show. */
+const OPEN_TOGETHER_MS = 60_000;
+
+/**
+ * Where a replay opens: where every feed's first file shows when they start within a minute of
+ * each other (pages start their recorders a moment apart), else where the first one does — rather
+ * than at the exam's start, before any recorder ran.
+ */
 function firstRecorded(timeline: SessionTimeline): number | undefined {
-  const starts = [...timeline.runs.values()].flat().filter((run) => run.url !== null).map((run) => run.from);
-  return starts.length ? Math.min(...starts) : undefined;
+  const starts = [...timeline.runs.values()].map((runs) => runs.find((run) => run.url !== null)?.from).filter((from) => from !== undefined);
+  if (!starts.length) return undefined;
+  const first = Math.min(...starts);
+  const all = Math.max(...starts);
+  return all - first <= OPEN_TOGETHER_MS ? all : first;
 }
