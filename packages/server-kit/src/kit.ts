@@ -319,7 +319,6 @@ export function createProctorKit(options: ProctorKitOptions): ProctorKit {
   const retrySchedule = resolveRetrySchedule(options.webhookRetrySchedule, DEFAULT_RETRY_SCHEDULE);
   // Last, once every option was found good: nothing is opened for a kit that is refused.
   const store = options.store ?? sqliteStore();
-  const releaseGuard = options.guardProcess === false ? () => {} : guardProcess(logger);
   const bus = options.bus ?? localBus();
   const cluster = new Cluster(bus, logger, {
     beatMs: options.timings?.beatMs ?? 2000,
@@ -420,6 +419,8 @@ export function createProctorKit(options: ProctorKitOptions): ProctorKit {
     return trimmed;
   };
 
+  // Once the kit is whole: a construction that throws leaves the process's error handling as it was.
+  const releaseGuard = options.guardProcess === false ? () => {} : guardProcess(logger);
   return {
     router: createRouter({
       hub, sessions, tokens, access, logger, photos, limits, bus, pairings: new PhonePairings(store), phonePageUrl, recordings, recordingStore,
