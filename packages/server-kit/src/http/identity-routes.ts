@@ -8,15 +8,14 @@ import {
   parse,
   type Claims,
   type IdentityPhoto,
-  type IdentityPhotoType,
   type IdentityView,
   type SessionSummary,
 } from '@proctorkit/core/protocol';
 import { KitError } from '../errors.js';
-import { rawBody } from './raw-body.js';
+import { imageBody } from './image-body.js';
 import type { Logger } from '../logger.js';
 import { requirePhotosOpen, type Sessions } from '../sessions.js';
-import { imageType, photoKey, type PhotoStore } from '../store/photo-store.js';
+import { photoKey, type PhotoStore } from '../store/photo-store.js';
 import type { SessionRecord } from '../store/session-store.js';
 import type { ReviewAccess } from '../review/review-access.js';
 
@@ -52,14 +51,13 @@ export function mountIdentityRoutes(router: Router, { sessions, photos, logger, 
       if (claims.role !== 'candidate') throw new KitError('forbidden', 'Only the candidate takes identity photos.');
       const kind = parse(IdentityPhotoKindSchema, request.params.kind);
       if (!kind.ok) throw new KitError('bad-message', `kind ${kind.message}.`);
-      const contentType = declaredType(request);
-      const declared = Number(request.get('content-length') ?? NaN);
-      if (declared > IDENTITY_PHOTO_MAX_BYTES) throw tooLarge();
-      // Refuse early what the session would refuse anyway, before reading the photo.
-      requirePhotosOpen(record);
-      const bytes = await rawBody(request, IDENTITY_PHOTO_MAX_BYTES, tooLarge);
-      if (bytes.length === 0) throw new KitError('bad-message', 'The photo is empty.');
-      if (imageType(bytes) !== contentType) throw new KitError('bad-message', `The body is not a ${contentType.slice('image/'.length).toUpperCase()} image.`);
+      const { bytes, contentType } = await imageBody(request, {
+        types: IDENTITY_PHOTO_TYPES,
+        maxBytes: IDENTITY_PHOTO_MAX_BYTES,
+        what: 'photo',
+        tooLarge,
+        admit: () => requirePhotosOpen(record),
+      });
 
       const photo: IdentityPhoto = { photoId: randomUUID(), kind: kind.value, contentType, bytes: bytes.length, at: Date.now() };
       const key = photoKey(record.sessionId, photo.photoId);
@@ -127,14 +125,6 @@ export function identityView(record: SessionRecord, summary: SessionSummary): Id
     ...(summary.identity?.reason ? { reason: summary.identity.reason } : {}),
     photos: record.identity?.photos ?? [],
   };
-}
-
-/** The image type of the request's `Content-Type`, or a 415. */
-function declaredType(request: Request): IdentityPhotoType {
-  const type = (request.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
-  const allowed = IDENTITY_PHOTO_TYPES.find((t) => t === type);
-  if (!allowed) throw new KitError('unsupported-type', `Send the photo as ${IDENTITY_PHOTO_TYPES.join(', ')} (Content-Type ${JSON.stringify(type || 'missing')}).`);
-  return allowed;
 }
 
 function tooLarge(): KitError {

@@ -11,12 +11,10 @@ import {
   VerdictInputSchema,
   parse,
   type Claims,
-  type ScreenshotType,
 } from '@proctorkit/core/protocol';
 import { KitError } from '../errors.js';
 import { jsonBody } from '../http/json-body.js';
-import { rawBody } from '../http/raw-body.js';
-import { imageType } from '../store/photo-store.js';
+import { imageBody } from '../http/image-body.js';
 import type { ReviewAccess } from './review-access.js';
 import type { ReportMaker } from './report.js';
 import type { Reviews } from './reviews.js';
@@ -94,13 +92,13 @@ export function mountReviewRoutes(router: Router, { reviews, reports, access, au
       const { record, claims } = await access.reviewable(request, token);
       const query = parse(ScreenshotQuerySchema, { ...request.query });
       if (!query.ok) throw new KitError('bad-message', `screenshot ${query.message}.`);
-      const contentType = declaredType(request);
-      // Refused before a byte of the image is read when it has no room or is too large.
-      if (Number(request.get('content-length') ?? 0) > SCREENSHOT_MAX_BYTES) throw tooLarge();
-      reviews.requireScreenshotRoom(record);
-      const image = await rawBody(request, SCREENSHOT_MAX_BYTES, tooLarge);
-      if (image.length === 0) throw new KitError('bad-message', 'The screenshot is empty.');
-      if (imageType(image) !== contentType) throw new KitError('bad-message', `The body is not a ${contentType.slice('image/'.length).toUpperCase()} image.`);
+      const { bytes: image, contentType } = await imageBody(request, {
+        types: SCREENSHOT_TYPES,
+        maxBytes: SCREENSHOT_MAX_BYTES,
+        what: 'screenshot',
+        tooLarge,
+        admit: () => reviews.requireScreenshotRoom(record),
+      });
       const screenshot = await reviews.addScreenshot(record, claims, query.value, image, contentType);
       response.status(201).json({ screenshot });
     }),
@@ -142,14 +140,6 @@ export function mountReviewRoutes(router: Router, { reviews, reports, access, au
         .send(reports.html(report));
     }),
   );
-}
-
-/** The image type of the request's `Content-Type`, or a 415. */
-function declaredType(request: Request): ScreenshotType {
-  const type = (request.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
-  const allowed = SCREENSHOT_TYPES.find((t) => t === type);
-  if (!allowed) throw new KitError('unsupported-type', `Send the screenshot as ${SCREENSHOT_TYPES.join(', ')} (Content-Type ${JSON.stringify(type || 'missing')}).`);
-  return allowed;
 }
 
 function tooLarge(): KitError {
