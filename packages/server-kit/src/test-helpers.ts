@@ -434,3 +434,23 @@ export function logAppend(...events: object[]): { v: 1; type: 'log.append'; even
 
 /** The `session.start` message. */
 export const START = { v: PROTOCOL_VERSION, type: 'session.start' } as const;
+
+/** REST calls about one session as one token holder (none: no Authorization header), under `prefix`. */
+export class SessionRequests {
+  constructor(
+    protected readonly server: TestServer,
+    private readonly token: string | undefined,
+    private readonly sessionId: string,
+    private readonly prefix = '',
+  ) {}
+
+  request(path: string, init: RequestInit = {}): Promise<Response> {
+    const headers = new Headers(init.headers);
+    if (this.token !== undefined) headers.set('authorization', `Bearer ${this.token}`);
+    return fetch(`${this.server.origin}/proctor/sessions/${this.sessionId}${this.prefix}${path}`, { ...init, headers });
+  }
+
+  post(path: string, body: unknown): Promise<Response> {
+    return this.request(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  }
+}

@@ -12,7 +12,7 @@ import { newClock, noFeeds, type RecordingManifest } from '@proctorkit/core/prot
 import type { ProctorKitOptions } from '../kit.js';
 import { memoryStore } from '../store/memory/memory-store.js';
 import type { SessionRecord } from '../store/session-store.js';
-import { EXAM, TestServer, delay } from '../test-helpers.js';
+import { EXAM, SessionRequests, TestServer, delay } from '../test-helpers.js';
 import { fileRecordingStore } from './file-recording-store.js';
 import type { RecordingStore } from './recording-store.js';
 
@@ -70,22 +70,10 @@ export function phoneToken(server: TestServer, pairingId = PAIRING): Promise<str
   return server.kit.issueToken({ role: 'phone', examId: EXAM, candidateId: 'ada', name: 'Candidate ada', sessionId: ADA, pairingId });
 }
 
-/** A page of the kit's REST API as one token holder. */
-export class RecordingClient {
-  constructor(
-    private readonly server: TestServer,
-    private readonly token: string | undefined,
-    private readonly sessionId = ADA,
-  ) {}
-
-  request(path: string, init: RequestInit = {}): Promise<Response> {
-    const headers = new Headers(init.headers);
-    if (this.token !== undefined) headers.set('authorization', `Bearer ${this.token}`);
-    return fetch(`${this.server.origin}/proctor/sessions/${this.sessionId}/recordings${path}`, { ...init, headers });
-  }
-
-  post(path: string, body: unknown): Promise<Response> {
-    return this.request(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+/** A page of the kit's REST API as one token holder: the session's recording routes. */
+export class RecordingClient extends SessionRequests {
+  constructor(server: TestServer, token: string | undefined, sessionId = ADA) {
+    super(server, token, sessionId, '/recordings');
   }
 
   start(feed: string, { runId = randomUUID(), mimeType = 'video/webm;codecs=vp8', startedAt = Date.now() } = {}): Promise<Response> {

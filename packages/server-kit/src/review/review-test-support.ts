@@ -17,7 +17,7 @@ import { FilePhotoStore } from '../store/file-photo-store.js';
 import type { KitStore } from '../store/kit-store.js';
 import { memoryStore } from '../store/memory/memory-store.js';
 import type { SessionRecord } from '../store/session-store.js';
-import { EXAM, OTHER_EXAM, TestServer } from '../test-helpers.js';
+import { EXAM, OTHER_EXAM, SessionRequests, TestServer } from '../test-helpers.js';
 
 export const ADA = 'session-ada-review';
 export const BOB = 'session-bob-review';
@@ -114,21 +114,9 @@ export async function reviewServer(t: TestContext, options: Partial<ProctorKitOp
 }
 
 /** The review calls of one token holder (none: no Authorization header). */
-export class ReviewCalls {
-  constructor(
-    private readonly server: TestServer,
-    private readonly token: string | undefined,
-    private readonly sessionId = ADA,
-  ) {}
-
-  request(path: string, init: RequestInit = {}): Promise<Response> {
-    const headers = new Headers(init.headers);
-    if (this.token !== undefined) headers.set('authorization', `Bearer ${this.token}`);
-    return fetch(`${this.server.origin}/proctor/sessions/${this.sessionId}${path}`, { ...init, headers });
-  }
-
-  post(path: string, body: unknown): Promise<Response> {
-    return this.request(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+export class ReviewCalls extends SessionRequests {
+  constructor(server: TestServer, token: string | undefined, sessionId = ADA) {
+    super(server, token, sessionId);
   }
 
   note(body: unknown = { at: Date.now(), text: 'Looked away twice.' }): Promise<Response> {
