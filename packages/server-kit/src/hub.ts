@@ -2,8 +2,7 @@ import {
   CloseCode,
   IdentityVerdictSchema,
   parse,
-  reviews,
-  supervises,
+  covers,
   type CandidateClaims,
   type ClientMessage,
   type CommandMessage,
@@ -623,12 +622,12 @@ export class SessionHub {
 
   private async watchableRecords(claims: SupervisorClaims | ReviewerClaims): Promise<SessionRecord[]> {
     const records = await this.sessions.listByExam(claims.examId);
-    return records.filter((r) => reviews(claims, r.examId, r.candidateId));
+    return records.filter((r) => covers(claims, r.examId, r.candidateId));
   }
 
   private async requireWatchable(claims: SupervisorClaims, sessionId: string): Promise<SessionRecord> {
     const record = await this.sessions.get(sessionId);
-    if (!record || !supervises(claims, record.examId, record.candidateId)) {
+    if (!record || !covers(claims, record.examId, record.candidateId)) {
       throw new KitError('not-found', `No session ${sessionId} that you may watch.`);
     }
     return record;

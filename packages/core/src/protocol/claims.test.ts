@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { ClaimsSchema, HostIdSchema, parse, supervises, type SupervisorClaims } from './index.js';
+import { ClaimsSchema, HostIdSchema, covers, parse, type SupervisorClaims } from './index.js';
 
 const candidate = { role: 'candidate', examId: 'exam-1', candidateId: 'cand-1', name: 'Ada Lovelace' };
 const supervisor = { role: 'supervisor', examId: 'exam-1', supervisorId: 'sup-1', name: 'Sam', candidates: ['cand-1'] };
@@ -83,25 +83,25 @@ describe('token claims', () => {
   });
 });
 
-describe('supervises', () => {
+describe('covers', () => {
   const named = supervisor as SupervisorClaims;
   const all = { ...named, candidates: '*' } as SupervisorClaims;
 
   test('covers the candidates the token names in its exam', () => {
-    assert.equal(supervises(named, 'exam-1', 'cand-1'), true);
-    assert.equal(supervises(named, 'exam-1', 'cand-2'), false);
+    assert.equal(covers(named, 'exam-1', 'cand-1'), true);
+    assert.equal(covers(named, 'exam-1', 'cand-2'), false);
   });
 
   test('covers every candidate of its exam with "*"', () => {
-    assert.equal(supervises(all, 'exam-1', 'anyone'), true);
+    assert.equal(covers(all, 'exam-1', 'anyone'), true);
   });
 
   test('never covers another exam', () => {
-    assert.equal(supervises(named, 'exam-2', 'cand-1'), false);
-    assert.equal(supervises(all, 'exam-2', 'anyone'), false);
+    assert.equal(covers(named, 'exam-2', 'cand-1'), false);
+    assert.equal(covers(all, 'exam-2', 'anyone'), false);
   });
 
   test('covers nobody with an empty list', () => {
-    assert.equal(supervises({ ...named, candidates: [] }, 'exam-1', 'cand-1'), false);
+    assert.equal(covers({ ...named, candidates: [] }, 'exam-1', 'cand-1'), false);
   });
 });

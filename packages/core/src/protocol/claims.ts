@@ -11,13 +11,16 @@ export const CandidateClaimsSchema = v.strictObject({
   durationMinutes: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(1440))),
 });
 
+/** The candidates a supervisor's or reviewer's token covers: listed, or `'*'` for all of the exam's. */
+const CandidatesSchema = v.union([v.literal('*'), v.pipe(v.array(HostIdSchema), v.maxLength(10_000))]);
+
 /** What a supervisor token grants: watching the named candidates of one exam, or `'*'` for all. */
 export const SupervisorClaimsSchema = v.strictObject({
   role: v.literal('supervisor'),
   examId: HostIdSchema,
   supervisorId: HostIdSchema,
   name: NameSchema,
-  candidates: v.union([v.literal('*'), v.pipe(v.array(HostIdSchema), v.maxLength(10_000))]),
+  candidates: CandidatesSchema,
 });
 
 /**
@@ -30,7 +33,7 @@ export const ReviewerClaimsSchema = v.strictObject({
   examId: HostIdSchema,
   reviewerId: HostIdSchema,
   name: NameSchema,
-  candidates: v.union([v.literal('*'), v.pipe(v.array(HostIdSchema), v.maxLength(10_000))]),
+  candidates: CandidatesSchema,
 });
 
 /**
@@ -55,14 +58,8 @@ export type PhoneClaims = v.InferOutput<typeof PhoneClaimsSchema>;
 /** The claims of a Proctorkit token, by role. */
 export type Claims = CandidateClaims | SupervisorClaims | ReviewerClaims | PhoneClaims;
 
-/** Whether a supervisor's claims cover a candidate. */
-export function supervises(claims: SupervisorClaims, examId: string, candidateId: string): boolean {
-  if (claims.examId !== examId) return false;
-  return claims.candidates === '*' || claims.candidates.includes(candidateId);
-}
-
-/** Whether a supervisor's or a reviewer's claims cover a candidate: who may review its sessions. */
-export function reviews(claims: SupervisorClaims | ReviewerClaims, examId: string, candidateId: string): boolean {
+/** Whether a supervisor's or a reviewer's claims cover a candidate: who may watch it, and review its sessions. */
+export function covers(claims: SupervisorClaims | ReviewerClaims, examId: string, candidateId: string): boolean {
   if (claims.examId !== examId) return false;
   return claims.candidates === '*' || claims.candidates.includes(candidateId);
 }

@@ -1,6 +1,6 @@
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import * as v from 'valibot';
-import { GeneratedIdSchema, parse, reviews, type Claims } from '@proctorkit/core/protocol';
+import { GeneratedIdSchema, parse, covers, type Claims } from '@proctorkit/core/protocol';
 import { KitError } from '../errors.js';
 import type { SessionHub } from '../hub.js';
 import type { Sessions } from '../sessions.js';
@@ -100,7 +100,7 @@ export function createRouter(deps: RouterDeps): Router {
     const allowed =
       record &&
       (claims.role === 'supervisor' || claims.role === 'reviewer'
-        ? reviews(claims, record.examId, record.candidateId)
+        ? covers(claims, record.examId, record.candidateId)
         : record.examId === claims.examId && record.candidateId === claims.candidateId &&
           (claims.role === 'candidate' || record.sessionId === claims.sessionId));
     if (!record || !allowed) throw new KitError('not-found', `No session ${id.value} that this token may read.`);
