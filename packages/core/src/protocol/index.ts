@@ -17,3 +17,4 @@ export * from './phone.js';
 export * from './recording.js';
 export * from './review.js';
 export * from './review-records.js';
+export * from './event-words.js';

@@ -1,4 +1,6 @@
-import { FLAG_REASON_LABELS, type FlagReason, type SessionEvent, type SignalCode } from '@proctorkit/core';
+import { END_WORDS, FEED_WORDS, FLAG_REASON_LABELS, RUN_END_WORDS, SIGNAL_WORDS, formatDuration, type FlagReason, type SessionEvent, type SignalCode } from '@proctorkit/core';
+
+export { formatDuration };
 
 /**
  * What kind of line an event makes: an integrity `signal` (highlighted: it informs, it accuses no
@@ -16,41 +18,9 @@ export interface EventLine {
 
 const FEED_NAME: Record<string, string> = { webcam: 'Webcam', screen: 'Screen sharing', phone: 'Phone camera' };
 
-/** Plain words for each integrity signal; {@link describeEvent} adds a `durationMs` or `count`. */
-const SIGNAL_TEXT: Record<SignalCode, string> = {
-  'page-hidden': 'Page hidden',
-  'page-visible': 'Page visible again',
-  'window-blur': 'Switched to another window',
-  'window-focus': 'Back in the exam window',
-  'fullscreen-exit': 'Left fullscreen',
-  copy: 'Copied text',
-  paste: 'Pasted text',
-  'screen-share-stopped': 'Screen sharing stopped',
-  'webcam-stopped': 'Webcam stopped',
-  'webcam-covered': 'Webcam picture is dark',
-  'webcam-no-frames': 'Webcam sends no picture',
-  'second-display': 'A second display is connected',
-};
-
-/** Why a recording run stopped, after "Webcam recording stopped". */
-const RUN_END_TEXT: Record<string, string> = {
-  'exam-ended': ' at the end of the exam',
-  'share-stopped': ': screen sharing stopped',
-  'camera-lost': ': the camera stopped',
-  'page-closed': ': the exam page was closed or reloaded',
-};
-
-const RECORDED_FEED: Record<string, string> = { webcam: 'Webcam', screen: 'Screen', phone: 'Phone camera' };
-
 function feedName(feed: unknown): string {
-  return RECORDED_FEED[String(feed)] ?? 'Feed';
+  return FEED_WORDS[String(feed)] ?? 'Feed';
 }
-
-const END_TEXT: Record<string, string> = {
-  expired: 'Time is up: the exam ended',
-  finished: 'Finished the exam',
-  terminated: 'The exam was ended',
-};
 
 const VERDICT_TEXT: Record<string, string> = { accepted: 'accepted', rejected: 'not accepted', inconclusive: 'inconclusive' };
 
@@ -70,15 +40,6 @@ function describeReview({ type, data, at }: SessionEvent): string | undefined {
   if (type === 'signal.dismissed') return `Signal dismissed ${by}${data.comment ? `: ${quote(data.comment)}` : ''}`;
   if (type === 'verdict.signed') return `Verdict: ${VERDICT_TEXT[String(data.verdict)]} ${by}${data.reason ? `. Reason: ${quote(data.reason)}` : ''}`;
   return undefined;
-}
-
-/** `12 s`, `3 min 5 s`, `1 h 2 min`. */
-export function formatDuration(ms: number): string {
-  const seconds = Math.max(0, Math.round(ms / 1000));
-  if (seconds < 60) return `${seconds} s`;
-  const minutes = Math.floor(seconds / 60);
-  if (minutes < 60) return seconds % 60 ? `${minutes} min ${seconds % 60} s` : `${minutes} min`;
-  return minutes % 60 ? `${Math.floor(minutes / 60)} h ${minutes % 60} min` : `${minutes / 60} h`;
 }
 
 const timeFormat = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' });
@@ -118,7 +79,7 @@ export function describeEvent(event: SessionEvent): EventLine {
   if (review) return { text: review, tone: 'review' };
   if (type.startsWith('signal.')) {
     const code = type.slice('signal.'.length);
-    let text = SIGNAL_TEXT[code as SignalCode] ?? `Signal: ${code}`;
+    let text = SIGNAL_WORDS[code as SignalCode] ?? `Signal: ${code}`;
     const duration = num(data.durationMs);
     const count = num(data.count);
     if (duration !== undefined) text += ` (${code === 'page-visible' ? 'hidden' : 'away'} for ${formatDuration(duration)})`;
@@ -153,9 +114,9 @@ export function describeEvent(event: SessionEvent): EventLine {
       const reason = String(data.reason ?? '');
       if (reason === 'terminated') {
         const why = data.message ? `: ${quote(data.message)}` : '';
-        return { text: `${who ? `${who} ended the exam` : END_TEXT.terminated}${why}`, tone: 'command' };
+        return { text: `${who ? `${who} ended the exam` : END_WORDS.terminated}${why}`, tone: 'command' };
       }
-      return { text: END_TEXT[reason] ?? 'The exam ended', tone: 'info' };
+      return { text: END_WORDS[reason] ?? 'The exam ended', tone: 'info' };
     }
     case 'feed.live':
       return { text: `${FEED_NAME[String(data.feed)] ?? String(data.feed)} live`, tone: 'info' };
@@ -188,7 +149,7 @@ export function describeEvent(event: SessionEvent): EventLine {
     case 'recording.started':
       return { text: `${feedName(data.feed)} recording started`, tone: 'info' };
     case 'recording.ended':
-      return { text: `${feedName(data.feed)} recording stopped${RUN_END_TEXT[String(data.reason)] ?? ''}`, tone: 'info' };
+      return { text: `${feedName(data.feed)} recording stopped${RUN_END_WORDS[String(data.reason)] ?? ''}`, tone: 'info' };
     case 'recording.complete':
       return { text: `${feedName(data.feed)} recording saved (${formatDuration(Number(data.durationMs) || 0)})`, tone: 'info' };
     case 'recording.incomplete':

@@ -1,51 +1,16 @@
-import { FLAG_REASON_LABELS, type FlagReason, type SessionEvent } from '@proctorkit/core/protocol';
+import { END_WORDS, FEED_WORDS, FLAG_REASON_LABELS, RUN_END_WORDS, SIGNAL_WORDS, formatDuration, type FlagReason, type SessionEvent, type SignalCode } from '@proctorkit/core/protocol';
 
 /**
- * A session's log events in plain words for the printable report, worded as the supervisors'
- * event feed words them (the elements' `describeEvent`, which the kit may not import).
+ * A session's log events in plain words for the printable report, with the word tables the
+ * supervisors' event feed uses (`@proctorkit/core/protocol`'s event words). The report words some
+ * events at more length than the feed (who confirmed which signal, revised verdicts, the device check).
  */
-
-const SIGNAL_TEXT: Record<string, string> = {
-  'page-hidden': 'Page hidden',
-  'page-visible': 'Page visible again',
-  'window-blur': 'Switched to another window',
-  'window-focus': 'Back in the exam window',
-  'fullscreen-exit': 'Left fullscreen',
-  copy: 'Copied text',
-  paste: 'Pasted text',
-  'screen-share-stopped': 'Screen sharing stopped',
-  'webcam-stopped': 'Webcam stopped',
-  'webcam-covered': 'Webcam picture is dark',
-  'webcam-no-frames': 'Webcam sends no picture',
-  'second-display': 'A second display is connected',
-};
-
-/** What each feed is called in a sentence. */
-export const FEED_WORDS: Record<string, string> = { webcam: 'Webcam', screen: 'Screen', phone: 'Phone camera' };
-
-const RUN_END_TEXT: Record<string, string> = {
-  'exam-ended': ' at the end of the exam',
-  'share-stopped': ': screen sharing stopped',
-  'camera-lost': ': the camera stopped',
-  'page-closed': ': the exam page was closed or reloaded',
-};
-
-const END_TEXT: Record<string, string> = { expired: 'Time is up: the exam ended', finished: 'Finished the exam', terminated: 'The exam was ended' };
 
 /** How a device check's result reads. */
 export const CHECK_WORDS: Record<string, string> = { pass: 'passed', warn: 'passed with a warning', fail: 'failed', skipped: 'skipped' };
 
 /** How a verdict reads. */
 export const VERDICT_WORDS: Record<string, string> = { accepted: 'Accepted', rejected: 'Not accepted', inconclusive: 'Inconclusive' };
-
-/** `12 s`, `3 min 5 s`, `1 h 2 min`. */
-export function formatDuration(ms: number): string {
-  const seconds = Math.max(0, Math.round(ms / 1000));
-  if (seconds < 60) return `${seconds} s`;
-  const minutes = Math.floor(seconds / 60);
-  if (minutes < 60) return seconds % 60 ? `${minutes} min ${seconds % 60} s` : `${minutes} min`;
-  return minutes % 60 ? `${Math.floor(minutes / 60)} h ${minutes % 60} min` : `${minutes / 60} h`;
-}
 
 function feed(value: unknown): string {
   return FEED_WORDS[String(value)] ?? 'Feed';
@@ -85,7 +50,7 @@ export function eventWords(event: SessionEvent, clock: (at: number) => string): 
   const who = actorOf(event);
   if (type.startsWith('signal.') && type !== 'signal.dismissed') {
     const code = type.slice('signal.'.length);
-    let text = SIGNAL_TEXT[code] ?? `Signal: ${code}`;
+    let text = SIGNAL_WORDS[code as SignalCode] ?? `Signal: ${code}`;
     const duration = num(data.durationMs);
     const times = num(data.count);
     if (duration !== undefined) text += ` (${code === 'page-visible' ? 'hidden' : 'away'} for ${formatDuration(duration)})`;
@@ -129,8 +94,8 @@ export function eventWords(event: SessionEvent, clock: (at: number) => string): 
     case 'session.extended':
       return who ? `${who} added ${num(data.minutes) ?? 0} min` : `${num(data.minutes) ?? 0} min added`;
     case 'session.ended':
-      if (data.reason === 'terminated') return `${who ? `${who} ended the exam` : END_TEXT.terminated}${data.message ? `: ${quote(data.message)}` : ''}`;
-      return END_TEXT[String(data.reason)] ?? 'The exam ended';
+      if (data.reason === 'terminated') return `${who ? `${who} ended the exam` : END_WORDS.terminated}${data.message ? `: ${quote(data.message)}` : ''}`;
+      return END_WORDS[String(data.reason)] ?? 'The exam ended';
     case 'feed.live':
       return `${feed(data.feed)} live`;
     case 'feed.lost':
@@ -156,7 +121,7 @@ export function eventWords(event: SessionEvent, clock: (at: number) => string): 
     case 'recording.started':
       return `${feed(data.feed)} recording started`;
     case 'recording.ended':
-      return `${feed(data.feed)} recording stopped${RUN_END_TEXT[String(data.reason)] ?? ''}`;
+      return `${feed(data.feed)} recording stopped${RUN_END_WORDS[String(data.reason)] ?? ''}`;
     case 'recording.complete':
       return `${feed(data.feed)} recording saved (${formatDuration(Number(data.durationMs) || 0)})`;
     case 'recording.incomplete':

@@ -1,5 +1,6 @@
 import { FLAG_REASON_LABELS, type SessionEvent, type SessionReport } from '@proctorkit/core/protocol';
-import { CHECK_WORDS, FEED_WORDS, VERDICT_WORDS, actorOf, eventWords, formatDuration } from './event-words.js';
+import { FEED_WORDS, formatDuration } from '@proctorkit/core/protocol';
+import { CHECK_WORDS, VERDICT_WORDS, actorOf, eventWords } from './event-words.js';
 import { html, type SafeHtml } from './html.js';
 import { REPORT_CSS } from './report-styles.js';
 
